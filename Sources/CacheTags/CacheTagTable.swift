@@ -1,0 +1,69 @@
+import VTd
+
+/// A domain's cache-tag table: the set of tags its mapping changes must invalidate, and the walk
+/// that turns a flush into invalidation descriptors (Linux: `domain->cache_tags` and the
+/// `cache_tag_*` functions of drivers/iommu/intel/cache.c).
+///
+/// Tables are reference types: one per domain, mutated in place by attach and detach.
+/// Implementations must produce the same *effects* (the same set of descriptors per flush,
+/// duplicates aside) so they can be compared on cost alone; the differential tests hold them to it.
+public protocol CacheTagTable: AnyObject {
+    /// A stable name for reports and the command line.
+    static var name: String { get }
+    /// One line on what the table is and why it exists.
+    static var summary: String { get }
+
+    /// An empty table for a domain; `domainUsesFirstStage` selects PASID-based IOTLB descriptors
+    /// for the domain's own IOTLB tags (Linux `domain->use_first_level`).
+    init(domainUsesFirstStage: Bool)
+
+    /// Adds a reference to `tag`, creating it on first use (`cache_tag_assign`).
+    func assign(_ tag: CacheTag)
+    /// Drops a reference to `tag`, removing it at zero (`cache_tag_unassign`).
+    func unassign(_ tag: CacheTag) throws(CacheTagError)
+
+    /// Invalidates `range` everywhere the domain's translations may be cached
+    /// (`cache_tag_flush_range`). Returns the number of descriptors emitted.
+    @discardableResult
+    func flushRange<Sink: InvalidationSink>(_ range: IOVARange, invalidationHint: Bool, into sink: inout Sink) -> Int
+    /// Invalidates everything the domain may have cached (`cache_tag_flush_all`).
+    @discardableResult
+    func flushAll<Sink: InvalidationSink>(into sink: inout Sink) -> Int
+    /// After new mappings: only units in caching mode need an IOTLB flush for second-stage
+    /// domains; others get a write-buffer flush (`cache_tag_flush_range_np`).
+    @discardableResult
+    func flushRangeForNewMappings<Sink: InvalidationSink>(_ range: IOVARange, into sink: inout Sink) -> Int
+
+    /// Distinct tags held.
+    var tagCount: Int { get }
+    /// Every tag with its reference count, in walk order.
+    var countedTags: [CountedCacheTag] { get }
+    /// Bytes the table's own storage occupies now (nodes, arrays, index), for bytes-per-tag.
+    var footprintBytes: Int { get }
+}
+
+/// Errors a table reports to its caller.
+public enum CacheTagError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// `unassign` found no matching tag: the caller's attach/detach bookkeeping is broken.
+    case notAssigned(String)
+
+    public var description: String {
+        switch self {
+        case let .notAssigned(tag): "unassign: no cache tag matches \(tag)"
+        }
+    }
+}
+
+/// The table implementations this package ships, for the command line and reports.
+public enum CacheTagTableKind: String, CaseIterable, Sendable {
+    case kernelList = "kernel-list"
+    case groupedArray = "grouped-array"
+
+    /// The implementing type.
+    public var tableType: any CacheTagTable.Type {
+        switch self {
+        case .kernelList: KernelListTable.self
+        case .groupedArray: GroupedArrayTable.self
+        }
+    }
+}

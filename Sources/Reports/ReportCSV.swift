@@ -1,0 +1,101 @@
+import Foundation
+
+/// One workload's report file: `workload,scheme,table,<parameters…>,metric,stat,value,unit`.
+///
+/// One tidy CSV per workload (DESIGN §5) because each workload has its own parameter columns;
+/// a file mixing workloads would need a union of columns mostly left empty. Everything that
+/// writes or reads these files goes through this type so the harness, `compare` and `plot`
+/// agree on the format, and a damaged file is rejected with its file, line and column.
+public struct ReportCSV: Hashable, Sendable {
+    /// The workload every row belongs to.
+    public var workload: String
+    /// Parameter columns, in order. Always includes every parameter some row carries.
+    public private(set) var parameterNames: [String]
+    /// The rows, in file order.
+    public private(set) var rows: [ReportRow]
+
+    private static let layout = TidyTable(extraColumns: [])
+
+    /// Creates a report. `parameterNames` fixes the column order; parameters that rows carry
+    /// but `parameterNames` does not list are appended in first-seen order, so no value is lost.
+    public init(workload: String, parameterNames: [String] = [], rows: [ReportRow]) {
+        self.workload = workload
+        self.parameterNames = Self.union(parameterNames, rows)
+        self.rows = rows
+    }
+
+    /// The header row.
+    public var header: [String] { Self.layout.header(parameterNames: parameterNames) }
+
+    /// The CSV text: header, then one line per row.
+    public func encoded() -> String {
+        var text = CSVRecordWriter.record(header)
+        for row in rows {
+            text += CSVRecordWriter.record(Self.layout.cells(of: row, parameterNames: parameterNames, extras: []))
+        }
+        return text
+    }
+
+    /// Parses CSV text. `file` is used only to name the file in errors. The workload is taken
+    /// from the rows, or from the file name when there are none.
+    public static func decode(_ text: String, file: String) throws(ReportError) -> ReportCSV {
+        let (parameterNames, decoded) = try layout.decode(text, file: file)
+        let workload = decoded.first?.row.workload ?? Self.workloadName(fromFile: file)
+        for item in decoded where item.row.workload != workload {
+            throw ReportError(
+                file: file, line: item.line, column: "workload",
+                message: "\(ReportError.quoted(item.row.workload)) differs from \(ReportError.quoted(workload)) above (one workload per file)")
+        }
+        return ReportCSV(workload: workload, parameterNames: parameterNames, rows: decoded.map(\.row))
+    }
+
+    /// Reads and parses the file at `url`.
+    public static func read(from url: URL) throws(ReportError) -> ReportCSV {
+        try decode(ReportFileText.read(url), file: ReportFileText.displayPath(url))
+    }
+
+    /// Writes the file atomically (see `AtomicFile`).
+    public func write(to url: URL) throws(ReportError) {
+        let reserved = Self.layout.reservedNames
+        if let clash = parameterNames.first(where: { reserved.contains($0) || $0.isEmpty }) {
+            throw ReportError(
+                file: ReportFileText.displayPath(url), column: clash,
+                message: "cannot be a parameter name (it is empty or a fixed column)")
+        }
+        try AtomicFile.write(Data(encoded().utf8), to: url)
+    }
+
+    /// The file name a workload's report uses: its name with characters unsafe in file names
+    /// replaced by `_`, plus `.csv`.
+    public static func fileName(forWorkload workload: String) -> String {
+        let safe = workload.unicodeScalars.map { scalar -> String in
+            let isSafe = (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+                || scalar == "-" || scalar == "_" || scalar == "."
+            return isSafe ? String(scalar) : "_"
+        }.joined()
+        return (safe.isEmpty || safe.hasPrefix(".") ? "_" + safe : safe) + ".csv"
+    }
+
+    /// The workload name implied by a file path (`reports/x/nested-s2.csv` → `nested-s2`).
+    static func workloadName(fromFile file: String) -> String {
+        let base = file.split(separator: "/").last.map(String.init) ?? file
+        return base.hasSuffix(".csv") ? String(base.dropLast(4)) : base
+    }
+
+    static func union(_ names: [String], _ rows: [ReportRow]) -> [String] {
+        var result = names
+        var seen = Set(names)
+        for row in rows {
+            for parameter in row.parameters where seen.insert(parameter.name).inserted {
+                result.append(parameter.name)
+            }
+        }
+        return result
+    }
+
+    /// Replaces the rows (keeping `parameterNames` a superset of what they carry).
+    mutating func setRows(_ newRows: [ReportRow]) {
+        rows = newRows
+        parameterNames = Self.union(parameterNames, newRows)
+    }
+}

@@ -1,0 +1,59 @@
+import VTd
+
+/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", 2014):
+/// a tiny seeded generator so every property test replays the same inputs on every machine.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value uniform in `0 ..< bound` (bound > 0).
+    mutating func below(_ bound: UInt64) -> UInt64 { UInt64.random(in: 0..<bound, using: &self) }
+
+    mutating func bool() -> Bool { next() & 1 == 1 }
+}
+
+/// Page frames a 64-bit address space holds: 2^52 (4 KiB pages).
+let pageFrameCount: UInt64 = 1 << 52
+/// The last page frame of the address space.
+let lastPageFrame: UInt64 = pageFrameCount - 1
+
+extension VTdError {
+    /// The field the error names.
+    var field: String {
+        switch self {
+        case let .outOfRange(field, _, _): field
+        }
+    }
+}
+
+/// `value` placed at bits `high:low`, refusing a value that does not fit, so expected
+/// descriptor words are written field by field from the spec tables.
+func field(_ value: UInt64, _ high: Int, _ low: Int) -> UInt64 {
+    let width = high - low + 1
+    precondition(width == 64 || value < (1 << UInt64(width)), "value \(value) does not fit bits \(high):\(low)")
+    return value << UInt64(low)
+}
+
+/// Bits `high:low` of `word`.
+func bits(_ word: UInt64, _ high: Int, _ low: Int) -> UInt64 {
+    let width = high - low + 1
+    let mask: UInt64 = width == 64 ? .max : (1 << UInt64(width)) - 1
+    return (word >> UInt64(low)) & mask
+}
+
+/// A random aligned block: mask uniform in 0...52, base uniform over the aligned slots.
+func randomBlock(_ rng: inout SplitMix64, mask: Int? = nil) -> AlignedInvalidation {
+    let mask = mask ?? Int(rng.below(53))
+    let slots = pageFrameCount >> UInt64(mask)
+    let firstPage = rng.below(slots) << UInt64(mask)
+    return try! AlignedInvalidation(address: firstPage << 12, mask: mask)
+}
