@@ -1,0 +1,92 @@
+/// A named, documented, validated workload parameter.
+public struct WorkloadParameter: Sendable {
+    /// What values the parameter takes.
+    public enum Domain: Sendable {
+        /// An integer in a closed range.
+        case integer(ClosedRange<Int>)
+        /// A real number in a closed range.
+        case real(ClosedRange<Double>)
+        /// One of a fixed set of words.
+        case choice([String])
+
+        /// The allowed values, for errors and `list`.
+        public var allowed: String {
+            switch self {
+            case let .integer(range): "\(range.lowerBound)...\(range.upperBound)"
+            case let .real(range): "\(range.lowerBound)...\(range.upperBound)"
+            case let .choice(words): words.joined(separator: "|")
+            }
+        }
+    }
+
+    public let name: String
+    public let defaultValue: String
+    public let domain: Domain
+    /// What the parameter means, one line.
+    public let meaning: String
+
+    public init(_ name: String, default defaultValue: String, _ domain: Domain, _ meaning: String) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.domain = domain
+        self.meaning = meaning
+    }
+}
+
+/// Parameter values given to a workload, checked against its declared parameters. Values not
+/// given take their defaults; `values` lists every parameter in declaration order.
+public struct WorkloadParameters: Hashable, Sendable {
+    /// Every parameter's value, in the workload's declaration order.
+    public let values: [(name: String, value: String)]
+
+    public static func == (lhs: WorkloadParameters, rhs: WorkloadParameters) -> Bool {
+        lhs.values.elementsEqual(rhs.values) { $0.name == $1.name && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        for (name, value) in values {
+            hasher.combine(name)
+            hasher.combine(value)
+        }
+    }
+
+    /// Validates `given` against `declared` for `workload`: unknown names and out-of-range values throw.
+    public init(workload: String, declared: [WorkloadParameter], given: [String: String]) throws(WorkloadError) {
+        for name in given.keys.sorted() where !declared.contains(where: { $0.name == name }) {
+            throw .unknownParameter(workload: workload, name: name, known: declared.map(\.name))
+        }
+        var values: [(name: String, value: String)] = []
+        for parameter in declared {
+            let value = given[parameter.name] ?? parameter.defaultValue
+            switch parameter.domain {
+            case let .integer(range):
+                guard let number = Int(value), range.contains(number) else {
+                    throw .invalidValue(workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
+                }
+            case let .real(range):
+                guard let number = Double(value), range.contains(number) else {
+                    throw .invalidValue(workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
+                }
+            case let .choice(words):
+                guard words.contains(value) else {
+                    throw .invalidValue(workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
+                }
+            }
+            values.append((parameter.name, value))
+        }
+        self.values = values
+    }
+
+    /// The value of `name` (validated at init).
+    public subscript(name: String) -> String {
+        guard let value = values.first(where: { $0.name == name })?.value else {
+            preconditionFailure("parameter \(name) was not declared")
+        }
+        return value
+    }
+
+    /// The integer value of `name`.
+    public func integer(_ name: String) -> Int { Int(self[name])! }
+    /// The real value of `name`.
+    public func real(_ name: String) -> Double { Double(self[name])! }
+}
