@@ -1,2 +1,293 @@
+// Micro benchmarks of the cache-tag tables (ordo-one `benchmark`).
+//
+//   swift package benchmark --no-progress                        # every benchmark (about 3 minutes)
+//   swift package benchmark --filter ':n=64$' --no-progress      # one tag count
+//   swift package benchmark thresholds check --path Benchmarks/Thresholds --no-progress
+//   swift package --allow-writing-to-package-directory benchmark thresholds update \
+//       --path Benchmarks/Thresholds --metric mallocCountTotal --metric descriptorsPerFlush \
+//       --metric submissionsPerFlush --no-progress
+//
+// Names are `<variant>:<operation>:n=<tags>`. Variants: `kernel-list` (KernelListTable, the
+// kernel's algorithm in Swift), `c-list` (the same algorithm in C, Sources/CKernelList),
+// `grouped-array` (the optimized table), `concurrent-grouped` (the optimized table with lock-free
+// flushes), and `write-floor` (the limit probe: writing the same number of 32-byte descriptors
+// into a ring with nothing else). The domain is `PerfScenario`: one second-stage domain, one
+// unit, N tags = 1 IOTLB + (N − 1) DEVTLB (ATS devices), so a flush emits N descriptors.
+//
+// Operations (time units per the scaled operation):
+//   assign16 / unassign16   16 new DEVTLB tags assigned (resp. unassigned), per iteration
+//   flush-range-1p          cache_tag_flush_range of one page, per flush (1000 per iteration)
+//   flush-range-2m          of 512 pages (2 MiB, aligned), per flush
+//   flush-all               cache_tag_flush_all, per flush
+//   mixed-1to100            one device attach (IOTLB + DEVTLB assign), 100 one-page flushes and
+//                           the detach, per iteration
+//   write                   (write-floor) N descriptors written, per write of N (1000 per iteration)
+//
+// Thresholds: static ones (Benchmarks/Thresholds/*.p90.json) hold only deterministic metrics —
+// `mallocCountTotal` and the custom `descriptorsPerFlush` / `submissionsPerFlush` — checked with
+// strict (exact) tolerance. Wall-clock has relaxed relative tolerances only (25% at p50, used by
+// `baseline compare/check`), never a static threshold: this machine is shared and noisy.
 import Benchmark
-let benchmarks: @Sendable () -> Void = {}
+import CKernelList
+import CacheTags
+import VTd
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .mallocCountTotal],
+        timeUnits: .nanoseconds,
+        warmupIterations: 3,
+        maxDuration: .milliseconds(120),
+        maxIterations: 400,
+        thresholds: [
+            .wallClock: BenchmarkThresholds(relative: BenchmarkThresholds.Relative.relaxed),
+            .mallocCountTotal: .strict,
+        ])
+
+    for count in PerfScenario.tagCounts {
+        let scenario = PerfScenario(tagCount: count)
+        registerTable(KernelListTable.self, label: "kernel-list", scenario)
+        registerTable(GroupedArrayTable.self, label: "grouped-array", scenario)
+        registerTable(ConcurrentGroupedTable.self, label: "concurrent-grouped", scenario)
+        registerCBaseline(scenario)
+        registerWriteFloor(scenario)
+    }
+}
+
+// MARK: - Metrics and configurations
+
+enum CacheTagMetric {
+    /// Descriptors one flush emits (deterministic for a scenario).
+    static let descriptorsPerFlush = BenchmarkMetric.custom("descriptorsPerFlush", useScalingFactor: false)
+    /// Submissions (qi_batch flushes, each closed by a wait) one flush makes.
+    static let submissionsPerFlush = BenchmarkMetric.custom("submissionsPerFlush", useScalingFactor: false)
+}
+
+/// Flush benchmarks: 1000 flushes per iteration, reported per flush, with the custom metrics.
+var flushConfiguration: Benchmark.Configuration { Benchmark.Configuration(
+    metrics: [.wallClock, .mallocCountTotal, CacheTagMetric.descriptorsPerFlush, CacheTagMetric.submissionsPerFlush],
+    scalingFactor: .kilo,
+    thresholds: [
+        .wallClock: BenchmarkThresholds(relative: BenchmarkThresholds.Relative.relaxed),
+        .mallocCountTotal: .strict,
+        CacheTagMetric.descriptorsPerFlush: .strict,
+        CacheTagMetric.submissionsPerFlush: .strict,
+    ]) }
+
+/// The mixed loop: one iteration = attach + 100 flushes + detach.
+var mixedConfiguration: Benchmark.Configuration { Benchmark.Configuration(
+    metrics: [.wallClock, .mallocCountTotal, CacheTagMetric.descriptorsPerFlush, CacheTagMetric.submissionsPerFlush],
+    thresholds: flushConfiguration.thresholds) }
+
+/// The limit probe: wall clock only (it allocates nothing and emits no submissions).
+var floorConfiguration: Benchmark.Configuration { Benchmark.Configuration(
+    metrics: [.wallClock, .mallocCountTotal], scalingFactor: .kilo,
+    thresholds: [
+        .wallClock: BenchmarkThresholds(relative: BenchmarkThresholds.Relative.relaxed), .mallocCountTotal: .strict,
+    ]) }
+
+let flushesPerMixedIteration = 100
+
+// MARK: - Fixtures
+
+/// A table of the scenario plus the ring every flush writes into.
+final class TableFixture<Table: RingFlushingTable> {
+    let table: Table
+    let scenario: PerfScenario
+    var sink = DescriptorBufferSink()
+    var spare = 0
+
+    init(_ type: Table.Type, _ scenario: PerfScenario) {
+        self.scenario = scenario
+        table = scenario.makeTable(Table.self)
+    }
+
+    deinit { sink.deallocate() }
+
+    /// Records descriptors and submissions of one flush (they are the same for every flush).
+    func recordFlushShape(_ benchmark: Benchmark, descriptorsBefore: Int, submissionsBefore: Int, flushes: Int) {
+        benchmark.measurement(CacheTagMetric.descriptorsPerFlush, (sink.descriptors - descriptorsBefore) / flushes)
+        benchmark.measurement(CacheTagMetric.submissionsPerFlush, (sink.submissions - submissionsBefore) / flushes)
+    }
+}
+
+func registerTable<Table: RingFlushingTable>(_ type: Table.Type, label: String, _ scenario: PerfScenario) {
+    let name = { (operation: String) in "\(label):\(operation):n=\(scenario.tagCount)" }
+
+    Benchmark(name("assign16")) { benchmark, fixture in
+        for tag in fixture.scenario.spareTags { fixture.table.assign(tag) }
+        benchmark.stopMeasurement()
+        for tag in fixture.scenario.spareTags { try? fixture.table.unassign(tag) }
+    } setup: {
+        TableFixture(Table.self, scenario)
+    }
+
+    Benchmark(name("unassign16")) { benchmark, fixture in
+        for tag in fixture.scenario.spareTags { fixture.table.assign(tag) }
+        benchmark.startMeasurement()
+        for tag in fixture.scenario.spareTags { try? fixture.table.unassign(tag) }
+    } setup: {
+        TableFixture(Table.self, scenario)
+    }
+
+    for (operation, range) in [("flush-range-1p", PerfScenario.smallRange), ("flush-range-2m", PerfScenario.largeRange)] {
+        Benchmark(name(operation), configuration: flushConfiguration) { benchmark, fixture in
+            let descriptors = fixture.sink.descriptors
+            let submissions = fixture.sink.submissions
+            for _ in benchmark.scaledIterations {
+                blackHole(fixture.table.flushRange(range, invalidationHint: false, intoRing: &fixture.sink))
+            }
+            benchmark.stopMeasurement()
+            fixture.recordFlushShape(
+                benchmark, descriptorsBefore: descriptors, submissionsBefore: submissions,
+                flushes: benchmark.scaledIterations.count)
+        } setup: {
+            TableFixture(Table.self, scenario)
+        }
+    }
+
+    Benchmark(name("flush-all"), configuration: flushConfiguration) { benchmark, fixture in
+        let descriptors = fixture.sink.descriptors
+        let submissions = fixture.sink.submissions
+        for _ in benchmark.scaledIterations { blackHole(fixture.table.flushAll(intoRing: &fixture.sink)) }
+        benchmark.stopMeasurement()
+        fixture.recordFlushShape(
+            benchmark, descriptorsBefore: descriptors, submissionsBefore: submissions,
+            flushes: benchmark.scaledIterations.count)
+    } setup: {
+        TableFixture(Table.self, scenario)
+    }
+
+    Benchmark(name("mixed-1to100"), configuration: mixedConfiguration) { benchmark, fixture in
+        let index = fixture.spare
+        fixture.spare = (index + 1) % fixture.scenario.spareTags.count
+        let iotlb = fixture.scenario.spareIOTLBTags[index]
+        let devtlb = fixture.scenario.spareTags[index]
+        fixture.table.assign(iotlb)
+        fixture.table.assign(devtlb)
+        let descriptors = fixture.sink.descriptors
+        let submissions = fixture.sink.submissions
+        for _ in 0..<flushesPerMixedIteration {
+            blackHole(fixture.table.flushRange(PerfScenario.smallRange, invalidationHint: false, intoRing: &fixture.sink))
+        }
+        let flushDescriptors = fixture.sink.descriptors - descriptors
+        let flushSubmissions = fixture.sink.submissions - submissions
+        try? fixture.table.unassign(devtlb)
+        try? fixture.table.unassign(iotlb)
+        benchmark.stopMeasurement()
+        benchmark.measurement(CacheTagMetric.descriptorsPerFlush, flushDescriptors / flushesPerMixedIteration)
+        benchmark.measurement(CacheTagMetric.submissionsPerFlush, flushSubmissions / flushesPerMixedIteration)
+    } setup: {
+        TableFixture(Table.self, scenario)
+    }
+}
+
+/// The C baseline with prebuilt specs, so only the C calls are timed.
+final class CFixture {
+    let table: CKernelListBaseline
+    var spareSpecs: [ckl_tag_spec]
+    var spareIOTLBSpecs: [ckl_tag_spec]
+    var sink = DescriptorBufferSink()
+    var spare = 0
+
+    init(_ scenario: PerfScenario) {
+        table = scenario.makeCBaseline()
+        spareSpecs = scenario.spareTags.map(CKernelListBaseline.spec)
+        spareIOTLBSpecs = scenario.spareIOTLBTags.map(CKernelListBaseline.spec)
+    }
+
+    deinit { sink.deallocate() }
+}
+
+func registerCBaseline(_ scenario: PerfScenario) {
+    let name = { (operation: String) in "c-list:\(operation):n=\(scenario.tagCount)" }
+
+    Benchmark(name("assign16")) { benchmark, fixture in
+        for index in fixture.spareSpecs.indices { fixture.table.assign(&fixture.spareSpecs[index]) }
+        benchmark.stopMeasurement()
+        for index in fixture.spareSpecs.indices { fixture.table.unassign(&fixture.spareSpecs[index]) }
+    } setup: {
+        CFixture(scenario)
+    }
+
+    Benchmark(name("unassign16")) { benchmark, fixture in
+        for index in fixture.spareSpecs.indices { fixture.table.assign(&fixture.spareSpecs[index]) }
+        benchmark.startMeasurement()
+        for index in fixture.spareSpecs.indices { fixture.table.unassign(&fixture.spareSpecs[index]) }
+    } setup: {
+        CFixture(scenario)
+    }
+
+    for (operation, range) in [("flush-range-1p", PerfScenario.smallRange), ("flush-range-2m", PerfScenario.largeRange)] {
+        Benchmark(name(operation), configuration: flushConfiguration) { benchmark, fixture in
+            let descriptors = fixture.sink.descriptors
+            let submissions = fixture.sink.submissions
+            for _ in benchmark.scaledIterations { blackHole(fixture.table.flushRange(range, into: &fixture.sink)) }
+            benchmark.stopMeasurement()
+            let flushes = benchmark.scaledIterations.count
+            benchmark.measurement(CacheTagMetric.descriptorsPerFlush, (fixture.sink.descriptors - descriptors) / flushes)
+            benchmark.measurement(CacheTagMetric.submissionsPerFlush, (fixture.sink.submissions - submissions) / flushes)
+        } setup: {
+            CFixture(scenario)
+        }
+    }
+
+    Benchmark(name("flush-all"), configuration: flushConfiguration) { benchmark, fixture in
+        let descriptors = fixture.sink.descriptors
+        let submissions = fixture.sink.submissions
+        for _ in benchmark.scaledIterations { blackHole(fixture.table.flushAll(into: &fixture.sink)) }
+        benchmark.stopMeasurement()
+        let flushes = benchmark.scaledIterations.count
+        benchmark.measurement(CacheTagMetric.descriptorsPerFlush, (fixture.sink.descriptors - descriptors) / flushes)
+        benchmark.measurement(CacheTagMetric.submissionsPerFlush, (fixture.sink.submissions - submissions) / flushes)
+    } setup: {
+        CFixture(scenario)
+    }
+
+    Benchmark(name("mixed-1to100"), configuration: mixedConfiguration) { benchmark, fixture in
+        let index = fixture.spare
+        fixture.spare = (index + 1) % fixture.spareSpecs.count
+        fixture.table.assign(&fixture.spareIOTLBSpecs[index])
+        fixture.table.assign(&fixture.spareSpecs[index])
+        let descriptors = fixture.sink.descriptors
+        let submissions = fixture.sink.submissions
+        for _ in 0..<flushesPerMixedIteration {
+            blackHole(fixture.table.flushRange(PerfScenario.smallRange, into: &fixture.sink))
+        }
+        let flushDescriptors = fixture.sink.descriptors - descriptors
+        let flushSubmissions = fixture.sink.submissions - submissions
+        fixture.table.unassign(&fixture.spareSpecs[index])
+        fixture.table.unassign(&fixture.spareIOTLBSpecs[index])
+        benchmark.stopMeasurement()
+        benchmark.measurement(CacheTagMetric.descriptorsPerFlush, flushDescriptors / flushesPerMixedIteration)
+        benchmark.measurement(CacheTagMetric.submissionsPerFlush, flushSubmissions / flushesPerMixedIteration)
+    } setup: {
+        CFixture(scenario)
+    }
+}
+
+/// The ring the limit probe writes into: as large as `DescriptorBufferSink`'s.
+final class FloorFixture {
+    let ring: UnsafeMutableBufferPointer<InvalidationDescriptor>
+    var position = 0
+
+    init() {
+        ring = .allocate(capacity: 256)
+        ring.initialize(repeating: InvalidationDescriptor(0, 0))
+    }
+
+    deinit { ring.deallocate() }
+}
+
+func registerWriteFloor(_ scenario: PerfScenario) {
+    let count = scenario.tagCount
+    Benchmark("write-floor:write:n=\(count)", configuration: floorConfiguration) { benchmark, fixture in
+        for iteration in benchmark.scaledIterations {
+            fixture.position = DescriptorWriteFloor.write(
+                count: count, into: fixture.ring, from: fixture.position, seed: UInt64(iteration))
+        }
+        blackHole(fixture.ring[fixture.position % fixture.ring.count].quadword0)
+    } setup: {
+        FloorFixture()
+    }
+}

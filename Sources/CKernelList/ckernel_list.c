@@ -363,7 +363,9 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
         switch (tag->type) {
         case CKL_IOTLB:
         case CKL_NESTING_IOTLB:
-            if (first_stage)
+            if (first_stage && mask >= WHOLE_SPACE_MASK) /* newer kernels: a whole-space block is PASID-selective */
+                emit(&e, pasid_iotlb_qw0(GRAN_DOMAIN, tag->did, tag->pasid), 0);
+            else if (first_stage)
                 emit(&e, pasid_iotlb_qw0(GRAN_PAGE, tag->did, tag->pasid), page_qw1);
             else
                 emit_second_stage_iotlb(&e, tag, mask, page_qw1);

@@ -52,8 +52,8 @@ public struct DomainIDLedger: Sendable {
             lease = try acquireOwn(request)
         case let .defaultDID(requiresUniquePASID):
             if requiresUniquePASID, isTaken(.firstStageDefault, request) {
-                sharingFallbacks += 1
                 lease = try acquireOwn(request)
+                sharingFallbacks += 1
             } else {
                 defaultDIDUsers[request.unit, default: 0] += 1
                 if defaultDIDUsers[request.unit] == 1 { countDID(+1) }
@@ -64,8 +64,8 @@ public struct DomainIDLedger: Sendable {
         case let .nestedChildren(parent, requiresUniquePASID):
             let key = SharedKey(parent: parent, unit: request.unit)
             if requiresUniquePASID, let shared = sharedDIDs[key], isTaken(shared.value, request) {
-                sharingFallbacks += 1
                 lease = try acquireOwn(request)
+                sharingFallbacks += 1
             } else {
                 if sharedDIDs[key] == nil {
                     sharedDIDs[key] = Counted(value: try allocate(on: request.unit), users: 0)

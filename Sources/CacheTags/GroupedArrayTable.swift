@@ -101,6 +101,10 @@ public final class GroupedArrayTable: CacheTagTable {
 
     public var tagCount: Int { tagIndex.count }
 
+    /// The per-unit template groups in walk order (read by `ConcurrentGroupedTable` to build
+    /// its published flush plan).
+    var unitGroups: ContiguousArray<UnitGroup> { groups }
+
     /// Distinct templates: the descriptors one range flush emits, quirk repeats aside.
     public var templateCount: Int { groups.reduce(0) { $0 + $1.templateCount } }
 

@@ -11,10 +11,19 @@ public protocol InvalidationSink {
     /// A write-buffer flush (a register operation, no descriptor): what `cache_tag_flush_range_np`
     /// does for units that are not in caching mode.
     mutating func flushWriteBuffer(of unit: IOMMUUnitID)
+    /// Room for the next submission inside the sink's own queue, or nil (the default).
+    ///
+    /// A sink that returns a pointer lends `InvalidationBatchLimits.capacity` descriptor slots
+    /// there until its next `submit`; a table may build the next submission in place, and that
+    /// `submit` then receives a buffer starting at this address. This saves the copy from the
+    /// batch into the queue; what the sink observes (submissions, their order and contents) is
+    /// the same either way.
+    mutating func submissionSlots() -> UnsafeMutablePointer<InvalidationDescriptor>?
 }
 
 extension InvalidationSink {
     public mutating func flushWriteBuffer(of unit: IOMMUUnitID) {}
+    public mutating func submissionSlots() -> UnsafeMutablePointer<InvalidationDescriptor>? { nil }
 }
 
 /// Counts descriptors, submissions and write-buffer flushes; keeps nothing else.
@@ -68,7 +77,13 @@ public struct RecordingSink: InvalidationSink, Sendable {
 /// Copies descriptors into a preallocated ring and counts them: the sink of the timed software
 /// path, so a measurement includes the cost of writing each descriptor once, as a queue would,
 /// and nothing else. Never allocates after `init`.
+///
+/// It lends its ring to the tables (`submissionSlots()`), so a table's batch is built where it
+/// lands and written once. A submission built in place that would run past the ring's end is
+/// built in a 16-slot tail beyond it and moved to the start, where a copied one would go: the
+/// ring's contents are the same either way.
 public struct DescriptorBufferSink: InvalidationSink {
+    /// The ring (`capacity` slots) at the start of an allocation of `capacity + 16` slots.
     var storage: UnsafeMutableBufferPointer<InvalidationDescriptor>
     var next = 0
     public private(set) var descriptors = 0
@@ -77,18 +92,35 @@ public struct DescriptorBufferSink: InvalidationSink {
     /// A ring of `capacity` descriptors (the kernel's queue holds `QI_LENGTH` = 256).
     public init(capacity: Int = 256) {
         precondition(capacity >= InvalidationBatchLimits.capacity)
-        storage = .allocate(capacity: capacity)
-        storage.initialize(repeating: InvalidationDescriptor(0, 0))
+        let allocation = UnsafeMutableBufferPointer<InvalidationDescriptor>.allocate(
+            capacity: capacity + InvalidationBatchLimits.capacity)
+        allocation.initialize(repeating: InvalidationDescriptor(0, 0))
+        storage = UnsafeMutableBufferPointer(rebasing: allocation[0..<capacity])
     }
 
     /// Releases the ring. The sink must not be used afterwards.
-    public mutating func deallocate() { storage.deallocate() }
+    public mutating func deallocate() { storage.baseAddress.unsafelyUnwrapped.deallocate() }
+
+    public mutating func submissionSlots() -> UnsafeMutablePointer<InvalidationDescriptor>? {
+        storage.baseAddress.unsafelyUnwrapped + next
+    }
 
     public mutating func submit(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, to unit: IOMMUUnitID) {
-        if next + batch.count > storage.count { next = 0 }
-        _ = UnsafeMutableBufferPointer(rebasing: storage[next..<(next + batch.count)]).update(fromContentsOf: batch)
-        next += batch.count
-        descriptors &+= batch.count
+        let ring = storage.baseAddress.unsafelyUnwrapped
+        let count = batch.count
+        if UnsafePointer(ring + next) == batch.baseAddress {
+            // Built in place. Past the end it sits in the tail: move it where a copy would go.
+            if next + count > storage.count {
+                UnsafeMutableRawPointer(ring).copyMemory(
+                    from: UnsafeRawPointer(ring + next), byteCount: count * MemoryLayout<InvalidationDescriptor>.stride)
+                next = 0
+            }
+        } else if count > 0 {
+            if next + count > storage.count { next = 0 }
+            (ring + next).update(from: batch.baseAddress.unsafelyUnwrapped, count: count)
+        }
+        next += count
+        descriptors &+= count
         submissions &+= 1
     }
 

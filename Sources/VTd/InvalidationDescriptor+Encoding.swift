@@ -9,6 +9,7 @@ extension InvalidationDescriptor {
         _ granularity: IOTLBGranularity, domainID: DomainID, block: AlignedInvalidation? = nil,
         invalidationHint: Bool = false
     ) -> InvalidationDescriptor {
+        precondition(granularity != .pageSelective || block != nil, "a page-selective IOTLB invalidation needs a block")
         let word0 = DescriptorType.iotlb.rawValue | granularity.rawValue << 4 | UInt64(domainID.rawValue) << 16
         guard granularity == .pageSelective, let block else { return InvalidationDescriptor(word0, 0) }
         return InvalidationDescriptor(word0, addressWord(block, invalidationHint: invalidationHint))
@@ -23,6 +24,8 @@ extension InvalidationDescriptor {
         let word0 =
             DescriptorType.pasidIOTLB.rawValue | granularity.rawValue << 4 | UInt64(domainID.rawValue) << 16
             | UInt64(pasid.rawValue) << 32
+        precondition(
+            granularity != .pageSelectiveWithinPASID || block != nil, "a page-selective PASID invalidation needs a block")
         guard granularity == .pageSelectiveWithinPASID, let block else { return InvalidationDescriptor(word0, 0) }
         return InvalidationDescriptor(word0, addressWord(block, invalidationHint: invalidationHint))
     }

@@ -28,6 +28,8 @@ public struct IOVARange: Hashable, Sendable, CustomStringConvertible {
     /// The range of `count` 4 KiB pages starting at page frame `firstPage`.
     public init(firstPage: UInt64, pageCount: UInt64) {
         precondition(pageCount > 0, "an IOVA range holds at least one page")
+        precondition(
+            firstPage < 1 << 52 && pageCount <= (1 << 52) - firstPage, "an IOVA range ends inside the 64-bit space")
         start = firstPage << UInt64(pageShift)
         end = ((firstPage + pageCount) << UInt64(pageShift)) &- 1
     }
@@ -39,8 +41,8 @@ public struct IOVARange: Hashable, Sendable, CustomStringConvertible {
     @inlinable public var firstPage: UInt64 { start >> UInt64(pageShift) }
     /// Last page frame touched.
     @inlinable public var lastPage: UInt64 { end >> UInt64(pageShift) }
-    /// Pages touched, counting partial pages at either end (Linux `aligned_nrpages`).
-    /// Saturates at `UInt64.max` for the whole address space.
+    /// Pages touched, counting partial pages at either end (Linux `aligned_nrpages`);
+    /// 2^52 for the whole address space.
     @inlinable public var pageCount: UInt64 {
         let span = lastPage - firstPage
         return span == .max ? .max : span + 1
@@ -101,7 +103,7 @@ public struct AlignedInvalidation: Hashable, Sendable, CustomStringConvertible {
         self.address = mask >= maximumAddressMask ? 0 : (range.start & ~AlignedInvalidation.byteMask(mask))
     }
 
-    /// Pages in the block (`1 << mask`); saturates for the whole address space.
+    /// Pages in the block (`1 << mask`); 2^52 for the whole address space.
     @inlinable public var pageCount: UInt64 { mask >= 63 ? .max : 1 << UInt64(mask) }
 
     /// Whether the block is the whole address space.

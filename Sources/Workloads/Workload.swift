@@ -1,11 +1,28 @@
 import VTd
 
-/// A generated (or replayed) workload: a topology and a deterministic event stream.
+/// Anything that yields a topology and an event stream: the synthetic workloads and trace replay.
+/// The Engine consumes this.
+public protocol EventSource: Sendable {
+    /// The hardware the events run on.
+    var topology: Topology { get }
+    /// The events with their modeled times for `seed`: the same seed gives the same events, always.
+    /// (Trace replay ignores the seed: the trace is the stream.)
+    func timedEvents(seed: UInt64) -> [TimedWorkloadEvent]
+    /// The events alone.
+    func events(seed: UInt64) -> [WorkloadEvent]
+}
+
+extension EventSource {
+    public func events(seed: UInt64) -> [WorkloadEvent] { timedEvents(seed: seed).map(\.event) }
+}
+
+/// A generated workload: a topology and a deterministic event stream.
 ///
 /// To add a workload: conform a type, declare its parameters (name, default, allowed range,
-/// meaning), build the topology and the events from `parameters` and `seed` only, and add the
-/// type to `WorkloadCatalog.all`.
-public protocol Workload: Sendable {
+/// meaning), build the topology from `parameters` and the events from `parameters` and `seed`
+/// only, and add the type to `WorkloadCatalog.all`. Every workload has a size parameter
+/// (`operations`) so tests and quick runs can make it tiny.
+public protocol Workload: EventSource {
     /// A stable name for the command line and reports (`dma-stream`, `nested-s2`, ...).
     static var name: String { get }
     /// One line on what the workload models.
@@ -18,7 +35,7 @@ public protocol Workload: Sendable {
 
     /// The parameter values in use.
     var parameters: WorkloadParameters { get }
-    /// The hardware the events run on.
+    /// The hardware the events run on (a function of the parameters, never of the seed).
     var topology: Topology { get }
     /// The event stream for `seed`: the same seed gives the same events, always.
     func events(seed: UInt64) -> [WorkloadEvent]
@@ -29,4 +46,7 @@ extension Workload {
     public static func make(_ given: [String: String]) throws(WorkloadError) -> Self {
         try Self(parameters: WorkloadParameters(workload: name, declared: parameters, given: given))
     }
+
+    /// The workload's name, from an instance.
+    public var name: String { Self.name }
 }

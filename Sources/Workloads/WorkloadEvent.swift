@@ -11,6 +11,10 @@ public enum WorkloadEvent: Hashable, Sendable {
     /// The domain is freed; it has no attachments left.
     case destroyDomain(IOMMUDomainID)
     /// The domain is attached to (device, PASID); PASID none is the RID attachment.
+    ///
+    /// An attach may fail under a DID scheme (DID exhaustion, `attach-churn`). A consumer then
+    /// ignores `access` and `detach` events of that (device, PASID) until it is attached again:
+    /// generators are scheme-agnostic and cannot know which attachments a scheme refuses.
     case attach(IOMMUDomainID, device: DeviceID, pasid: PASID)
     /// Whatever domain is on (device, PASID) is detached (the PASID entry is torn down and flushed).
     case detach(device: DeviceID, pasid: PASID)
@@ -26,7 +30,27 @@ public enum WorkloadEvent: Hashable, Sendable {
     /// `cache_tag_flush_range_np` without a page-table change (trace replay).
     case flushRangeForNewMappings(IOMMUDomainID, IOVARange)
     /// The device performs DMA to `page` through (device, PASID): an IOTLB / device-TLB lookup.
+    ///
+    /// Generated accesses only touch pages mapped in the attached domain. Through a nested child
+    /// the page is also mapped in the parent: generators use IOVA = GPA (the child's page `p`
+    /// translates through the parent's page `p`), so a model may compose the two tables that way.
     case access(device: DeviceID, pasid: PASID, page: UInt64)
+}
+
+/// An event and when it happens, in modeled nanoseconds since the start of the stream
+/// (nondecreasing along a stream). Synthetic generators advance a modeled clock (lazy flush
+/// queues time out by it); trace replay uses the trace's timestamps.
+public struct TimedWorkloadEvent: Hashable, Sendable, CustomStringConvertible {
+    /// Modeled nanoseconds since the stream began.
+    public var time: UInt64
+    public var event: WorkloadEvent
+
+    public init(time: UInt64, event: WorkloadEvent) {
+        self.time = time
+        self.event = event
+    }
+
+    public var description: String { "\(time) ns: \(event)" }
 }
 
 /// The kinds of events, for counting and per-kind timing.
@@ -35,6 +59,17 @@ public enum WorkloadEventKind: String, CaseIterable, Sendable {
 }
 
 extension WorkloadEvent {
+    /// The domain the event names directly (nil for detach and access, which name an attachment).
+    public var domain: IOMMUDomainID? {
+        switch self {
+        case let .createDomain(domain, _), let .destroyDomain(domain), let .attach(domain, _, _),
+            let .map(domain, _, _), let .unmap(domain, _, _), let .flushRange(domain, _), let .flushAll(domain),
+            let .flushRangeForNewMappings(domain, _):
+            domain
+        case .detach, .access: nil
+        }
+    }
+
     /// The event's kind.
     public var kind: WorkloadEventKind {
         switch self {

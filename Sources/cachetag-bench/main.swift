@@ -1,1 +1,3 @@
-print("cachetag-bench")
+import BenchCommands
+
+CacheTagBench.main()

@@ -122,10 +122,10 @@ func randomRange(_ rng: inout SplitMix64) -> IOVARange {
     }
 
     @Test func singlePage() {
-        #expect(Self.covering(0x5000, 0x5fff) == (try AlignedInvalidation(address: 0x5000, mask: 0)))
-        #expect(Self.covering(0x5123, 0x5abc) == (try AlignedInvalidation(address: 0x5000, mask: 0)))
-        #expect(Self.covering(0, 0) == (try AlignedInvalidation(address: 0, mask: 0)))
-        #expect(Self.covering(.max, .max) == (try AlignedInvalidation(address: .max - 0xfff, mask: 0)))
+        #expect(Self.covering(0x5000, 0x5fff) == aligned(0x5000, 0))
+        #expect(Self.covering(0x5123, 0x5abc) == aligned(0x5000, 0))
+        #expect(Self.covering(0, 0) == aligned(0, 0))
+        #expect(Self.covering(.max, .max) == aligned(.max - 0xfff, 0))
     }
 
     @Test(arguments: 0..<52)
@@ -141,15 +141,15 @@ func randomRange(_ rng: inout SplitMix64) -> IOVARange {
 
     @Test func crossingAnAlignmentBoundaryWidensTheMask() throws {
         // Pages 3..4: two pages, but 3 and 4 first share bit 3, so the block is pages 0..7.
-        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 3, pageCount: 2)) == (try AlignedInvalidation(address: 0, mask: 3)))
+        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 3, pageCount: 2)) == aligned(0, 3))
         // Pages 0x1ff..0x200: the carry into bit 9 makes the block 1024 pages at 0.
-        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 0x1ff, pageCount: 2)) == (try AlignedInvalidation(address: 0, mask: 10)))
+        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 0x1ff, pageCount: 2)) == aligned(0, 10))
         // Pages 0x3ff..0x400: the carry flips bits 0...10, so the block is 2048 pages at 0.
         #expect(AlignedInvalidation(covering: IOVARange(firstPage: 0x3ff, pageCount: 2)).mask == 11)
         // Pages 5..6 (0b101, 0b110) differ in bits 0...1: the block is pages 4...7.
-        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 5, pageCount: 2)) == (try AlignedInvalidation(address: 0x4000, mask: 2)))
+        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 5, pageCount: 2)) == aligned(0x4000, 2))
         // Three pages 1..3 round up to 4 pages at 0.
-        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 1, pageCount: 3)) == (try AlignedInvalidation(address: 0, mask: 2)))
+        #expect(AlignedInvalidation(covering: IOVARange(firstPage: 1, pageCount: 3)) == aligned(0, 2))
         // Pages 2^51 - 1 ... 2^51: the carry reaches bit 51, so only the whole space covers them.
         let middle = AlignedInvalidation(covering: IOVARange(firstPage: (1 << 51) - 1, pageCount: 2))
         #expect(middle == .wholeAddressSpace)
@@ -157,13 +157,13 @@ func randomRange(_ rng: inout SplitMix64) -> IOVARange {
 
     @Test func unalignedByteStartAndEnd() throws {
         // Bytes 0x1fff..0x2000 touch pages 1 and 2: block 0..3.
-        #expect(Self.covering(0x1fff, 0x2000) == (try AlignedInvalidation(address: 0, mask: 2)))
+        #expect(Self.covering(0x1fff, 0x2000) == aligned(0, 2))
         // Bytes 0x2001..0x3ffe stay in pages 2..3: block 2..3, address rounded down to the page.
-        #expect(Self.covering(0x2001, 0x3ffe) == (try AlignedInvalidation(address: 0x2000, mask: 1)))
+        #expect(Self.covering(0x2001, 0x3ffe) == aligned(0x2000, 1))
         // One byte past a 4-page aligned run adds a page and crosses into the next block.
-        #expect(Self.covering(0x4000, 0x8000) == (try AlignedInvalidation(address: 0, mask: 4)))
+        #expect(Self.covering(0x4000, 0x8000) == aligned(0, 4))
         // A 2-page run of bytes starting mid-page touches 3 pages.
-        #expect(Self.covering(0x10800, 0x127ff) == (try AlignedInvalidation(address: 0x10000, mask: 2)))
+        #expect(Self.covering(0x10800, 0x127ff) == aligned(0x10000, 2))
     }
 
     @Test func wholeAddressSpace() {
@@ -178,19 +178,20 @@ func randomRange(_ rng: inout SplitMix64) -> IOVARange {
 
     @Test func hugeRangesNearTheTop() throws {
         // The top half: 2^51 pages, aligned.
-        #expect(Self.covering(1 << 63, .max) == (try AlignedInvalidation(address: 1 << 63, mask: 51)))
+        #expect(Self.covering(1 << 63, .max) == aligned(1 << 63, 51))
         // One page below the top half: straddles bit 51, whole space.
         #expect(Self.covering((1 << 63) - 0x1000, .max) == .wholeAddressSpace)
         // The top half minus its first page stays in the top half.
-        #expect(Self.covering((1 << 63) + 0x1000, .max) == (try AlignedInvalidation(address: 1 << 63, mask: 51)))
-        // The last page, and the last 2^40 pages.
-        #expect(Self.covering(.max - 0xfff, .max) == (try AlignedInvalidation(address: .max - 0xfff, mask: 0)))
-        #expect(Self.covering(0xFFFF_F000_0000_0000, .max) == (try AlignedInvalidation(address: 0xFFFF_F000_0000_0000, mask: 40)))
+        #expect(Self.covering((1 << 63) + 0x1000, .max) == aligned(1 << 63, 51))
+        // The last page, the last 2^32 pages and the last 2^40 pages.
+        #expect(Self.covering(.max - 0xfff, .max) == aligned(.max - 0xfff, 0))
+        #expect(Self.covering(0xFFFF_F000_0000_0000, .max) == aligned(0xFFFF_F000_0000_0000, 32))
+        #expect(Self.covering(0xFFF0_0000_0000_0000, .max) == aligned(0xFFF0_0000_0000_0000, 40))
         // Everything but the first page, and everything but the last: whole space.
         #expect(Self.covering(0x1000, .max) == .wholeAddressSpace)
         #expect(Self.covering(0, .max - 0x1000) == .wholeAddressSpace)
         // The lower half exactly.
-        #expect(Self.covering(0, (1 << 63) - 1) == (try AlignedInvalidation(address: 0, mask: 51)))
+        #expect(Self.covering(0, (1 << 63) - 1) == aligned(0, 51))
     }
 
     @Test func kernelPortAgreesOnTheNamedCases() {

@@ -57,3 +57,8 @@ func randomBlock(_ rng: inout SplitMix64, mask: Int? = nil) -> AlignedInvalidati
     let firstPage = rng.below(slots) << UInt64(mask)
     return try! AlignedInvalidation(address: firstPage << 12, mask: mask)
 }
+
+/// A block the test knows is valid.
+func aligned(_ address: UInt64, _ mask: Int) -> AlignedInvalidation {
+    try! AlignedInvalidation(address: address, mask: mask)
+}

@@ -1,0 +1,1 @@
+../../Sources/Harness/PerfSuiteScenario.swift

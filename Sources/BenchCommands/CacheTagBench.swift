@@ -1,0 +1,27 @@
+import ArgumentParser
+
+/// The `cachetag-bench` command: runs cache-tag workloads under DID schemes, writes CSV reports,
+/// compares schemes and plots reports. With no subcommand it runs the default suite.
+public struct CacheTagBench: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "cachetag-bench",
+        abstract: "Benchmark the VT-d cache-tag machinery and compare Domain-ID schemes.",
+        discussion: """
+            With no subcommand, runs the default suite (every workload at its defaults, every scheme, \
+            both tables) and writes reports/latest/ with CSVs, run.json, SVG charts and index.html.
+
+            Examples:
+              cachetag-bench
+              cachetag-bench run --workload sva-munmap --scheme per-domain,shared-pasid
+              cachetag-bench run --workload nested-s2 --vary children=1,4,16,64,256
+              cachetag-bench replay trace.txt --scheme all
+              cachetag-bench compare reports/latest
+              cachetag-bench plot reports/latest
+              cachetag-bench list
+            """,
+        version: "0.1.0",
+        subcommands: [SuiteCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
+        defaultSubcommand: SuiteCommand.self)
+
+    public init() {}
+}

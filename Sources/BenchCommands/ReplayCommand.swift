@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Workloads
+
+/// `replay`: re-runs the flush operations of a kernel trace under any DID scheme.
+struct ReplayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "replay",
+        abstract: "Replay a kernel ftrace of intel_iommu:cache_tag_* events under DID schemes.",
+        discussion: """
+            TRACE is the text of /sys/kernel/tracing/trace with intel_iommu:cache_tag_assign, _unassign, \
+            _flush_range, _flush_range_np and _flush_all events (other events are skipped and counted). \
+            Topology, domains and the sequence of flush operations are reconstructed from the trace and \
+            re-run under each scheme; outputs are the same as 'run' (workload name 'replay').
+
+            Examples:
+              cachetag-bench replay trace.txt --scheme all
+              cachetag-bench replay trace.txt --scheme kernel,shared-pasid --skip-bad-lines --out reports/replay
+            """)
+
+    @Argument(help: "The trace file.")
+    var trace: String
+
+    @Flag(name: .customLong("skip-bad-lines"), help: "Skip malformed lines (counted) instead of stopping at the first.")
+    var skipBadLines = false
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        let replayed: TraceReplay
+        do {
+            replayed = try TraceReplay(contentsOf: trace, options: TraceReplayOptions(skipBadLines: skipBadLines))
+        } catch {
+            throw CommandError("\(error)")
+        }
+        let statistics = replayed.statistics
+        var notes = [
+            "replayed \(trace): \(replayed.topology.units.count) unit(s), \(replayed.devices.count) device(s), "
+                + "\(replayed.domains.count) domain(s), \(replayed.operations.count) flush operation(s), "
+                + "\(statistics.otherEvents) other event(s) skipped"
+        ]
+        if statistics.skippedBadLines > 0 {
+            let message = "skipped \(statistics.skippedBadLines) malformed line(s) of \(trace)"
+            ProgressReporter.note("note: \(message)")
+            notes.append(message)
+        }
+        let events = replayed.events(seed: options.seed)
+        let point = PreparedWorkload(
+            name: TraceReplay.name, parameters: [], topology: replayed.topology, events: { _ in events })
+        try execute(points: [point], varied: [:], options: options, plot: false, notes: notes)
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Workloads
+
+/// `run`: chosen workloads (optionally a sweep over one parameter) under chosen schemes and tables.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run workloads under DID schemes and tables; write CSV reports.",
+        discussion: """
+            Every (workload, parameter point, scheme, table) is run once through the modeled IOMMU \
+            (hw.*, model.*, oracle.* metrics) and timed for real on the software path alone (sw.* metrics). \
+            Finished points are written as they complete; --resume skips them after an interruption.
+
+            Examples:
+              cachetag-bench run --workload sva-munmap --scheme per-domain,shared-pasid
+              cachetag-bench run --workload nested-s2 --vary children=1,4,16,64,256 --out reports/nested
+              cachetag-bench run --workload dma-stream --param mode=lazy --table grouped-array --seed 7
+              cachetag-bench run --workload attach-churn --param ndoms=64 --cost submission_us=3 --quick
+            """)
+
+    @Option(name: .long, help: "Workloads, comma-separated, or 'all' (see 'list').")
+    var workload = "all"
+
+    @Option(name: .long, help: "Parameter name=value or workload.name=value (repeatable).")
+    var param: [String] = []
+
+    @Option(name: .long, help: "Sweep one parameter: name=v1,v2,...")
+    var vary: String?
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        let names = workload == "all" ? WorkloadCatalog.all.map { $0.name } : try RunOptions.list(workload, option: "--workload")
+        let (points, varied) = try WorkloadSelection.points(workloads: names, parameters: param, vary: vary, quick: options.quick)
+        try execute(points: points, varied: varied, options: options, plot: false)
+    }
+}
+
+/// Runs a prepared set of points and prints the comparison summary to stdout.
+func execute(points: [PreparedWorkload], varied: [String: String], options: RunOptions, plot: Bool, notes: [String] = []) throws {
+    let configuration = RunConfiguration(
+        points: points, schemes: try options.schemes(), tables: try options.tables(), seed: options.seed,
+        budget: options.budget, costModel: try options.costModel(), strictOracle: options.strictOracle,
+        quick: options.quick, outputDirectory: options.outputURL, resume: options.resume,
+        commandLine: CommandLine.arguments, varied: varied, notes: notes)
+    let started = Date()
+    do {
+        try BenchmarkRunner(configuration: configuration).run()
+    } catch let error as CommandError {
+        throw error
+    } catch {
+        throw CommandError("\(error)")
+    }
+    if plot { try renderPlots(directory: options.outputURL) }
+    let comparison = try loadComparison(directory: options.outputURL, baseline: "per-domain", headline: true)
+    print(comparison)
+    ProgressReporter.note(
+        "report written to \(options.out)/ in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Plots
+import Workloads
+
+/// The default suite: what `cachetag-bench` with no arguments runs.
+struct SuiteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suite",
+        abstract: "The default suite: every workload at its defaults, every scheme, both tables, plus charts.",
+        discussion: """
+            This is what runs when no subcommand is given. It writes reports/latest/ (one CSV per \
+            workload, summary.csv, run.json, SVG charts, index.html) and prints the headline comparison.
+
+            Examples:
+              cachetag-bench
+              cachetag-bench suite --out reports/reference --seed 1
+              cachetag-bench suite --quick
+            """)
+
+    @OptionGroup var options: RunOptions
+
+    func run() throws {
+        let (points, varied) = try WorkloadSelection.points(
+            workloads: WorkloadCatalog.all.map { $0.name }, parameters: [], vary: nil, quick: options.quick)
+        try execute(points: points, varied: varied, options: options, plot: true)
+    }
+}
+
+/// Renders the charts and index.html of a report directory; one-line errors.
+func renderPlots(directory: URL) throws {
+    do {
+        let files = try PlotRenderer.render(reportDirectory: directory)
+        ProgressReporter.note("wrote \(files.count) chart files (index.html) in \(directory.path)")
+    } catch {
+        throw CommandError("\(error)")
+    }
+}

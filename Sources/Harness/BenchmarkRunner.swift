@@ -1,0 +1,170 @@
+import CacheTags
+import Foundation
+import Reports
+import Workloads
+
+/// Everything one run needs: the points, the axes, the budgets and where to write.
+public struct RunConfiguration: Sendable {
+    /// Each workload's points, in order (one per parameter value of a sweep).
+    public var points: [PreparedWorkload]
+    public var schemes: [any DomainIDScheme]
+    public var tables: [TableChoice]
+    public var seed: UInt64
+    public var budget: TimingBudget
+    /// Cost-model overrides already validated, as `key=value`.
+    public var costModel: CostModelSettings
+    /// Stop at the first oracle violation instead of counting.
+    public var strictOracle: Bool
+    public var quick: Bool
+    public var outputDirectory: URL
+    /// Skip points already in the output's CSVs.
+    public var resume: Bool
+    /// The command line that produced the run, for run.json.
+    public var commandLine: [String]
+    /// Which parameter each workload varies, for run.json and the plots.
+    public var varied: [String: String]
+    public var notes: [String]
+
+    public init(
+        points: [PreparedWorkload], schemes: [any DomainIDScheme], tables: [TableChoice], seed: UInt64,
+        budget: TimingBudget, costModel: CostModelSettings, strictOracle: Bool = false, quick: Bool = false,
+        outputDirectory: URL, resume: Bool = false, commandLine: [String], varied: [String: String] = [:],
+        notes: [String] = []
+    ) {
+        self.points = points
+        self.schemes = schemes
+        self.tables = tables
+        self.seed = seed
+        self.budget = budget
+        self.costModel = costModel
+        self.strictOracle = strictOracle
+        self.quick = quick
+        self.outputDirectory = outputDirectory
+        self.resume = resume
+        self.commandLine = commandLine
+        self.varied = varied
+        self.notes = notes
+    }
+}
+
+/// Runs workload × point × scheme × table: the modeled metrics from one run through the
+/// modeled IOMMU, then real timings of the software path alone. Each finished point is
+/// appended to its workload's CSV at once (atomically), so an interrupted run keeps every
+/// finished point and `--resume` skips them.
+public struct BenchmarkRunner {
+    public let configuration: RunConfiguration
+
+    public init(configuration: RunConfiguration) { self.configuration = configuration }
+
+    /// The version written into run.json.
+    public static let toolVersion = "0.1.0"
+
+    /// Runs everything; returns the report directory's summary.
+    @discardableResult
+    public func run() throws -> ReportSummary {
+        let configuration = self.configuration
+        let directory = try ReportDirectory.create(at: configuration.outputDirectory)
+        let total = configuration.points.count * configuration.schemes.count * configuration.tables.count
+        var progress = ProgressReporter(total: total)
+
+        // A fresh run starts from empty workload files; a resumed one reads what is there.
+        var finished: [String: Set<ReportPoint>] = [:]
+        for workload in Set(configuration.points.map(\.name)) {
+            let url = directory.csvURL(forWorkload: workload)
+            if configuration.resume {
+                finished[workload] = try ReportCSV.finishedPoints(at: url)
+            } else if FileManager.default.fileExists(atPath: url.path) {
+                try FileManager.default.removeItem(at: url)
+            }
+        }
+        try manifest().write(to: directory.manifestURL)
+
+        for point in configuration.points {
+            var events: [WorkloadEvent]?
+            for scheme in configuration.schemes {
+                for table in configuration.tables {
+                    let variedParameter = configuration.varied[point.name]
+                    let shown = point.parameters.filter { $0.name == variedParameter }.joinedDescription
+                    let label = "\(point.name)\(shown.isEmpty ? "" : " " + shown) \(scheme.name) \(table.label)"
+                    let identity = ReportPoint(
+                        workload: point.name, scheme: scheme.name, table: table.label, parameters: point.parameters)
+                    if finished[point.name]?.contains(identity) == true {
+                        progress.finished(label, skipped: true)
+                        continue
+                    }
+                    if events == nil { events = point.events(seed: configuration.seed) }
+                    let rows = try measure(point: point, events: events!, scheme: scheme, table: table)
+                    try ReportCSV.append(
+                        rows, workload: point.name, parameterNames: point.parameters.map(\.name),
+                        to: directory.csvURL(forWorkload: point.name))
+                    progress.finished(label)
+                }
+            }
+        }
+
+        let summary = ReportSummary(reports: try directory.readWorkloadReports())
+        try summary.write(to: directory.summaryURL)
+        return summary
+    }
+
+    /// Every row of one (point, scheme, table).
+    func measure(point: PreparedWorkload, events: [WorkloadEvent], scheme: any DomainIDScheme, table: TableChoice) throws
+        -> [ReportRow]
+    {
+        func row(_ metric: String, _ stat: String, _ value: Double, _ unit: String) -> ReportRow {
+            ReportRow(
+                workload: point.name, scheme: scheme.name, table: table.label, parameters: point.parameters,
+                metric: metric, stat: stat, value: value, unit: unit)
+        }
+        let modeled = try ModeledRun.metrics(
+            events: events, topology: point.topology, scheme: scheme, factory: table.factory,
+            costModel: configuration.costModel, strictOracle: configuration.strictOracle)
+        var rows = modeled.map { row($0.name, "value", $0.value, $0.unit) }
+        let measurement = Self.time(events: events, point: point, scheme: scheme, factory: table.factory, budget: configuration.budget)
+        rows += measurement.timings.rows(row)
+        if measurement.bytesPerTag > 0 { rows.append(row("sw.bytes_per_tag", "value", measurement.bytesPerTag, "bytes")) }
+        return rows
+    }
+
+    static func time<Factory: TableFactory>(
+        events: [WorkloadEvent], point: PreparedWorkload, scheme: any DomainIDScheme, factory: Factory,
+        budget: TimingBudget
+    ) -> SoftwareMeasurement {
+        SoftwarePathTimer.measure(
+            events: events, topology: point.topology, scheme: scheme, budget: budget, makeTable: factory.make)
+    }
+
+    /// The run.json of this run.
+    func manifest() -> RunManifest {
+        var seen = Set<String>()
+        var workloads: [RunManifest.Workload] = []
+        for point in configuration.points where seen.insert(point.name).inserted {
+            let varied = configuration.varied[point.name]
+            workloads.append(
+                RunManifest.Workload(
+                    name: point.name,
+                    parameters: Dictionary(
+                        point.parameters.filter { $0.name != varied }.map { ($0.name, $0.value) },
+                        uniquingKeysWith: { first, _ in first }),
+                    varied: varied))
+        }
+        return RunManifest(
+            toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
+            seed: configuration.seed, costModel: configuration.costModel.values, commandLine: configuration.commandLine,
+            workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),
+            quick: configuration.quick,
+            allocator: configuration.tables.compactMap(\.allocator?.name).first ?? TagAllocator.system.name,
+            notes: configuration.notes + [
+                "sw.* figures are CPU time of the software path alone, clock overhead subtracted; hw.*, model.* and oracle.* come from the modeled IOMMU and repeat exactly for the same seed."
+            ])
+    }
+
+    /// The compiler that built this binary.
+    static var swiftVersion: String {
+        #if compiler(>=6.3)
+        "6.3 or later"
+        #else
+        "6.1 or later"
+        #endif
+    }
+}

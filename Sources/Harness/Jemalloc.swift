@@ -1,0 +1,63 @@
+import CacheTags
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// jemalloc, loaded at run time when `libjemalloc.so.2` is installed (Debian `libjemalloc2`,
+/// pulled in by `libjemalloc-dev`), so the kernel-list table's per-tag allocations can be
+/// measured on a second allocator without linking against it.
+///
+/// Only the handful of symbols the harness needs are looked up: `malloc`/`free` for tag nodes
+/// (jemalloc's Debian build exports them unprefixed from the library handle) and `mallctl` to
+/// read `stats.allocated` for heap bytes.
+public struct Jemalloc: @unchecked Sendable {
+    /// The shared object name looked up with `dlopen`.
+    public static let libraryName = "libjemalloc.so.2"
+
+    private typealias MallocFunction = @convention(c) (Int) -> UnsafeMutableRawPointer?
+    private typealias FreeFunction = @convention(c) (UnsafeMutableRawPointer?) -> Void
+    private typealias MallctlFunction = @convention(c) (
+        UnsafePointer<CChar>?, UnsafeMutableRawPointer?, UnsafeMutablePointer<Int>?, UnsafeMutableRawPointer?, Int
+    ) -> Int32
+
+    private let mallctl: MallctlFunction
+    /// Tag nodes from jemalloc's `malloc` and `free`.
+    public let allocator: TagAllocator
+
+    /// Loads jemalloc, or returns nil with the reason when it is not installed.
+    public static func load() -> Result<Jemalloc, LoadError> {
+        guard let handle = dlopen(libraryName, RTLD_NOW | RTLD_LOCAL) else {
+            return .failure(LoadError(reason: String(cString: dlerror())))
+        }
+        guard let malloc = dlsym(handle, "malloc"), let free = dlsym(handle, "free"),
+            let mallctl = dlsym(handle, "mallctl")
+        else {
+            return .failure(LoadError(reason: "\(libraryName) lacks malloc, free or mallctl"))
+        }
+        return .success(
+            Jemalloc(
+                mallctl: unsafeBitCast(mallctl, to: MallctlFunction.self),
+                allocator: TagAllocator(
+                    name: "jemalloc", allocate: unsafeBitCast(malloc, to: MallocFunction.self),
+                    deallocate: unsafeBitCast(free, to: FreeFunction.self))))
+    }
+
+    /// Why jemalloc could not be used, said once by the caller.
+    public struct LoadError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "jemalloc not available (\(reason)); the allocator axis uses the system allocator only" }
+    }
+
+    /// Bytes currently allocated through jemalloc (`stats.allocated`, refreshed by writing `epoch`).
+    public func allocatedBytes() -> Int? {
+        var epoch: UInt64 = 1
+        _ = "epoch".withCString { mallctl($0, nil, nil, &epoch, MemoryLayout<UInt64>.size) }
+        var allocated = 0
+        var size = MemoryLayout<Int>.size
+        let status = "stats.allocated".withCString { mallctl($0, &allocated, &size, nil, 0) }
+        return status == 0 ? allocated : nil
+    }
+}

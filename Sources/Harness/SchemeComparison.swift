@@ -1,0 +1,201 @@
+import Reports
+
+/// Schemes side by side for every metric of a report, with each scheme's ratio to a baseline:
+/// what `cachetag-bench compare` prints.
+///
+/// Modeled metrics show their single value. Measured metrics show the median with its spread
+/// (p10–p90) — one figure alone would hide how noisy the machine was — and the ratio of medians.
+public struct SchemeComparison: Sendable {
+    /// Output formats.
+    public enum Format: String, CaseIterable, Sendable {
+        case text, markdown, csv
+    }
+
+    /// One metric of one (workload, table, parameter point), every scheme's figure.
+    public struct Line: Sendable {
+        public var workload: String
+        public var table: String
+        public var parameters: [ReportParameter]
+        public var metric: String
+        public var unit: String
+        /// Scheme → (central value, p10, p90): the spread is nil for modeled metrics.
+        public var values: [String: (value: Double, low: Double?, high: Double?)]
+    }
+
+    public let baseline: String
+    public let schemes: [String]
+    public let lines: [Line]
+
+    /// Builds the comparison from a report's workload CSVs. Throws when `baseline` is not in the report.
+    public init(reports: [ReportCSV], baseline: String) throws(ComparisonError) {
+        var schemes: [String] = []
+        var lines: [Line] = []
+        var index: [String: Int] = [:]
+        for report in reports {
+            for row in report.rows {
+                if !schemes.contains(row.scheme) { schemes.append(row.scheme) }
+                let isCentral = row.stat == "value" || row.stat == "p50" || (row.stat == "mean" && row.metric == "sw.ns_per_descriptor")
+                let isSpread = row.stat == "p10" || row.stat == "p90"
+                guard isCentral || isSpread else { continue }
+                let key = [row.workload, row.table, row.parameters.joinedDescription, row.metric].joined(separator: "\u{1f}")
+                let position: Int
+                if let existing = index[key] {
+                    position = existing
+                } else {
+                    position = lines.count
+                    index[key] = position
+                    lines.append(
+                        Line(
+                            workload: row.workload, table: row.table, parameters: row.parameters, metric: row.metric,
+                            unit: row.unit, values: [:]))
+                }
+                var entry = lines[position].values[row.scheme] ?? (value: .nan, low: nil, high: nil)
+                switch row.stat {
+                case "p10": entry.low = row.value
+                case "p90": entry.high = row.value
+                default: entry.value = row.value
+                }
+                lines[position].values[row.scheme] = entry
+            }
+        }
+        guard schemes.contains(baseline) else {
+            throw ComparisonError(message: "baseline scheme '\(baseline)' is not in the report (schemes: \(schemes.joined(separator: ", ")))")
+        }
+        self.baseline = baseline
+        // Baseline first, then the others in report order.
+        self.schemes = [baseline] + schemes.filter { $0 != baseline }
+        self.lines = lines
+    }
+
+    private init(baseline: String, schemes: [String], lines: [Line]) {
+        self.baseline = baseline
+        self.schemes = schemes
+        self.lines = lines
+    }
+
+    /// Only the metrics whose name starts with `prefix` (all when nil).
+    public func filtered(metricPrefix prefix: String?) -> SchemeComparison {
+        guard let prefix else { return self }
+        return SchemeComparison(baseline: baseline, schemes: schemes, lines: lines.filter { $0.metric.hasPrefix(prefix) })
+    }
+
+    /// The metrics a one-screen summary shows.
+    public static let headlineMetrics = [
+        "hw.descriptors.total", "hw.submissions", "hw.dids_in_use", "hw.attach_failures",
+        "hw.iotlb.collateral_evictions", "model.total_us", "oracle.stale", "oracle.cross_domain",
+        "sw.flush_range_ns", "sw.assign_ns",
+    ]
+
+    /// The headline metrics only: what the default suite prints.
+    public func headline() -> SchemeComparison {
+        let order = Dictionary(uniqueKeysWithValues: Self.headlineMetrics.enumerated().map { ($1, $0) })
+        let kept = lines.enumerated().filter { order[$0.element.metric] != nil }.sorted {
+            // Keep report order between groups, headline order within a group.
+            ($0.element.workload, $0.element.table, $0.element.parameters.joinedDescription, order[$0.element.metric]!)
+                < ($1.element.workload, $1.element.table, $1.element.parameters.joinedDescription, order[$1.element.metric]!)
+        }.map(\.element)
+        return SchemeComparison(baseline: baseline, schemes: schemes, lines: kept)
+    }
+
+    /// The ratio of `scheme`'s central value to the baseline's on `line`, nil when undefined.
+    public func ratio(_ line: Line, _ scheme: String) -> Double? {
+        guard let value = line.values[scheme]?.value, let base = line.values[baseline]?.value else { return nil }
+        return ReportSummary.ratio(value, to: base)
+    }
+
+    /// Renders the comparison.
+    public func rendered(as format: Format) -> String {
+        switch format {
+        case .csv: return csv()
+        case .markdown, .text: return table(markdown: format == .markdown)
+        }
+    }
+
+    private func cell(_ line: Line, _ scheme: String) -> String {
+        guard let entry = line.values[scheme], !entry.value.isNaN else { return "-" }
+        var text = ReportNumber.format(rounded(entry.value))
+        if let low = entry.low, let high = entry.high {
+            text += " [\(ReportNumber.format(rounded(low)))–\(ReportNumber.format(rounded(high)))]"
+        }
+        return text
+    }
+
+    private func ratioCell(_ line: Line, _ scheme: String) -> String {
+        guard let ratio = ratio(line, scheme) else { return "-" }
+        return String(format: "%.3f×", ratio)
+    }
+
+    private func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+
+    /// A group's title: workload and table, plus the parameters that vary within the workload
+    /// (the full parameter list is in the CSV and run.json).
+    private func title(_ line: Line, varying: [String: Set<String>]) -> String {
+        let shown = line.parameters.filter { varying[line.workload]?.contains($0.name) == true }
+        return "\(line.workload) · \(line.table)" + (shown.isEmpty ? "" : " · " + shown.joinedDescription)
+    }
+
+    private func table(markdown: Bool) -> String {
+        var values: [String: [String: Set<String>]] = [:]
+        for line in lines {
+            for parameter in line.parameters { values[line.workload, default: [:]][parameter.name, default: []].insert(parameter.value) }
+        }
+        let varying = values.mapValues { Set($0.filter { $0.value.count > 1 }.keys) }
+        var output = ""
+        var groups: [String: [Line]] = [:]
+        var order: [String] = []
+        for line in lines {
+            let key = title(line, varying: varying)
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(line)
+        }
+        for title in order {
+            let header = ["metric", "unit"] + schemes + schemes.dropFirst().map { "\($0)/\(baseline)" }
+            let rows = groups[title]!.map { line in
+                [line.metric, line.unit] + schemes.map { cell(line, $0) } + schemes.dropFirst().map { ratioCell(line, $0) }
+            }
+            output += markdown ? "### \(title)\n\n" : "== \(title)\n"
+            output += markdown ? Self.markdownTable(header, rows) : Self.textTable(header, rows)
+            output += "\n"
+        }
+        return output
+    }
+
+    private func csv() -> String {
+        var rows = [["workload", "table", "parameters", "metric", "unit", "scheme", "value", "p10", "p90", "baseline", "ratio_to_baseline"]]
+        for line in lines {
+            for scheme in schemes {
+                guard let entry = line.values[scheme] else { continue }
+                rows.append([
+                    line.workload, line.table, line.parameters.joinedDescription, line.metric, line.unit, scheme,
+                    ReportNumber.format(entry.value), entry.low.map(ReportNumber.format) ?? "",
+                    entry.high.map(ReportNumber.format) ?? "", baseline, ratio(line, scheme).map(ReportNumber.format) ?? "",
+                ])
+            }
+        }
+        return rows.map { CSVRecordWriter.record($0) }.joined()
+    }
+
+    static func textTable(_ header: [String], _ rows: [[String]]) -> String {
+        var widths = header.map(\.count)
+        for row in rows { for (column, cell) in row.enumerated() { widths[column] = max(widths[column], cell.count) } }
+        func format(_ row: [String]) -> String {
+            row.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column < 2 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        return ([format(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(format))
+            .joined(separator: "\n") + "\n"
+    }
+
+    static func markdownTable(_ header: [String], _ rows: [[String]]) -> String {
+        let align = header.indices.map { $0 < 2 ? ":--" : "--:" }
+        return ([header, align] + rows).map { "| " + $0.joined(separator: " | ") + " |" }.joined(separator: "\n") + "\n"
+    }
+}
+
+/// A comparison that cannot be made, in one line.
+public struct ComparisonError: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,15 @@
+/// Why descriptors are being submitted, which decides what the oracle checks when they complete.
+public enum FlushReason: String, Hashable, Sendable {
+    /// `cache_tag_flush_range`: stale-checked over the range.
+    case range = "flush-range"
+    /// `cache_tag_flush_all`: stale-checked over the whole address space.
+    case all = "flush-all"
+    /// `cache_tag_flush_range_np` after new mappings: stale-checked over the range.
+    case newMappings = "flush-range-np"
+    /// The PASID/context-entry tear-down of a detach (`intel_pasid_tear_down_entry`): counted for
+    /// collateral, not stale-checked (in lazy mode unmapped pages may legitimately await their flush).
+    case teardown = "teardown"
+
+    /// Whether the oracle checks for stale translations when this flush completes.
+    public var checksStaleness: Bool { self != .teardown }
+}

@@ -1,0 +1,24 @@
+/// One breach of the safety oracle, with a one-line description of what, where and why.
+public struct OracleViolation: Error, Hashable, Sendable, CustomStringConvertible {
+    /// Which of the two rules was broken.
+    public enum Kind: String, Hashable, Sendable {
+        /// A translation survived the flush that should have removed it.
+        case stale
+        /// A lookup hit an entry filled for another domain.
+        case crossDomain = "cross-domain"
+    }
+
+    /// The rule broken.
+    public let kind: Kind
+    /// One line: the cache, the entry, the domains involved and the operation that found it.
+    public let detail: String
+
+    /// A violation of `kind` described by `detail`.
+    public init(kind: Kind, detail: String) {
+        self.kind = kind
+        self.detail = detail
+    }
+
+    /// `stale: ...` or `cross-domain: ...`, one line.
+    public var description: String { "\(kind.rawValue): \(detail)" }
+}

@@ -1,0 +1,92 @@
+/// The metrics this tool writes, with units and meanings (DESIGN §5: "README.md lists them all").
+///
+/// Reports are still read when they contain a metric missing here (a newer harness, a hand-made
+/// file): its unit then comes from the CSV and its kind from the name's prefix.
+public enum MetricCatalog {
+    /// Percentile statistics written for every timed operation.
+    public static let timingStats = ["p10", "p50", "p90", "p99", "mean", "count"]
+
+    /// Every known metric, in presentation order: measured first, then modeled, then oracle.
+    public static let all: [MetricDescriptor] = measured + modeled + oracle
+
+    /// The descriptor of `name`, or nil for a metric this version does not know.
+    public static func descriptor(for name: String) -> MetricDescriptor? {
+        byName[name]
+    }
+
+    /// The unit of `name`: the catalog's, else `fallback` (the CSV's `unit` column).
+    public static func unit(of name: String, fallback: String) -> String {
+        descriptor(for: name)?.unit ?? fallback
+    }
+
+    /// A human label for `name`: the catalog's, else the name itself.
+    public static func label(of name: String) -> String {
+        descriptor(for: name)?.label ?? name
+    }
+
+    /// A unit as printed on charts: `us` becomes `µs`, `count` is left out of axis labels.
+    public static func displayUnit(_ unit: String) -> String {
+        unit == "us" ? "µs" : unit
+    }
+
+    /// An axis label: "flush-range time (ns)", or just the label for counts and empty units.
+    public static func axisLabel(for name: String, unit: String) -> String {
+        let shown = displayUnit(unit.isEmpty ? self.unit(of: name, fallback: "") : unit)
+        let label = label(of: name)
+        return shown.isEmpty || shown == "count" ? label : "\(label) (\(shown))"
+    }
+
+    private static let byName: [String: MetricDescriptor] = Dictionary(
+        all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+
+    private static func timed(_ name: String, _ label: String, _ meaning: String) -> MetricDescriptor {
+        MetricDescriptor(name: name, unit: "ns", kind: .measured, label: label, meaning: meaning, stats: timingStats)
+    }
+
+    private static func counted(_ name: String, _ label: String, _ meaning: String, unit: String = "count") -> MetricDescriptor {
+        MetricDescriptor(
+            name: name, unit: unit, kind: MetricKind(metricName: name), label: label, meaning: meaning, stats: ["value"])
+    }
+
+    private static let measured: [MetricDescriptor] = [
+        timed("sw.assign_ns", "assign time", "CPU time of one cache-tag assign (attach path) on the table alone, per operation"),
+        timed("sw.unassign_ns", "unassign time", "CPU time of one cache-tag unassign (detach path) on the table alone, per operation"),
+        timed("sw.flush_range_ns", "flush-range time", "CPU time to walk a domain's tags and emit the descriptors of one range flush"),
+        timed("sw.flush_all_ns", "flush-all time", "CPU time to walk a domain's tags and emit the descriptors of one full flush"),
+        timed("sw.flush_range_np_ns", "non-present flush time", "CPU time of the flush after mapping a previously non-present range (caching mode, write-buffer flush)"),
+        counted("sw.ns_per_descriptor", "time per descriptor", "Measured flush time divided by the descriptors it emitted", unit: "ns"),
+        counted("sw.bytes_per_tag", "bytes per tag", "Table memory per cache tag, allocator overhead included", unit: "bytes"),
+        counted("sw.heap_bytes", "table heap", "Heap bytes held by the table at its largest", unit: "bytes"),
+    ]
+
+    private static let modeled: [MetricDescriptor] = [
+        counted("hw.flushes", "flushes", "Flush requests (range, all, non-present) issued to the table"),
+        counted("hw.descriptors.total", "descriptors (all)", "Invalidation descriptors queued, all types including waits"),
+        counted("hw.descriptors.iotlb", "IOTLB descriptors", "IOTLB invalidation descriptors (global, domain- or page-selective)"),
+        counted("hw.descriptors.pasid_iotlb", "PASID-IOTLB descriptors", "PASID-based IOTLB invalidation descriptors"),
+        counted("hw.descriptors.devtlb", "device-TLB descriptors", "Device-TLB (ATS) invalidation descriptors"),
+        counted("hw.descriptors.pasid_devtlb", "PASID device-TLB descriptors", "PASID-based device-TLB invalidation descriptors"),
+        counted("hw.descriptors.wait", "wait descriptors", "Invalidation wait descriptors, one per submission"),
+        counted("hw.descriptors_eliminated", "descriptors eliminated", "Descriptors not emitted because another tag already emitted the same one"),
+        counted("hw.descriptors_per_flush", "descriptors per flush", "Descriptors queued per flush request", unit: "ratio"),
+        counted("hw.submissions", "submissions", "Batches submitted to an invalidation queue, each closed by a wait"),
+        counted("hw.write_buffer_flushes", "write-buffer flushes", "Write-buffer flushes on units that need them (RWBF)"),
+        counted("hw.dids_in_use", "DIDs in use (peak)", "Peak number of Domain IDs allocated at once, over all IOMMU units"),
+        counted("hw.attach_failures", "attach failures", "Attachments refused because an IOMMU unit ran out of Domain IDs"),
+        counted("hw.iotlb.hits", "IOTLB hits", "Modeled IOTLB lookups that hit"),
+        counted("hw.iotlb.misses", "IOTLB misses", "Modeled IOTLB lookups that missed and walked the page table"),
+        counted("hw.iotlb.collateral_evictions", "IOTLB collateral evictions", "Valid IOTLB entries dropped by an invalidation that did not need to drop them"),
+        counted("hw.devtlb.hits", "device-TLB hits", "Modeled device-TLB lookups that hit"),
+        counted("hw.devtlb.misses", "device-TLB misses", "Modeled device-TLB lookups that missed"),
+        counted("hw.devtlb.collateral_evictions", "device-TLB collateral evictions", "Valid device-TLB entries dropped by an invalidation that did not need to drop them"),
+        counted("model.invalidation_us", "invalidation time", "Modeled time in the invalidation queue: descriptors and waits", unit: "us"),
+        counted("model.devtlb_us", "device-TLB invalidation time", "Modeled time of ATS device-TLB invalidation round trips", unit: "us"),
+        counted("model.page_walk_us", "page-walk time", "Modeled time of page walks caused by IOTLB and device-TLB misses", unit: "us"),
+        counted("model.total_us", "total modeled time", "Sum of the modeled invalidation, device-TLB and page-walk times", unit: "us"),
+    ]
+
+    private static let oracle: [MetricDescriptor] = [
+        counted("oracle.stale", "stale translations", "Translations that survived the invalidation that should have removed them (must be 0)"),
+        counted("oracle.cross_domain", "cross-domain hits", "Lookups that hit an entry filled for another domain (must be 0)"),
+    ]
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// `summary.csv`: every workload's rows in one file, each with its ratio to a baseline scheme.
+///
+/// The question the project asks is "how does scheme X compare to per-domain DIDs", so the
+/// summary precomputes that ratio per (workload, table, parameters, metric, stat). It keeps the
+/// report layout (one union of parameter columns) plus a final `ratio_to_baseline` column,
+/// empty where the baseline is missing or zero (a ratio to zero means nothing).
+public struct ReportSummary: Hashable, Sendable {
+    /// The default baseline: every domain gets its own DID, the scheme all others are judged by.
+    public static let defaultBaselineScheme = "per-domain"
+    /// Name of the extra column.
+    public static let ratioColumn = "ratio_to_baseline"
+
+    /// One summary line: a report row and its ratio to the baseline.
+    public struct Row: Hashable, Sendable {
+        /// The report row.
+        public var row: ReportRow
+        /// `row.value / baseline value`, nil when the baseline is missing or zero.
+        public var ratioToBaseline: Double?
+
+        /// Creates a summary row.
+        public init(row: ReportRow, ratioToBaseline: Double?) {
+            self.row = row
+            self.ratioToBaseline = ratioToBaseline
+        }
+    }
+
+    /// The scheme ratios are computed against.
+    public var baselineScheme: String
+    /// Parameter columns (the union over workloads, in first-seen order).
+    public var parameterNames: [String]
+    /// The rows, in input order.
+    public var rows: [Row]
+
+    private static let layout = TidyTable(extraColumns: [ratioColumn])
+
+    /// Builds the summary of `reportRows`, computing each ratio against `baselineScheme`.
+    public init(rows reportRows: [ReportRow], parameterNames: [String] = [], baselineScheme: String = defaultBaselineScheme) {
+        self.baselineScheme = baselineScheme
+        self.parameterNames = ReportCSV.union(parameterNames, reportRows)
+        var baseline: [BaselineKey: Double] = [:]
+        for row in reportRows where row.scheme == baselineScheme {
+            baseline[BaselineKey(row)] = row.value
+        }
+        self.rows = reportRows.map { row in
+            Row(row: row, ratioToBaseline: Self.ratio(row.value, to: baseline[BaselineKey(row)]))
+        }
+    }
+
+    /// Builds the summary of several workload reports (in the given order).
+    public init(reports: [ReportCSV], baselineScheme: String = defaultBaselineScheme) {
+        self.init(
+            rows: reports.flatMap(\.rows), parameterNames: reports.flatMap(\.parameterNames),
+            baselineScheme: baselineScheme)
+    }
+
+    /// Creates a summary from rows whose ratios are already known (what `decode` reads).
+    public init(baselineScheme: String, parameterNames: [String], rows: [Row]) {
+        self.baselineScheme = baselineScheme
+        self.parameterNames = ReportCSV.union(parameterNames, rows.map(\.row))
+        self.rows = rows
+    }
+
+    /// `value / baseline`, or nil when there is no baseline or it is zero.
+    public static func ratio(_ value: Double, to baseline: Double?) -> Double? {
+        guard let baseline, baseline != 0, baseline.isFinite, value.isFinite else { return nil }
+        return value / baseline
+    }
+
+    /// The CSV text.
+    public func encoded() -> String {
+        var text = CSVRecordWriter.record(Self.layout.header(parameterNames: parameterNames))
+        for item in rows {
+            let ratio = item.ratioToBaseline.map(ReportNumber.format) ?? ""
+            text += CSVRecordWriter.record(
+                Self.layout.cells(of: item.row, parameterNames: parameterNames, extras: [ratio]))
+        }
+        return text
+    }
+
+    /// Parses `summary.csv` text; ratios are taken as written.
+    public static func decode(
+        _ text: String, file: String, baselineScheme: String = defaultBaselineScheme
+    ) throws(ReportError) -> ReportSummary {
+        let (parameterNames, decoded) = try layout.decode(text, file: file)
+        var rows: [Row] = []
+        for item in decoded {
+            let cell = item.extras[0]
+            var ratio: Double?
+            if !cell.text.isEmpty {
+                guard let parsed = ReportNumber.parse(cell.text) else {
+                    throw ReportError(
+                        file: file, line: cell.line, column: ratioColumn,
+                        message: "\(ReportError.quoted(cell.text)) is not a number")
+                }
+                ratio = parsed
+            }
+            rows.append(Row(row: item.row, ratioToBaseline: ratio))
+        }
+        return ReportSummary(baselineScheme: baselineScheme, parameterNames: parameterNames, rows: rows)
+    }
+
+    /// Reads `summary.csv` from `url`.
+    public static func read(from url: URL, baselineScheme: String = defaultBaselineScheme) throws(ReportError) -> ReportSummary {
+        try decode(ReportFileText.read(url), file: ReportFileText.displayPath(url), baselineScheme: baselineScheme)
+    }
+
+    /// Writes `summary.csv` atomically.
+    public func write(to url: URL) throws(ReportError) {
+        try AtomicFile.write(Data(encoded().utf8), to: url)
+    }
+
+    /// What a row is compared on: everything but the scheme.
+    private struct BaselineKey: Hashable {
+        var workload: String
+        var table: String
+        var parameters: [ReportParameter]
+        var metric: String
+        var stat: String
+
+        init(_ row: ReportRow) {
+            workload = row.workload
+            table = row.table
+            parameters = row.point.canonicalParameters
+            metric = row.metric
+            stat = row.stat
+        }
+    }
+}

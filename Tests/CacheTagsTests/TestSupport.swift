@@ -1,0 +1,134 @@
+import CacheTags
+import Testing
+import VTd
+
+/// SplitMix64 (Steele, Lea & Flood, 2014): a tiny seeded generator so every random test replays
+/// the same inputs on every machine. CacheTagsTests does not depend on Workloads, hence this copy.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in `0 ..< bound` (bound > 0).
+    mutating func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
+
+    /// True with probability `percent`/100.
+    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+
+    /// One element of a non-empty collection.
+    mutating func pick<C: RandomAccessCollection>(_ elements: C) -> C.Element where C.Index == Int {
+        elements[elements.startIndex + below(elements.count)]
+    }
+}
+
+// MARK: - Topology builders
+
+/// A unit with the given capabilities (defaults: a server unit).
+func makeUnit(
+    _ id: Int, ndoms: Int = 65536, psi: Bool = true, mamv: Int = 18, cachingMode: Bool = false
+) -> IOMMUUnit {
+    let capabilities = try! IOMMUCapabilities(
+        domainIDs: DomainIDSpace(domainCount: ndoms), pageSelectiveInvalidation: psi, maximumAddressMaskValue: mamv,
+        cachingMode: cachingMode)
+    return IOMMUUnit(id: IOMMUUnitID(id), capabilities: capabilities)
+}
+
+/// A device behind `unit`, SID 00:(id/8).(id%8) + bus `unit.id + 1` unless given.
+func makeDevice(
+    _ id: Int, on unit: IOMMUUnit, ats: Bool = false, extraInvalidation: Bool = false, queueDepth: Int = 32,
+    source: SourceID? = nil, physicalFunctionSource: SourceID? = nil
+) -> Device {
+    let sid = source ?? SourceID(rawValue: UInt16((unit.id.rawValue + 1) << 8 | (id & 0xff)))
+    return try! Device(
+        id: DeviceID(id), iommu: unit.id, source: sid, physicalFunctionSource: physicalFunctionSource, hasATS: ats,
+        queueDepth: queueDepth, needsExtraInvalidation: extraInvalidation)
+}
+
+func makeTag(_ type: CacheTagType, _ unit: IOMMUUnit, _ device: Device, did: UInt16, pasid: UInt32 = 0) -> CacheTag {
+    CacheTag(type: type, unit: unit, device: device, domainID: DomainID(did), pasid: PASID(unchecked: pasid))
+}
+
+func pasid(_ value: UInt32) -> PASID { PASID(unchecked: value) }
+
+/// A range of `count` pages from page frame `first`.
+func pages(_ first: UInt64, _ count: UInt64) -> IOVARange { IOVARange(firstPage: first, pageCount: count) }
+
+// MARK: - Flushing through any table
+
+/// One recorded submission, comparable across the Swift sinks and the C baseline.
+struct Submission: Equatable, CustomStringConvertible {
+    let unit: Int
+    let descriptors: [InvalidationDescriptor]
+    var description: String { "dmar\(unit): \(descriptors.map { $0.decoded?.description ?? "?" })" }
+}
+
+/// What one flush produced.
+struct FlushResult {
+    var submissions: [Submission] = []
+    var writeBufferFlushes: [Int] = []
+    var returned = 0
+    var descriptors: [InvalidationDescriptor] { submissions.flatMap(\.descriptors) }
+    var sizes: [Int] { submissions.map(\.descriptors.count) }
+}
+
+extension FlushResult {
+    init(_ sink: RecordingSink, returned: Int) {
+        submissions = sink.submissions.map { Submission(unit: $0.unit.rawValue, descriptors: $0.descriptors) }
+        writeBufferFlushes = sink.writeBufferFlushes.map(\.rawValue)
+        self.returned = returned
+    }
+}
+
+enum FlushOperation {
+    case range(IOVARange, hint: Bool)
+    case all
+    case newMappings(IOVARange)
+}
+
+func flush(_ table: some CacheTagTable, _ operation: FlushOperation) -> FlushResult {
+    var sink = RecordingSink()
+    let returned: Int
+    switch operation {
+    case let .range(range, hint): returned = table.flushRange(range, invalidationHint: hint, into: &sink)
+    case .all: returned = table.flushAll(into: &sink)
+    case let .newMappings(range): returned = table.flushRangeForNewMappings(range, into: &sink)
+    }
+    return FlushResult(sink, returned: returned)
+}
+
+func flushRange(_ table: some CacheTagTable, _ range: IOVARange, hint: Bool = false) -> FlushResult {
+    flush(table, .range(range, hint: hint))
+}
+
+func flushAll(_ table: some CacheTagTable) -> FlushResult { flush(table, .all) }
+
+func flushNewMappings(_ table: some CacheTagTable, _ range: IOVARange) -> FlushResult {
+    flush(table, .newMappings(range))
+}
+
+/// Counts of each descriptor.
+func multiset(_ descriptors: [InvalidationDescriptor]) -> [InvalidationDescriptor: Int] {
+    descriptors.reduce(into: [:]) { $0[$1, default: 0] += 1 }
+}
+
+/// The table of `kind` for a domain.
+func makeTable(_ kind: CacheTagTableKind, firstStage: Bool) -> any CacheTagTable {
+    kind.tableType.init(domainUsesFirstStage: firstStage)
+}
+
+extension InvalidationDescriptor {
+    /// Whether the descriptor targets a device TLB (types 3 and 8).
+    var isDeviceTLB: Bool {
+        typeCode == DescriptorType.deviceTLB.rawValue || typeCode == DescriptorType.pasidDeviceTLB.rawValue
+    }
+    /// Whether the descriptor targets an IOTLB (types 2 and 6).
+    var isIOTLB: Bool { typeCode == DescriptorType.iotlb.rawValue || typeCode == DescriptorType.pasidIOTLB.rawValue }
+}

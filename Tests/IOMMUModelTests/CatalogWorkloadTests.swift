@@ -1,0 +1,27 @@
+import CacheTags
+import Engine
+import IOMMUModel
+import Testing
+import Workloads
+
+/// The shipped workloads, small, through the strict oracle: the safe schemes must pass them too
+/// (a failure here is a scheme bug, a model false positive, or a workload that breaks the
+/// kernel's rules, e.g. remapping an IOVA before its flush).
+@Suite("Catalog workloads")
+struct CatalogWorkloadTests {
+    @Test(arguments: WorkloadCatalog.names)
+    func safeSchemesPassTheStrictOracle(workload name: String) throws {
+        let workload = try WorkloadCatalog.make(name, ["operations": "1500"])
+        for scheme in DomainIDSchemes.safe {
+            let engine = try Engine<GroupedArrayTable>(
+                topology: workload.topology, scheme: scheme, mode: .modeled(ModelConfiguration(strict: true)))
+            do {
+                try engine.run(workload, seed: 11)
+            } catch {
+                Issue.record("\(name) under \(scheme.name): \(error)")
+                continue
+            }
+            #expect(Fixtures.metric("events.total", in: engine.metrics) > 0)
+        }
+    }
+}

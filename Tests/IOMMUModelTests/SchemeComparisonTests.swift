@@ -1,0 +1,40 @@
+import Foundation
+import CacheTags
+import Engine
+import IOMMUModel
+import Testing
+import Workloads
+
+/// Every scheme on one fixed seed, side by side: the table quoted in the hand-off.
+/// Reproduce with `swift test --filter SchemeComparison` (prints the table).
+@Suite("Scheme comparison")
+struct SchemeComparisonTests {
+    static let columns = [
+        "hw.descriptors.iotlb", "hw.descriptors.pasid_iotlb", "hw.descriptors.devtlb", "hw.descriptors.pasid_devtlb",
+        "hw.descriptors.wait", "hw.submissions", "hw.dids_in_use", "hw.attach_failures", "hw.sharing_fallbacks",
+        "hw.iotlb.hits", "hw.iotlb.collateral_evictions", "hw.devtlb.collateral_evictions", "model.total_us",
+        "oracle.stale", "oracle.cross_domain",
+    ]
+
+    @Test func everySchemeOnTheSameSeed() throws {
+        var rows: [(String, [EngineMetric])] = []
+        for scheme in DomainIDSchemes.all {
+            let engine = try Engine<KernelListTable>(
+                topology: PropertyTests.topology, scheme: scheme, mode: .modeled(ModelConfiguration()))
+            try engine.run(PropertyTests.events)
+            rows.append((scheme.name, engine.metrics))
+            let violations = Fixtures.metric("oracle.stale", in: engine.metrics) + Fixtures.metric("oracle.cross_domain", in: engine.metrics)
+            #expect(scheme.isSafe == (violations == 0), "\(scheme.name): \(violations) violations")
+        }
+        var lines = ["| metric | " + rows.map(\.0).joined(separator: " | ") + " |", "|---|" + rows.map { _ in "---:|" }.joined()]
+        for name in Self.columns {
+            let values = rows.map { row in
+                let value = Fixtures.metric(name, in: row.1)
+                return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+            }
+            lines.append("| \(name) | " + values.joined(separator: " | ") + " |")
+        }
+        print("kernel-list, seed \(PropertyTests.seed), \(PropertyTests.operations) operations, \(PropertyTests.events.count) events")
+        print(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Reports
+import Testing
+
+@Suite("summary.csv")
+struct ReportSummaryTests {
+    static func row(_ scheme: String, _ value: Double, metric: String = "hw.submissions", table: String = "kernel-list",
+                    children: String = "4") -> ReportRow {
+        ReportRow(workload: "nested-s2", scheme: scheme, table: table,
+                  parameters: [ReportParameter(name: "children", value: children)],
+                  metric: metric, stat: "value", value: value, unit: "count")
+    }
+
+    @Test("ratios are value over the baseline of the same point, metric and stat")
+    func ratios() {
+        let summary = ReportSummary(rows: [
+            Self.row("per-domain", 10), Self.row("shared-pasid", 5), Self.row("kernel", 25),
+            Self.row("per-domain", 0, metric: "oracle.stale"), Self.row("shared-all", 3, metric: "oracle.stale"),
+            Self.row("shared-pasid", 7, metric: "hw.flushes"),
+            Self.row("per-domain", 8, table: "grouped-array"), Self.row("shared-pasid", 2, table: "grouped-array"),
+            Self.row("shared-pasid", 1, children: "16"),
+        ])
+        #expect(summary.rows.map(\.ratioToBaseline) == [1, 0.5, 2.5, nil, nil, nil, 1, 0.25, nil])
+    }
+
+    @Test("the baseline scheme is a parameter")
+    func otherBaseline() {
+        let summary = ReportSummary(rows: [Self.row("per-domain", 10), Self.row("kernel", 20)], baselineScheme: "kernel")
+        #expect(summary.rows.map(\.ratioToBaseline) == [0.5, 1])
+    }
+
+    @Test("summary.csv has the extra final column and round-trips")
+    func roundTrip() throws {
+        let other = ReportRow(workload: "sva-munmap", scheme: "per-domain", table: "kernel-list",
+                              parameters: [ReportParameter(name: "pasids", value: "8")],
+                              metric: "hw.submissions", stat: "value", value: 3, unit: "count")
+        let summary = ReportSummary(reports: [
+            ReportCSV(workload: "nested-s2", rows: [Self.row("per-domain", 10), Self.row("shared-pasid", 5)]),
+            ReportCSV(workload: "sva-munmap", rows: [other]),
+        ])
+        let text = summary.encoded()
+        let lines = text.split(separator: "\n")
+        #expect(lines[0] == "workload,scheme,table,children,pasids,metric,stat,value,unit,ratio_to_baseline")
+        #expect(lines[2] == "nested-s2,shared-pasid,kernel-list,4,,hw.submissions,value,5,count,0.5")
+        let directory = try TemporaryDirectory()
+        let url = directory.url.appendingPathComponent("summary.csv")
+        try summary.write(to: url)
+        #expect(try ReportSummary.read(from: url) == summary)
+    }
+
+    @Test("a bad ratio cell is located")
+    func badRatio() throws {
+        let text = "workload,scheme,table,metric,stat,value,unit,ratio_to_baseline\nw,s,t,m,value,1,count,x\n"
+        do {
+            _ = try ReportSummary.decode(text, file: "summary.csv")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == "summary.csv:2: column 'ratio_to_baseline': \"x\" is not a number")
+        }
+    }
+}
