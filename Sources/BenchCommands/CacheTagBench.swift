@@ -24,4 +24,24 @@ public struct CacheTagBench: ParsableCommand {
         defaultSubcommand: SuiteCommand.self)
 
     public init() {}
+
+    /// The arguments of the invocation being run, for run.json (`CommandLine.arguments` would name
+    /// the test runner when the command is driven in process).
+    @TaskLocal static var invocation: [String] = CommandLine.arguments
+
+    /// Parses and runs `arguments` (without the program name), recording them for run.json.
+    public static func invoke(arguments: [String]) throws {
+        var command = try parseAsRoot(arguments)
+        try $invocation.withValue(["cachetag-bench"] + arguments) { try command.run() }
+    }
+
+    /// The executable's entry point: runs, prints a one-line error and exits non-zero on failure.
+    public static func runAsMain() -> Never {
+        do {
+            try invoke(arguments: Array(CommandLine.arguments.dropFirst()))
+            exit()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -36,7 +36,7 @@ public struct PlotCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "Only this metric: a name (sw.flush_range_ns), a dotted prefix (hw.descriptors), prefix* or a chart group.",
-            discussion: "Groups: descriptors, submissions, per-flush, modeled-time, measured-time, memory, dids, collateral, tlb, oracle."))
+            discussion: "Groups: descriptors, submissions, per-flush, modeled-time, measured-time, memory, dids, collateral, tlb, oracle, events."))
     var metric: String?
 
     @Option(

@@ -44,7 +44,7 @@ func execute(points: [PreparedWorkload], varied: [String: String], options: RunO
         points: points, schemes: try options.schemes(), tables: try options.tables(), seed: options.seed,
         budget: options.budget, costModel: try options.costModel(), strictOracle: options.strictOracle,
         quick: options.quick, outputDirectory: options.outputURL, resume: options.resume,
-        commandLine: CommandLine.arguments, varied: varied, notes: notes)
+        commandLine: CacheTagBench.invocation, varied: varied, notes: notes)
     let started = Date()
     do {
         try BenchmarkRunner(configuration: configuration).run()
@@ -54,7 +54,9 @@ func execute(points: [PreparedWorkload], varied: [String: String], options: RunO
         throw CommandError("\(error)")
     }
     if plot { try renderPlots(directory: options.outputURL) }
-    let comparison = try loadComparison(directory: options.outputURL, baseline: "per-domain", headline: true)
+    let schemes = configuration.schemes.map(\.name)
+    let baseline = schemes.contains("per-domain") ? "per-domain" : schemes[0]
+    let comparison = try loadComparison(directory: options.outputURL, baseline: baseline, headline: true)
     print(comparison)
     ProgressReporter.note(
         "report written to \(options.out)/ in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

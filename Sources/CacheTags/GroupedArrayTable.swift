@@ -59,6 +59,9 @@ public final class GroupedArrayTable: CacheTagTable {
         var pasidIOTLB: ContiguousArray<Template> = []
         var rangeDeviceTLB: ContiguousArray<Template> = []
         var wholeDeviceTLB: ContiguousArray<Template> = []
+        /// Templates emitted more than once (devices with the extra-invalidation quirk): while
+        /// there are none, the device-TLB loops need not look at `repeats`.
+        var repeatingTemplates = 0
 
         subscript(kind: TemplateKind) -> ContiguousArray<Template> {
             get {
@@ -123,6 +126,7 @@ public final class GroupedArrayTable: CacheTagTable {
             let repeats: Int32 = tag.type.isDeviceTLB && tag.device.needsExtraInvalidation ? 2 : 1
             templatePositions[template] = groups[groupIndex][template.kind].count
             groups[groupIndex][template.kind].append(Template(word0: template.word0, tags: 1, repeats: repeats))
+            if repeats != 1 { groups[groupIndex].repeatingTemplates += 1 }
         }
     }
 
@@ -139,6 +143,7 @@ public final class GroupedArrayTable: CacheTagTable {
         else { preconditionFailure("template of \(tag) missing") }
         groups[groupIndex][template.kind][position].tags -= 1
         guard groups[groupIndex][template.kind][position].tags == 0 else { return }
+        if groups[groupIndex][template.kind][position].repeats != 1 { groups[groupIndex].repeatingTemplates -= 1 }
         // Swap-remove keeps the array dense; the moved template's position is updated.
         templatePositions[template] = nil
         let last = groups[groupIndex][template.kind].count - 1
@@ -201,44 +206,72 @@ public final class GroupedArrayTable: CacheTagTable {
 
     private func walk<Sink: InvalidationSink>(scope: FlushScope, into sink: inout Sink) -> Int {
         withInvalidationBatch(into: &sink) { batch, sink in
-            for group in groups {
-                let unit = group.unit
-                // Quadword 1 and granularity are the same for every template of a kind in a group.
-                if !group.domainIOTLB.isEmpty {
-                    let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.capabilities)
-                    for template in group.domainIOTLB {
-                        batch.append(
-                            InvalidationDescriptor(template.word0 | shape.quadword0, shape.quadword1), for: unit, into: &sink)
+            // Groups and templates are read through buffer pointers: iterating `groups` by value
+            // would copy each group and retain/release its four arrays on every flush.
+            groups.withUnsafeBufferPointer { groups in
+                for index in groups.indices {
+                    let group = UnsafePointer(groups.baseAddress.unsafelyUnwrapped + index)
+                    batch.enter(group.pointee.unit, into: &sink)
+                    // Quadword 1 and granularity are the same for every template of a kind in a group.
+                    if !group.pointee.domainIOTLB.isEmpty {
+                        let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.pointee.capabilities)
+                        group.pointee.domainIOTLB.withUnsafeBufferPointer { Self.emitIOTLB($0, shape, &batch, &sink) }
                     }
-                }
-                if !group.pasidIOTLB.isEmpty {
-                    let shape = scope.pasidIOTLBDescriptor(domainID: .reserved, pasid: .none)
-                    for template in group.pasidIOTLB {
-                        batch.append(
-                            InvalidationDescriptor(template.word0 | shape.quadword0, shape.quadword1), for: unit, into: &sink)
+                    if !group.pointee.pasidIOTLB.isEmpty {
+                        let shape = scope.pasidIOTLBDescriptor(domainID: .reserved, pasid: .none)
+                        group.pointee.pasidIOTLB.withUnsafeBufferPointer { Self.emitIOTLB($0, shape, &batch, &sink) }
                     }
-                }
-                if !group.rangeDeviceTLB.isEmpty {
-                    var block = AlignedInvalidation.wholeAddressSpace
-                    if case let .range(flushed, _) = scope { block = flushed }
-                    let plainWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 0)
-                    let pasidWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 11)
-                    for template in group.rangeDeviceTLB {
-                        let isPASID = template.word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
-                        let descriptor = InvalidationDescriptor(template.word0, isPASID ? pasidWord : plainWord)
-                        for _ in 0..<template.repeats { batch.append(descriptor, for: unit, into: &sink) }
+                    let repeating = group.pointee.repeatingTemplates > 0
+                    if !group.pointee.rangeDeviceTLB.isEmpty {
+                        var block = AlignedInvalidation.wholeAddressSpace
+                        if case let .range(flushed, _) = scope { block = flushed }
+                        group.pointee.rangeDeviceTLB.withUnsafeBufferPointer {
+                            Self.emitDeviceTLB($0, block, repeating, &batch, &sink)
+                        }
                     }
-                }
-                if !group.wholeDeviceTLB.isEmpty {
-                    let plainWord = InvalidationDescriptor.sizeEncodedAddress(.wholeAddressSpace, sizeBit: 0)
-                    let pasidWord = InvalidationDescriptor.sizeEncodedAddress(.wholeAddressSpace, sizeBit: 11)
-                    for template in group.wholeDeviceTLB {
-                        let isPASID = template.word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
-                        let descriptor = InvalidationDescriptor(template.word0, isPASID ? pasidWord : plainWord)
-                        for _ in 0..<template.repeats { batch.append(descriptor, for: unit, into: &sink) }
+                    if !group.pointee.wholeDeviceTLB.isEmpty {
+                        group.pointee.wholeDeviceTLB.withUnsafeBufferPointer {
+                            Self.emitDeviceTLB($0, .wholeAddressSpace, repeating, &batch, &sink)
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// One IOTLB kind of a group: each template's word 0 with the shape's granularity and word 1.
+    @inline(__always)
+    private static func emitIOTLB<Sink: InvalidationSink>(
+        _ templates: UnsafeBufferPointer<Template>, _ shape: InvalidationDescriptor, _ batch: inout InvalidationBatch,
+        _ sink: inout Sink
+    ) {
+        let word0 = shape.quadword0
+        let word1 = shape.quadword1
+        let base = templates.baseAddress.unsafelyUnwrapped
+        batch.append(count: templates.count, into: &sink) { InvalidationDescriptor(base[$0].word0 | word0, word1) }
+    }
+
+    /// One device-TLB kind of a group over `block`; a template of a quirky device twice in a row.
+    @inline(__always)
+    private static func emitDeviceTLB<Sink: InvalidationSink>(
+        _ templates: UnsafeBufferPointer<Template>, _ block: AlignedInvalidation, _ repeating: Bool,
+        _ batch: inout InvalidationBatch, _ sink: inout Sink
+    ) {
+        let plainWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 0)
+        let pasidWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 11)
+        let base = templates.baseAddress.unsafelyUnwrapped
+        guard repeating else {
+            batch.append(count: templates.count, into: &sink) {
+                let word0 = base[$0].word0
+                return InvalidationDescriptor(
+                    word0, word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue ? pasidWord : plainWord)
+            }
+            return
+        }
+        for template in templates {
+            let isPASID = template.word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
+            let descriptor = InvalidationDescriptor(template.word0, isPASID ? pasidWord : plainWord)
+            batch.append(count: Int(template.repeats), into: &sink) { _ in descriptor }
         }
     }
 

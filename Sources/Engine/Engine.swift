@@ -50,9 +50,10 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
     ) throws(EngineError) {
         self.topology = topology
         self.mode = mode
-        directory = CacheTagDirectory(units: topology.units, devices: topology.devices, scheme: scheme, makeTable: makeTable)
+        directory = CacheTagDirectory(
+            units: topology.units, devices: topology.devices, scheme: scheme, makeTable: makeTable)
         counting = InvalidationCountingSink(cost: mode.cost)
-        if case let .modeled(configuration) = mode {
+        if case .modeled(let configuration) = mode {
             do {
                 model = try IOMMUModel(units: topology.units, devices: topology.devices, configuration: configuration)
             } catch {
@@ -67,6 +68,8 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
     public var schemeName: String { directory.scheme.name }
     /// The model (a copy), nil in counting mode.
     public var modelState: IOMMUModel? { model }
+    /// The model's first oracle violation.
+    public var firstViolation: OracleViolation? { model?.firstViolation }
 
     /// Applies events in order, stopping at the first error.
     public func run(_ events: [WorkloadEvent]) throws(EngineError) {
@@ -91,19 +94,19 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
         func oracle(_ violation: OracleViolation) -> EngineError { .oracle(eventIndex: index, violation) }
 
         switch event {
-        case let .createDomain(id, kind):
+        case .createDomain(let id, let kind):
             do { try directory.createDomain(id, kind: kind) } catch { throw rejected(error) }
             if model != nil {
                 do { try model!.createDomain(id, kind: kind) } catch { throw rejected(error) }
             }
 
-        case let .destroyDomain(id):
+        case .destroyDomain(let id):
             do { try directory.destroyDomain(id) } catch { throw rejected(error) }
             if model != nil {
                 do { try model!.destroyDomain(id) } catch { throw rejected(error) }
             }
 
-        case let .attach(domain, device, pasid):
+        case .attach(let domain, let device, let pasid):
             let key = AttachmentKey(device: device, pasid: pasid)
             let attachment: CacheTagDirectory<Table>.Attachment
             do {
@@ -123,7 +126,7 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
                 }
             }
 
-        case let .detach(device, pasid):
+        case .detach(let device, let pasid):
             if failedAttachments.remove(AttachmentKey(device: device, pasid: pasid)) != nil {
                 counters.skipped += 1
                 return
@@ -146,31 +149,35 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
                 descriptors.withUnsafeBufferPointer { counting.submit($0, to: attachment.device.iommu) }
             }
 
-        case let .map(domain, firstPage, pageCount):
+        case .map(let domain, let firstPage, let pageCount):
             guard pageCount > 0 else { throw rejected("map of zero pages") }
             guard directory.kind(of: domain) != nil else { throw rejected(DirectoryError.unknownDomain(domain)) }
             if model != nil {
-                do { try model!.map(domain, firstPage: firstPage, pageCount: pageCount) } catch { throw rejected(error) }
+                do { try model!.map(domain, firstPage: firstPage, pageCount: pageCount) } catch {
+                    throw rejected(error)
+                }
             }
             try flush(.newMappings, domain, IOVARange(firstPage: firstPage, pageCount: pageCount), rejected, oracle)
 
-        case let .unmap(domain, firstPage, pageCount):
+        case .unmap(let domain, let firstPage, let pageCount):
             guard pageCount > 0 else { throw rejected("unmap of zero pages") }
             guard directory.kind(of: domain) != nil else { throw rejected(DirectoryError.unknownDomain(domain)) }
             if model != nil {
-                do { try model!.unmap(domain, firstPage: firstPage, pageCount: pageCount) } catch { throw rejected(error) }
+                do { try model!.unmap(domain, firstPage: firstPage, pageCount: pageCount) } catch {
+                    throw rejected(error)
+                }
             }
 
-        case let .flushRange(domain, range):
+        case .flushRange(let domain, let range):
             try flush(.range, domain, range, rejected, oracle)
 
-        case let .flushAll(domain):
+        case .flushAll(let domain):
             try flush(.all, domain, .everything, rejected, oracle)
 
-        case let .flushRangeForNewMappings(domain, range):
+        case .flushRangeForNewMappings(let domain, let range):
             try flush(.newMappings, domain, range, rejected, oracle)
 
-        case let .access(device, pasid, page):
+        case .access(let device, let pasid, let page):
             if failedAttachments.contains(AttachmentKey(device: device, pasid: pasid)) {
                 counters.skipped += 1
                 return
@@ -215,8 +222,12 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
     /// reports "no violations" without having checked.
     public var metrics: [EngineMetric] {
         let queue = model?.queue ?? counting.counters
-        func count(_ name: String, _ value: Int) -> EngineMetric { EngineMetric(name: name, value: Double(value), unit: "count") }
-        func micros(_ name: String, _ value: Double) -> EngineMetric { EngineMetric(name: name, value: value, unit: "us") }
+        func count(_ name: String, _ value: Int) -> EngineMetric {
+            EngineMetric(name: name, value: Double(value), unit: "count")
+        }
+        func micros(_ name: String, _ value: Double) -> EngineMetric {
+            EngineMetric(name: name, value: value, unit: "us")
+        }
         var list = [
             count("hw.flushes", counters.flushes),
             count("hw.descriptors.total", queue.totalDescriptors),

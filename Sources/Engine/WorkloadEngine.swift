@@ -17,6 +17,8 @@ public protocol WorkloadEngine: AnyObject {
     var metrics: [EngineMetric] { get }
     /// The modeled IOMMU, nil in counting mode.
     var modelState: IOMMUModel? { get }
+    /// The run's first oracle violation (strict or not), nil when none or in counting mode.
+    var firstViolation: OracleViolation? { get }
 }
 
 /// Builds engines for a table chosen at run time.

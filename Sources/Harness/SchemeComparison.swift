@@ -166,7 +166,8 @@ public struct SchemeComparison: Sendable {
             for scheme in schemes {
                 guard let entry = line.values[scheme] else { continue }
                 rows.append([
-                    line.workload, line.table, line.parameters.joinedDescription, line.metric, line.unit, scheme,
+                    line.workload, line.table, line.parameters.map(\.description).joined(separator: ";"), line.metric,
+                    line.unit, scheme,
                     ReportNumber.format(entry.value), entry.low.map(ReportNumber.format) ?? "",
                     entry.high.map(ReportNumber.format) ?? "", baseline, ratio(line, scheme).map(ReportNumber.format) ?? "",
                 ])

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+    import FoundationEssentials
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Modeled hardware time (µs): what invalidations and misses would cost on a real IOMMU.
@@ -163,7 +163,8 @@ public struct CostModel: Hashable, Sendable {
     /// `text` without leading and trailing whitespace (spaces, tabs, carriage returns).
     private static func trimmed(_ text: Substring) -> String {
         let isBlank: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) }) else {
+        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) })
+        else {
             return ""
         }
         return String(text[first...last])

@@ -13,13 +13,13 @@ public enum CostModelError: Error, Equatable, Sendable, CustomStringConvertible 
     /// One line: location, key, and what is wrong.
     public var description: String {
         switch self {
-        case let .unknownKey(key, location, known):
+        case .unknownKey(let key, let location, let known):
             "\(location): unknown cost key '\(key)' (known: \(known.joined(separator: ", ")))"
-        case let .invalidValue(key, value, reason, location):
+        case .invalidValue(let key, let value, let reason, let location):
             "\(location): cost '\(key)': '\(value)' \(reason)"
-        case let .malformed(text, location):
+        case .malformed(let text, let location):
             "\(location): expected key=value, got '\(text)'"
-        case let .unreadable(file, reason):
+        case .unreadable(let file, let reason):
             "\(file): cannot read cost overrides: \(reason)"
         }
     }

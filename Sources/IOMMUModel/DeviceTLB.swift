@@ -33,12 +33,14 @@ public struct DeviceTLB: Sendable {
         guard entries > 0 else { throw .invalidGeometry("device TLB of \(entries) entries") }
         capacity = entries
         let empty = DeviceTLBEntry(pasid: .none, page: 0, origin: TranslationOrigin(owner: .none, generation: 0))
-        slots = ContiguousArray(repeating: Slot(entry: empty, lastUse: 0, valid: false, staleReported: false), count: entries)
+        slots = ContiguousArray(
+            repeating: Slot(entry: empty, lastUse: 0, valid: false, staleReported: false), count: entries)
     }
 
     /// The entry for (pasid, page), marked most recently used; nil on a miss.
     public mutating func lookup(pasid: PASID, page: UInt64) -> DeviceTLBEntry? {
-        for slot in slots.indices where slots[slot].valid && slots[slot].entry.page == page && slots[slot].entry.pasid == pasid {
+        for slot in slots.indices
+        where slots[slot].valid && slots[slot].entry.page == page && slots[slot].entry.pasid == pasid {
             clock &+= 1
             slots[slot].lastUse = clock
             return slots[slot].entry
@@ -51,7 +53,9 @@ public struct DeviceTLB: Sendable {
     @discardableResult
     public mutating func fill(_ entry: DeviceTLBEntry) -> DeviceTLBEntry? {
         let victim =
-            slots.indices.first { slots[$0].valid && slots[$0].entry.page == entry.page && slots[$0].entry.pasid == entry.pasid }
+            slots.indices.first {
+                slots[$0].valid && slots[$0].entry.page == entry.page && slots[$0].entry.pasid == entry.pasid
+            }
             ?? slots.indices.first { !slots[$0].valid }
             ?? slots.indices.min { slots[$0].lastUse < slots[$1].lastUse }!
         var evicted: DeviceTLBEntry?
@@ -70,14 +74,15 @@ public struct DeviceTLB: Sendable {
     /// Applies a device-TLB descriptor already routed to this device (source ID matched by the
     /// caller) and calls `dropped` for each entry removed. Other descriptor types do nothing.
     @discardableResult
-    public mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (DeviceTLBEntry) -> Void) -> Int {
+    public mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (DeviceTLBEntry) -> Void) -> Int
+    {
         let pasid: PASID
         let block: AlignedInvalidation
         switch descriptor {
-        case let .deviceTLB(_, invalidated, _):
+        case .deviceTLB(_, let invalidated, _):
             pasid = .none
             block = invalidated
-        case let .pasidDeviceTLB(_, invalidatedPASID, invalidated, _):
+        case .pasidDeviceTLB(_, let invalidatedPASID, let invalidated, _):
             pasid = invalidatedPASID
             block = invalidated
         case .iotlb, .pasidIOTLB, .wait:

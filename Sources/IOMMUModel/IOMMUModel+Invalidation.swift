@@ -5,7 +5,8 @@ extension IOMMUModel {
     /// Starts a flush of `domain` over `range`: the descriptors submitted until `completeFlush()`
     /// are judged against it (collateral evictions) and, unless it is a tear-down, checked by the
     /// oracle when it completes.
-    public mutating func beginFlush(of domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ModelError) {
+    public mutating func beginFlush(of domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ModelError)
+    {
         context = FlushContext(domain: domain, serial: try serial(domain), range: range, reason: reason)
     }
 
@@ -29,7 +30,7 @@ extension IOMMUModel {
                 }
                 counters.iotlbInvalidated += removed
                 counters.iotlbCollateralEvictions += collateral
-            case let .deviceTLB(source, _, _), let .pasidDeviceTLB(source, _, _, _):
+            case .deviceTLB(let source, _, _), .pasidDeviceTLB(let source, _, _, _):
                 for device in devicesBySource[SourceKey(unit: unitIndex, source: source)] ?? []
                 where deviceTLBs[device] != nil {
                     let removed = deviceTLBs[device]!.invalidate(decoded) { entry in
@@ -91,7 +92,8 @@ extension IOMMUModel {
         let whose = viaParent ? "\(name(origin.owner)) through parent \(context.domain)" : name(origin.owner)
         return OracleViolation(
             kind: .stale,
-            detail: "\(cache) of \(whose) holds generation \(held), page is \(now), after \(context.reason.rawValue) of "
+            detail:
+                "\(cache) of \(whose) holds generation \(held), page is \(now), after \(context.reason.rawValue) of "
                 + "\(context.domain) \(context.range)")
     }
 

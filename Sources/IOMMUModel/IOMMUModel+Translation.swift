@@ -20,7 +20,8 @@ extension IOMMUModel {
             if let hit = deviceTLBs[device.rawValue]!.lookup(pasid: pasid, page: page) {
                 counters.deviceTLBHits += 1
                 if hit.origin.owner != attachment.serial {
-                    try record(crossDomain(attachment, cache: "\(device) device TLB \(hit)", filledFor: hit.origin.owner))
+                    try record(
+                        crossDomain(attachment, cache: "\(device) device TLB \(hit)", filledFor: hit.origin.owner))
                 }
                 return .deviceTLBHit
             }
@@ -34,7 +35,8 @@ extension IOMMUModel {
         if let hit = iotlbs[unit].lookup(tag) {
             counters.iotlbHits += 1
             if hit.origin.owner != attachment.serial {
-                try record(crossDomain(attachment, cache: "\(name(unit: unit)) IOTLB \(hit)", filledFor: hit.origin.owner))
+                try record(
+                    crossDomain(attachment, cache: "\(name(unit: unit)) IOTLB \(hit)", filledFor: hit.origin.owner))
             }
             origin = hit.origin
             outcome = .iotlbHit
@@ -71,7 +73,9 @@ extension IOMMUModel {
             owner: attachment.serial, generation: generation, parent: record.parent, parentGeneration: parentGeneration)
     }
 
-    private func crossDomain(_ attachment: ModeledAttachment, cache: String, filledFor owner: DomainSerial) -> OracleViolation {
+    private func crossDomain(_ attachment: ModeledAttachment, cache: String, filledFor owner: DomainSerial)
+        -> OracleViolation
+    {
         OracleViolation(
             kind: .crossDomain,
             detail: "\(attachment.device) \(attachment.pasid) resolves to \(name(attachment.serial)) "

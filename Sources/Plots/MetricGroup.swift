@@ -15,7 +15,7 @@ struct MetricGroup: Hashable, Sendable {
     /// Member metrics in display order (or, for leftover groups, the metrics found).
     var metrics: [String]
 
-    /// The groups of the brief, in presentation order.
+    /// The groups of the brief (plus events), in presentation order.
     static let standard: [MetricGroup] = [
         MetricGroup(
             id: "descriptors", title: "Invalidation descriptors by type", axisTitle: "descriptors",
@@ -24,7 +24,7 @@ struct MetricGroup: Hashable, Sendable {
                       "hw.descriptors_eliminated"]),
         MetricGroup(
             id: "submissions", title: "Queue submissions and flushes", axisTitle: "count",
-            metrics: ["hw.submissions", "hw.flushes", "hw.write_buffer_flushes"]),
+            metrics: ["hw.submissions", "hw.flushes", "hw.write_buffer_flushes", "hw.teardowns"]),
         MetricGroup(
             id: "per-flush", title: "Descriptors per flush", axisTitle: "descriptors per flush",
             metrics: ["hw.descriptors_per_flush"]),
@@ -40,16 +40,20 @@ struct MetricGroup: Hashable, Sendable {
             metrics: ["sw.bytes_per_tag", "sw.heap_bytes"]),
         MetricGroup(
             id: "dids", title: "Domain IDs in use and attach failures", axisTitle: "count",
-            metrics: ["hw.dids_in_use", "hw.attach_failures"]),
+            metrics: ["hw.dids_in_use", "hw.attach_failures", "hw.sharing_fallbacks"]),
         MetricGroup(
-            id: "collateral", title: "Collateral evictions", axisTitle: "entries evicted",
-            metrics: ["hw.iotlb.collateral_evictions", "hw.devtlb.collateral_evictions"]),
+            id: "collateral", title: "Collateral and capacity evictions", axisTitle: "entries evicted",
+            metrics: ["hw.iotlb.collateral_evictions", "hw.devtlb.collateral_evictions",
+                      "hw.iotlb.capacity_evictions", "hw.devtlb.capacity_evictions"]),
         MetricGroup(
             id: "tlb", title: "Modeled TLB hits and misses", axisTitle: "lookups",
-            metrics: ["hw.iotlb.hits", "hw.iotlb.misses", "hw.devtlb.hits", "hw.devtlb.misses"]),
+            metrics: ["hw.iotlb.hits", "hw.iotlb.misses", "hw.devtlb.hits", "hw.devtlb.misses", "hw.dma_faults"]),
         MetricGroup(
             id: "oracle", title: "Safety oracle violations (must be 0)", axisTitle: "violations",
             metrics: ["oracle.stale", "oracle.cross_domain"]),
+        MetricGroup(
+            id: "events", title: "Workload events", axisTitle: "events",
+            metrics: ["events.total", "events.skipped"]),
     ]
 
     /// Splits `metrics` (in report order) into the standard groups, keeping only members present,

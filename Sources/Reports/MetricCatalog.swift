@@ -6,8 +6,8 @@ public enum MetricCatalog {
     /// Percentile statistics written for every timed operation.
     public static let timingStats = ["p10", "p50", "p90", "p99", "mean", "count"]
 
-    /// Every known metric, in presentation order: measured first, then modeled, then oracle.
-    public static let all: [MetricDescriptor] = measured + modeled + oracle
+    /// Every known metric, in presentation order: measured, modeled, oracle, then run bookkeeping.
+    public static let all: [MetricDescriptor] = measured + modeled + oracle + bookkeeping
 
     /// The descriptor of `name`, or nil for a metric this version does not know.
     public static func descriptor(for name: String) -> MetricDescriptor? {
@@ -73,16 +73,26 @@ public enum MetricCatalog {
         counted("hw.write_buffer_flushes", "write-buffer flushes", "Write-buffer flushes on units that need them (RWBF)"),
         counted("hw.dids_in_use", "DIDs in use (peak)", "Peak number of Domain IDs allocated at once, over all IOMMU units"),
         counted("hw.attach_failures", "attach failures", "Attachments refused because an IOMMU unit ran out of Domain IDs"),
+        counted("hw.sharing_fallbacks", "sharing fallbacks", "Shared-DID placements that fell back to an own DID because the PASID was taken under the shared DID"),
+        counted("hw.teardowns", "tear-downs", "Detach tear-downs submitted (PASID entry tear-down with its flushes)"),
         counted("hw.iotlb.hits", "IOTLB hits", "Modeled IOTLB lookups that hit"),
         counted("hw.iotlb.misses", "IOTLB misses", "Modeled IOTLB lookups that missed and walked the page table"),
         counted("hw.iotlb.collateral_evictions", "IOTLB collateral evictions", "Valid IOTLB entries dropped by an invalidation that did not need to drop them"),
         counted("hw.devtlb.hits", "device-TLB hits", "Modeled device-TLB lookups that hit"),
         counted("hw.devtlb.misses", "device-TLB misses", "Modeled device-TLB lookups that missed"),
+        counted("hw.iotlb.capacity_evictions", "IOTLB capacity evictions", "Valid IOTLB entries replaced by a fill (LRU), not by an invalidation"),
         counted("hw.devtlb.collateral_evictions", "device-TLB collateral evictions", "Valid device-TLB entries dropped by an invalidation that did not need to drop them"),
+        counted("hw.devtlb.capacity_evictions", "device-TLB capacity evictions", "Valid device-TLB entries replaced by a fill (LRU), not by an invalidation"),
+        counted("hw.dma_faults", "DMA faults", "Modeled DMA that found no attachment or no mapping"),
         counted("model.invalidation_us", "invalidation time", "Modeled time in the invalidation queue: descriptors and waits", unit: "us"),
         counted("model.devtlb_us", "device-TLB invalidation time", "Modeled time of ATS device-TLB invalidation round trips", unit: "us"),
         counted("model.page_walk_us", "page-walk time", "Modeled time of page walks caused by IOTLB and device-TLB misses", unit: "us"),
         counted("model.total_us", "total modeled time", "Sum of the modeled invalidation, device-TLB and page-walk times", unit: "us"),
+    ]
+
+    private static let bookkeeping: [MetricDescriptor] = [
+        counted("events.total", "events", "Workload events applied (attach, detach, map, DMA, unmap, flush)"),
+        counted("events.skipped", "events skipped", "Events skipped because they refer to an attachment that failed (DID exhaustion)"),
     ]
 
     private static let oracle: [MetricDescriptor] = [

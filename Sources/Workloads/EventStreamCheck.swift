@@ -8,7 +8,7 @@ import VTd
 /// has no attachments and no live nested children; a nested domain's parent exists and is
 /// second-stage; an attachment names a device of the topology and a free (device, PASID); every
 /// detach matches a live attachment; an SVA domain attaches through one non-zero PASID and no two
-/// live SVA domains share it; `map` only maps unmapped pages and `unmap` only mapped ones; a page
+/// SVA domains are attached through one PASID at once; `map` only maps unmapped pages and `unmap` only mapped ones; a page
 /// unmapped while the domain is attached is not mapped again before a flush covers it (IOVA reuse
 /// before invalidation would make a stale hit legitimate); an access goes through a live attachment
 /// to a page mapped in its domain and, for a nested child, in the parent too (IOVA = GPA).
@@ -46,7 +46,7 @@ public struct EventStreamCheck {
         var found: [Violation] = []
         var domains: [IOMMUDomainID: DomainState] = [:]
         var attachments: [Key: IOMMUDomainID] = [:]
-        var svaPASIDs: [PASID: IOMMUDomainID] = [:]
+        var svaPASIDs: [PASID: (domain: IOMMUDomainID, attachments: Int)] = [:]
         var lastTime: UInt64 = 0
 
         func fail(_ index: Int, _ message: String) { if found.count < limit { found.append(Violation(index: index, message: message)) } }
@@ -71,7 +71,6 @@ public struct EventStreamCheck {
                     continue
                 }
                 if let parent = state.kind.parent { domains[parent]?.children -= 1 }
-                if case .sva = state.kind, let pasid = state.pasid, svaPASIDs[pasid] == domain { svaPASIDs[pasid] = nil }
                 domains[domain] = nil
             case let .attach(domain, device, pasid):
                 guard let state = domains[domain] else { fail(index, "attach of unknown \(domain)"); continue }
@@ -81,8 +80,10 @@ public struct EventStreamCheck {
                 if case .sva = state.kind {
                     if pasid.isNone { fail(index, "sva \(domain) attached without a PASID") }
                     if let own = state.pasid, own != pasid { fail(index, "sva \(domain) uses \(own) and \(pasid)") }
-                    if let other = svaPASIDs[pasid], other != domain { fail(index, "\(pasid) used by sva \(other) and \(domain)") }
-                    svaPASIDs[pasid] = domain
+                    if let other = svaPASIDs[pasid], other.domain != domain {
+                        fail(index, "\(pasid) attached by sva \(other.domain) and \(domain) at once")
+                    }
+                    svaPASIDs[pasid] = (domain, (svaPASIDs[pasid]?.attachments ?? 0) + 1)
                     domains[domain]!.pasid = pasid
                 }
                 attachments[key] = domain
@@ -93,6 +94,9 @@ public struct EventStreamCheck {
                     continue
                 }
                 domains[domain]!.attachments -= 1
+                if case .sva = domains[domain]!.kind, let holder = svaPASIDs[pasid], holder.domain == domain {
+                    svaPASIDs[pasid] = holder.attachments > 1 ? (domain, holder.attachments - 1) : nil
+                }
                 // Tearing down the last attachment flushes all the domain's cached entries.
                 if domains[domain]!.attachments == 0, domains[domain]!.children == 0 {
                     domains[domain]!.awaitingFlush.removeAll()

@@ -52,6 +52,7 @@ struct ReplayBuilder {
 
     /// Non-nesting tags alive at once under one of these belong to one domain.
     struct DIDOwner: Hashable {
+        /// The unit; -1 under DID 1, where the PASID alone names the domain (SVA PASIDs are global).
         let unit: Int
         let did: UInt16
         /// The PASID under DID 1 (shared by SVA domains, told apart by PASID); 0 otherwise.
@@ -84,7 +85,8 @@ struct ReplayBuilder {
 
     enum Item {
         case attach(device: Int, pasid: UInt32, instance: Int)
-        case detach(device: Int, pasid: UInt32)
+        /// `instance`: the tag life the attachment was made through (-1 if unknown).
+        case detach(device: Int, pasid: UInt32, instance: Int)
         case flush(op: Int)
     }
 
@@ -277,7 +279,8 @@ struct ReplayBuilder {
     }
 
     private static func owner(_ key: Key) -> DIDOwner {
-        DIDOwner(unit: key.unit, did: key.did, pasid: key.did == DomainID.firstStageDefault.rawValue ? key.pasid : 0)
+        key.did == DomainID.firstStageDefault.rawValue
+            ? DIDOwner(unit: -1, did: key.did, pasid: key.pasid) : DIDOwner(unit: key.unit, did: key.did, pasid: 0)
     }
 
     /// Starts a tag life and applies the grouping rules that hold while tags are alive together.
@@ -371,8 +374,8 @@ struct ReplayBuilder {
     }
 
     private mutating func detach(device: Int, pasid: UInt32, line: Int, time: UInt64) {
-        liveAttachments[AttachKey(device: device, pasid: pasid)] = nil
-        append(.detach(device: device, pasid: pasid), at: SortKey(line: line, sub: 0), time: time)
+        let instance = liveAttachments.removeValue(forKey: AttachKey(device: device, pasid: pasid)) ?? -1
+        append(.detach(device: device, pasid: pasid, instance: instance), at: SortKey(line: line, sub: 0), time: time)
     }
 
     /// A stand-in device on `unit` free at `pasid`, from the pool or new.
@@ -549,14 +552,19 @@ struct ReplayBuilder {
         var hasNesting: Set<Int> = []
         var allDefaultDIDWithPASID: [Int: Bool] = [:]
         var allWithPASID: [Int: Bool] = [:]
+        var pasidOfRoot: [Int: UInt32] = [:]
         for index in instances.indices {
             let root = find(index)
             let key = instances[index].key
             if key.type.isNesting {
                 hasNesting.insert(root)
             } else {
+                // SVA: every tag under DID 1, through one PASID (one process).
+                let samePASID = pasidOfRoot[root].map { $0 == key.pasid } ?? true
+                pasidOfRoot[root] = key.pasid
                 allDefaultDIDWithPASID[root, default: true] =
-                    allDefaultDIDWithPASID[root, default: true] && key.did == DomainID.firstStageDefault.rawValue && key.pasid != 0
+                    allDefaultDIDWithPASID[root, default: true] && key.did == DomainID.firstStageDefault.rawValue
+                    && key.pasid != 0 && samePASID
                 allWithPASID[root, default: true] = allWithPASID[root, default: true] && key.pasid != 0
             }
         }
@@ -586,6 +594,12 @@ struct ReplayBuilder {
         var attachedNow: [AttachKey: Int] = [:]
         var clock: UInt64 = 0
 
+        // Emission state: attachments and live nested children per domain, destroyed domains.
+        var attachmentCount: [Int: Int] = [:]
+        var liveChildren: [Int: Int] = [:]
+        var destroyed: Set<Int> = []
+        var awaitingChildren: Set<Int> = []
+
         func kind(of root: Int) -> DomainKind {
             if hasNesting.contains(root) { return .secondStage }
             if let parent = parentOf[root] { return .nested(parent: domainOfRoot[parent]!) }
@@ -599,6 +613,7 @@ struct ReplayBuilder {
             if let parent = parentOf[root] { _ = domain(of: parent) }
             let id = IOMMUDomainID(kinds.count)
             domainOfRoot[root] = id
+            if let parent = parentOf[root] { liveChildren[parent, default: 0] += 1 }
             let domainKind = kind(of: root)
             kinds.append(domainKind)
             roots.append(root)
@@ -606,30 +621,73 @@ struct ReplayBuilder {
             return id
         }
 
+        // A domain is destroyed after the last item that touches it or one of its children, once it
+        // has no attachments and no children left.
+        func plannedRoot(_ item: Item) -> Int? {
+            switch item {
+            case let .attach(_, _, instance): find(instance)
+            case let .detach(_, _, instance): instance >= 0 ? find(instance) : nil
+            case let .flush(op): find(closedOperations[op].instances[0])
+            }
+        }
+        var lastItem: [Int: Int] = [:]
+        for (position, item) in ordered.enumerated() {
+            guard let root = plannedRoot(item.item) else { continue }
+            lastItem[root] = position
+            if let parent = parentOf[root] { lastItem[parent] = position }
+        }
+        func destroyIfDone(_ root: Int, at position: Int) {
+            guard lastItem[root] == position || awaitingChildren.contains(root), let id = domainOfRoot[root],
+                !destroyed.contains(root), attachmentCount[root, default: 0] == 0
+            else { return }
+            guard liveChildren[root, default: 0] == 0 else {
+                awaitingChildren.insert(root)
+                return
+            }
+            awaitingChildren.remove(root)
+            destroyed.insert(root)
+            events.append(TimedWorkloadEvent(time: clock, event: .destroyDomain(id)))
+            if let parent = parentOf[root] {
+                liveChildren[parent, default: 0] -= 1
+                if awaitingChildren.contains(parent) { destroyIfDone(parent, at: position) }
+            }
+        }
+
         var operationDomains = Array(repeating: IOMMUDomainID(0), count: closedOperations.count)
-        for item in ordered {
+        for (position, item) in ordered.enumerated() {
             clock = max(clock, item.time)
+            var touched: [Int] = []
+            defer { for root in touched { destroyIfDone(root, at: position) } }
             switch item.item {
             case let .attach(device, pasid, instance):
                 let root = find(instance)
                 let id = domain(of: root)
+                touched.append(root)
                 let key = AttachKey(device: device, pasid: pasid)
                 if let current = attachedNow[key] {
                     statistics.repairs += 1
                     if current == root { continue }
+                    attachmentCount[current, default: 0] -= 1
+                    touched.append(current)
                     events.append(TimedWorkloadEvent(time: clock, event: .detach(device: DeviceID(device), pasid: PASID(unchecked: pasid))))
                 }
                 attachedNow[key] = root
+                attachmentCount[root, default: 0] += 1
                 events.append(TimedWorkloadEvent(time: clock, event: .attach(id, device: DeviceID(device), pasid: PASID(unchecked: pasid))))
-            case let .detach(device, pasid):
-                guard attachedNow.removeValue(forKey: AttachKey(device: device, pasid: pasid)) != nil else {
+            case let .detach(device, pasid, instance):
+                if instance >= 0 { touched.append(find(instance)) }
+                guard let current = attachedNow.removeValue(forKey: AttachKey(device: device, pasid: pasid)) else {
                     statistics.repairs += 1
                     continue
                 }
+                attachmentCount[current, default: 0] -= 1
+                touched.append(current)
                 events.append(TimedWorkloadEvent(time: clock, event: .detach(device: DeviceID(device), pasid: PASID(unchecked: pasid))))
             case let .flush(op):
                 let operation = closedOperations[op]
-                let id = domain(of: find(operation.instances[0]))
+                let root = find(operation.instances[0])
+                let id = domain(of: root)
+                touched.append(root)
                 operationDomains[op] = id
                 let event: WorkloadEvent =
                     switch operation.kind {

@@ -87,7 +87,7 @@ enum TraceLineParser {
     /// Parses one line (without its newline).
     static func parse(_ raw: Substring) throws(TraceFieldError) -> TraceLine {
         var line = raw
-        if line.last == "\r" { line = line.dropLast() }
+        while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
         line = line.drop(while: { $0 == " " || $0 == "\t" })
         guard let first = line.first else { return .blank }
         if first == "#" { return .comment }

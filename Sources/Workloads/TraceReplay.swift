@@ -136,7 +136,8 @@ public struct TraceStatistics: Equatable, Sendable {
 ///   before its first use), with an attachment invented for it: its ATS device for a DEVTLB tag, a
 ///   stand-in for an IOTLB tag no ATS device accounts for, and for NESTING tags a child of the parent.
 /// - `flush_range` over the whole address space (newer kernels' flush all) replays as `flushAll`.
-/// - Domains are never destroyed: the trace does not say when they are freed.
+/// - The trace does not say when a domain is freed: a domain is destroyed right after the last
+///   event that touches it (or one of its nested children) once it has no attachments and no children.
 public struct TraceReplay: EventSource {
     /// The name `list` shows.
     public static let name = "replay"

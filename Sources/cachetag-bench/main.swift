@@ -1,3 +1,3 @@
 import BenchCommands
 
-CacheTagBench.main()
+CacheTagBench.runAsMain()

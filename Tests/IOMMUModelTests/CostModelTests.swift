@@ -1,7 +1,6 @@
+import Foundation
 import IOMMUModel
 import Testing
-
-import Foundation
 
 @Suite("Cost model")
 struct CostModelTests {
@@ -43,7 +42,7 @@ struct CostModelTests {
         do {
             _ = try CostModel.defaults.overriding(fileText: "submission_us=2\nsubmision_us=3\n", file: "costs.txt")
         } catch {
-            guard case let .unknownKey(key, location, _) = error else {
+            guard case .unknownKey(let key, let location, _) = error else {
                 Issue.record("wrong error \(error)")
                 return
             }
@@ -58,25 +57,34 @@ struct CostModelTests {
             _ = try CostModel.defaults.overriding(assignments: ["devtlb_invalidation_us=-1"])
             Issue.record("negative value accepted")
         } catch {
-            #expect(error == .invalidValue(key: "devtlb_invalidation_us", value: "-1", reason: "is negative", location: "command line assignment 1"))
+            #expect(
+                error
+                    == .invalidValue(
+                        key: "devtlb_invalidation_us", value: "-1", reason: "is negative",
+                        location: "command line assignment 1"))
             #expect(error.description.contains("devtlb_invalidation_us"))
         }
     }
 
     @Test func nonNumbersNonFiniteAndMalformedAreRefused() {
-        for bad in ["submission_us=fast", "submission_us=inf", "submission_us=nan", "submission_us=", "page_walk_levels=4.5",
-            "page_walk_levels=0", "submission_us"]
-        {
+        for bad in [
+            "submission_us=fast", "submission_us=inf", "submission_us=nan", "submission_us=", "page_walk_levels=4.5",
+            "page_walk_levels=0", "submission_us",
+        ] {
             #expect(throws: CostModelError.self, "\(bad)") { try CostModel.defaults.overriding(assignments: [bad]) }
         }
     }
 
     @Test func unreadableFileIsAnError() {
-        #expect(throws: CostModelError.self) { try CostModel.defaults.overriding(contentsOfFile: "/nonexistent/costs.txt") }
+        #expect(throws: CostModelError.self) {
+            try CostModel.defaults.overriding(contentsOfFile: "/nonexistent/costs.txt")
+        }
     }
 
     @Test func readsAFile() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("costs-\(UInt64.random(in: 0...UInt64.max)).txt").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "costs-\(UInt64.random(in: 0...UInt64.max)).txt"
+        ).path
         try "descriptor_us=0.5\n".write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         #expect(try CostModel.defaults.overriding(contentsOfFile: path).descriptorMicros == 0.5)

@@ -16,7 +16,10 @@ struct EngineTests {
         "oracle.cross_domain",
     ]
 
-    func engine(_ topology: Topology = Fixtures.singleUnit, scheme: any DomainIDScheme = PerDomainScheme(), mode: EngineMode = .modeled(ModelConfiguration(strict: true)))
+    func engine(
+        _ topology: Topology = Fixtures.singleUnit, scheme: any DomainIDScheme = PerDomainScheme(),
+        mode: EngineMode = .modeled(ModelConfiguration(strict: true))
+    )
         throws -> Engine<GroupedArrayTable>
     {
         try Engine<GroupedArrayTable>(topology: topology, scheme: scheme, mode: mode)
@@ -38,7 +41,8 @@ struct EngineTests {
         let engine = try engine(topology)
         for index in 0..<15 {
             try engine.apply(.createDomain(Fixtures.domain(index), .firstStage))
-            try engine.apply(.attach(Fixtures.domain(index), device: DeviceID(0), pasid: Fixtures.pasid(UInt32(index + 1))))
+            try engine.apply(
+                .attach(Fixtures.domain(index), device: DeviceID(0), pasid: Fixtures.pasid(UInt32(index + 1))))
         }
         try engine.apply(.access(device: DeviceID(0), pasid: Fixtures.pasid(15), page: 0))
         try engine.apply(.detach(device: DeviceID(0), pasid: Fixtures.pasid(15)))
@@ -108,7 +112,7 @@ struct EngineTests {
         do {
             try engine.apply(.detach(device: DeviceID(0), pasid: .none))
         } catch {
-            guard case let .rejected(index, _, reason) = error else {
+            guard case .rejected(let index, _, let reason) = error else {
                 Issue.record("unexpected \(error)")
                 return
             }
@@ -138,7 +142,9 @@ struct EngineTests {
         #expect(first == second)
         let counting = try run(.counting(.defaults))
         for metric in counting {
-            #expect(Fixtures.metric(metric.name, in: first) == metric.value || metric.name == "model.total_us", "\(metric.name)")
+            #expect(
+                Fixtures.metric(metric.name, in: first) == metric.value || metric.name == "model.total_us",
+                "\(metric.name)")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Engine
 import CacheTags
+import Engine
 import IOMMUModel
 import VTd
 import Workloads
@@ -20,7 +20,8 @@ enum Fixtures {
     /// Device `index` behind unit `unit`, source ID bus `index + 1`, device 0, function 0.
     static func device(_ index: Int, unit: Int, ats: Bool = false, quirk: Bool = false) -> Device {
         try! Device(
-            id: DeviceID(index), iommu: IOMMUUnitID(unit), source: try! SourceID(bus: index + 1, device: 0, function: 0),
+            id: DeviceID(index), iommu: IOMMUUnitID(unit),
+            source: try! SourceID(bus: index + 1, device: 0, function: 0),
             hasATS: ats, queueDepth: 32, needsExtraInvalidation: quirk)
     }
 
@@ -28,7 +29,9 @@ enum Fixtures {
     static var singleUnit: Topology {
         try! Topology(
             units: [unit(0)],
-            devices: [device(0, unit: 0), device(1, unit: 0), device(2, unit: 0, ats: true), device(3, unit: 0, ats: true)])
+            devices: [
+                device(0, unit: 0), device(1, unit: 0), device(2, unit: 0, ats: true), device(3, unit: 0, ats: true),
+            ])
     }
 
     /// The property tests' topology: unit 0 is a server part; unit 1 is small and emulated-like

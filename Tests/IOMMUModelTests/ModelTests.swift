@@ -12,7 +12,8 @@ struct ModelTests {
     func model(strict: Bool = false) throws -> IOMMUModel {
         let topology = Fixtures.singleUnit
         return try IOMMUModel(
-            units: topology.units, devices: topology.devices, configuration: ModelConfiguration(iotlbEntries: 64, iotlbWays: 4, strict: strict))
+            units: topology.units, devices: topology.devices,
+            configuration: ModelConfiguration(iotlbEntries: 64, iotlbWays: 4, strict: strict))
     }
 
     func submit(_ descriptors: [InvalidationDescriptor], to model: inout IOMMUModel) {
@@ -26,9 +27,13 @@ struct ModelTests {
         for (index, pasid) in [(1, 5), (2, 6)] {
             try model.createDomain(Fixtures.domain(index), kind: .sva)
             try model.map(Fixtures.domain(index), firstPage: 0, pageCount: 4)
-            try model.attach(Fixtures.domain(index), device: DeviceID(index - 1), pasid: Fixtures.pasid(UInt32(pasid)), domainID: .firstStageDefault)
+            try model.attach(
+                Fixtures.domain(index), device: DeviceID(index - 1), pasid: Fixtures.pasid(UInt32(pasid)),
+                domainID: .firstStageDefault)
             for page: UInt64 in 0..<4 {
-                #expect(try model.access(device: DeviceID(index - 1), pasid: Fixtures.pasid(UInt32(pasid)), page: page) == .pageWalk)
+                #expect(
+                    try model.access(device: DeviceID(index - 1), pasid: Fixtures.pasid(UInt32(pasid)), page: page)
+                        == .pageWalk)
             }
         }
         #expect(model.counters.iotlbMisses == 8)
@@ -58,14 +63,24 @@ struct ModelTests {
 
     @Test func queueCountsDescriptorsSubmissionsAndWaits() throws {
         var model = try sharedDID()
-        submit([.iotlb(.domainSelective, domainID: Fixtures.did(9)), .pasidIOTLB(.pasidSelective, domainID: Fixtures.did(9), pasid: Fixtures.pasid(1))], to: &model)
-        submit([.deviceTLB(source: SourceID(rawValue: 0x300), queueDepth: 32, block: .wholeAddressSpace),
+        submit(
+            [
+                .iotlb(.domainSelective, domainID: Fixtures.did(9)),
+                .pasidIOTLB(.pasidSelective, domainID: Fixtures.did(9), pasid: Fixtures.pasid(1)),
+            ], to: &model)
+        submit(
+            [
                 .deviceTLB(source: SourceID(rawValue: 0x300), queueDepth: 32, block: .wholeAddressSpace),
-                .pasidDeviceTLB(source: SourceID(rawValue: 0x400), pasid: Fixtures.pasid(2), queueDepth: 32, block: .wholeAddressSpace)], to: &model)
+                .deviceTLB(source: SourceID(rawValue: 0x300), queueDepth: 32, block: .wholeAddressSpace),
+                .pasidDeviceTLB(
+                    source: SourceID(rawValue: 0x400), pasid: Fixtures.pasid(2), queueDepth: 32,
+                    block: .wholeAddressSpace),
+            ], to: &model)
         model.flushWriteBuffer(of: unit)
         let queue = model.queue
         #expect(queue.iotlb == 1 && queue.pasidIOTLB == 1 && queue.deviceTLB == 2 && queue.pasidDeviceTLB == 1)
-        #expect(queue.submissions == 2 && queue.waits == 2 && queue.totalDescriptors == 7 && queue.writeBufferFlushes == 1)
+        #expect(
+            queue.submissions == 2 && queue.waits == 2 && queue.totalDescriptors == 7 && queue.writeBufferFlushes == 1)
         // 1.9 + 2×0.1 and 1.9 + 3×0.1; the two device-TLB invalidations to one device serialize (2 × 5 µs).
         #expect(abs(queue.invalidationMicros - 4.3) < 1e-9)
         #expect(abs(queue.deviceTLBMicros - 10) < 1e-9)
@@ -82,8 +97,11 @@ struct ModelTests {
         // Unmap page 3 and flush it with a 4-page device-TLB block: 3 collateral; dev3 untouched.
         try model.unmap(Fixtures.domain(1), firstPage: 3, pageCount: 1)
         try model.beginFlush(of: Fixtures.domain(1), range: IOVARange(firstPage: 3, pageCount: 1), reason: .range)
-        submit([.iotlb(.pageSelective, domainID: Fixtures.did(2), block: Fixtures.block(3, 1)),
-                .deviceTLB(source: Fixtures.device(2, unit: 0).source, queueDepth: 32, block: Fixtures.block(0, 4))], to: &model)
+        submit(
+            [
+                .iotlb(.pageSelective, domainID: Fixtures.did(2), block: Fixtures.block(3, 1)),
+                .deviceTLB(source: Fixtures.device(2, unit: 0).source, queueDepth: 32, block: Fixtures.block(0, 4)),
+            ], to: &model)
         try model.completeFlush()
         #expect(model.counters.deviceTLBInvalidated == 4)
         #expect(model.counters.deviceTLBCollateralEvictions == 3)
@@ -132,7 +150,8 @@ struct ModelTests {
         for index in 1...2 {
             try model.createDomain(Fixtures.domain(index), kind: .secondStage)
             try model.map(Fixtures.domain(index), firstPage: 0, pageCount: 1)
-            try model.attach(Fixtures.domain(index), device: DeviceID(index - 1), pasid: .none, domainID: .firstStageDefault)
+            try model.attach(
+                Fixtures.domain(index), device: DeviceID(index - 1), pasid: .none, domainID: .firstStageDefault)
         }
         #expect(try model.access(device: DeviceID(0), pasid: .none, page: 0) == .pageWalk)
         #expect(try model.access(device: DeviceID(1), pasid: .none, page: 0) == .iotlbHit)
@@ -194,8 +213,13 @@ struct ModelTests {
         try clean.access(device: DeviceID(2), pasid: Fixtures.pasid(1), page: 2)
         try clean.unmap(Fixtures.domain(1), firstPage: 2, pageCount: 1)
         try clean.beginFlush(of: Fixtures.domain(1), range: IOVARange(firstPage: 2, pageCount: 1), reason: .range)
-        submit([.iotlb(.pageSelective, domainID: Fixtures.did(5), block: Fixtures.block(2, 1)),
-                .pasidDeviceTLB(source: Fixtures.device(2, unit: 0).source, pasid: Fixtures.pasid(1), queueDepth: 32, block: .wholeAddressSpace)], to: &clean)
+        submit(
+            [
+                .iotlb(.pageSelective, domainID: Fixtures.did(5), block: Fixtures.block(2, 1)),
+                .pasidDeviceTLB(
+                    source: Fixtures.device(2, unit: 0).source, pasid: Fixtures.pasid(1), queueDepth: 32,
+                    block: .wholeAddressSpace),
+            ], to: &clean)
         try clean.completeFlush()
         #expect(clean.counters.staleTranslations == 0)
         #expect(try clean.access(device: DeviceID(2), pasid: Fixtures.pasid(1), page: 2) == .translationFault)
@@ -213,14 +237,18 @@ struct ModelTests {
 
     @Test func topologyMistakesAreRefused() throws {
         var model = try model()
-        #expect(throws: ModelError.unknownDomain(Fixtures.domain(3))) { try model.map(Fixtures.domain(3), firstPage: 0, pageCount: 1) }
+        #expect(throws: ModelError.unknownDomain(Fixtures.domain(3))) {
+            try model.map(Fixtures.domain(3), firstPage: 0, pageCount: 1)
+        }
         try model.createDomain(Fixtures.domain(3), kind: .firstStage)
         #expect(throws: ModelError.parentNotSecondStage(child: Fixtures.domain(4), parent: Fixtures.domain(3))) {
             try model.createDomain(Fixtures.domain(4), kind: .nested(parent: Fixtures.domain(3)))
         }
         try model.attach(Fixtures.domain(3), device: DeviceID(0), pasid: Fixtures.pasid(2), domainID: Fixtures.did(2))
         #expect(throws: ModelError.domainBusy(Fixtures.domain(3))) { try model.destroyDomain(Fixtures.domain(3)) }
-        #expect(throws: ModelError.notAttached(device: DeviceID(1), pasid: .none)) { try model.detach(device: DeviceID(1), pasid: .none) }
+        #expect(throws: ModelError.notAttached(device: DeviceID(1), pasid: .none)) {
+            try model.detach(device: DeviceID(1), pasid: .none)
+        }
     }
 }
 
@@ -271,4 +299,3 @@ struct PageTableTests {
         #expect(table.mappedPages == UInt64(reference.count))
     }
 }
-

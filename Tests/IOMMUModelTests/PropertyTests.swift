@@ -42,7 +42,8 @@ struct PropertyTests {
     @Test(arguments: CacheTagTableKind.allCases)
     func sharedAllIsCaught(table: CacheTagTableKind) throws {
         let metrics = try Self.run(scheme: "shared-all", table: table, strict: false)
-        let violations = Fixtures.metric("oracle.stale", in: metrics) + Fixtures.metric("oracle.cross_domain", in: metrics)
+        let violations =
+            Fixtures.metric("oracle.stale", in: metrics) + Fixtures.metric("oracle.cross_domain", in: metrics)
         #expect(violations > 0)
         #expect(Fixtures.metric("oracle.cross_domain", in: metrics) > 0)
     }
@@ -52,7 +53,7 @@ struct PropertyTests {
             _ = try Self.run(scheme: "shared-all", table: .groupedArray, strict: true)
             Issue.record("the negative control passed the strict oracle")
         } catch {
-            guard case let .oracle(index, violation) = error else {
+            guard case .oracle(let index, let violation) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
