@@ -1,4 +1,5 @@
 import ArgumentParser
+import Harness
 
 /// The `cachetag-bench` command: runs cache-tag workloads under DID schemes, writes CSV reports,
 /// compares schemes and plots reports. With no subcommand it runs the default suite.
@@ -37,6 +38,7 @@ public struct CacheTagBench: ParsableCommand {
 
     /// The executable's entry point: runs, prints a one-line error and exits non-zero on failure.
     public static func runAsMain() -> Never {
+        Jemalloc.reexecuteWithStaticTLSRoomIfNeeded(arguments: CommandLine.arguments)
         do {
             try invoke(arguments: Array(CommandLine.arguments.dropFirst()))
             exit()

@@ -63,25 +63,25 @@ struct RunOptions: ParsableArguments {
                 }
                 return kind
             }
-        var allocators: [TagAllocator] = []
+        var listChoices: [TableChoice] = []
         for name in try Self.list(allocator, option: "--allocator") {
             switch name {
             case "system":
-                allocators.append(.system)
+                listChoices.append(TableChoice(kind: .kernelList))
             case "jemalloc":
                 switch Jemalloc.load() {
-                case let .success(jemalloc): allocators.append(jemalloc.allocator)
+                case let .success(jemalloc): listChoices.append(.kernelList(on: jemalloc))
                 case let .failure(error): ProgressReporter.note("note: \(error)")
                 }
             default:
                 throw CommandError("--allocator: unknown allocator '\(name)' (known: system, jemalloc)")
             }
         }
-        if allocators.isEmpty { allocators = [.system] }
+        if listChoices.isEmpty { listChoices = [TableChoice(kind: .kernelList)] }
         var choices: [TableChoice] = []
         for kind in kinds {
             if kind == .kernelList {
-                choices += allocators.map { TableChoice(kind: kind, allocator: $0) }
+                choices += listChoices
             } else {
                 choices.append(TableChoice(kind: kind))
             }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import Harness
-import Plots
 import Workloads
 
 /// The default suite: what `cachetag-bench` with no arguments runs.
@@ -28,12 +27,3 @@ struct SuiteCommand: ParsableCommand {
     }
 }
 
-/// Renders the charts and index.html of a report directory; one-line errors.
-func renderPlots(directory: URL) throws {
-    do {
-        let files = try PlotRenderer.render(reportDirectory: directory)
-        ProgressReporter.note("wrote \(files.count) chart files (index.html) in \(directory.path)")
-    } catch {
-        throw CommandError("\(error)")
-    }
-}

@@ -56,11 +56,15 @@ struct FlushPlan {
     /// A plan of `table`'s current templates.
     init(_ table: GroupedArrayTable) {
         let groups = table.unitGroups
+        func copies(_ run: GroupedArrayTable.TemplateRun, _ position: Int) -> Int {
+            run.counts[position] & GroupedArrayTable.TemplateRun.repeatFlag != 0 ? 2 : 1
+        }
         var words = 0
         for group in groups {
             words += group.domainIOTLB.count + group.pasidIOTLB.count
-            for template in group.rangeDeviceTLB { words += Int(template.repeats) }
-            for template in group.wholeDeviceTLB { words += Int(template.repeats) }
+            for run in [group.rangeDeviceTLB, group.wholeDeviceTLB] {
+                for position in 0..<run.count { words += copies(run, position) }
+            }
         }
         let wordsOffset = Self.wordsOffset(groups: groups.count)
         raw = .allocate(byteCount: wordsOffset + words * MemoryLayout<UInt64>.stride, alignment: 64)
@@ -69,19 +73,23 @@ struct FlushPlan {
         let groupSlots = (raw + Self.groupsOffset).bindMemory(to: FlushPlanGroup.self, capacity: groups.count)
         let wordSlots = (raw + wordsOffset).bindMemory(to: UInt64.self, capacity: words)
         var next = 0
+        func copy(_ run: GroupedArrayTable.TemplateRun) {
+            for position in 0..<run.count {
+                for _ in 0..<copies(run, position) {
+                    wordSlots[next] = run.words[position]
+                    next += 1
+                }
+            }
+        }
         for (index, group) in groups.enumerated() {
             let start = next
-            for template in group.domainIOTLB { wordSlots[next] = template.word0; next += 1 }
+            copy(group.domainIOTLB)
             let domainEnd = next
-            for template in group.pasidIOTLB { wordSlots[next] = template.word0; next += 1 }
+            copy(group.pasidIOTLB)
             let pasidEnd = next
-            for template in group.rangeDeviceTLB {
-                for _ in 0..<template.repeats { wordSlots[next] = template.word0; next += 1 }
-            }
+            copy(group.rangeDeviceTLB)
             let rangeEnd = next
-            for template in group.wholeDeviceTLB {
-                for _ in 0..<template.repeats { wordSlots[next] = template.word0; next += 1 }
-            }
+            copy(group.wholeDeviceTLB)
             (groupSlots + index).initialize(
                 to: FlushPlanGroup(
                     unit: group.unit, capabilities: group.capabilities, start: start, domainEnd: domainEnd,

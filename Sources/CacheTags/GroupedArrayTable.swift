@@ -1,5 +1,11 @@
 import VTd
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The optimized cache-tag table: tags indexed by a hash for O(1) assign and unassign, and the
 /// flush walk reduced to contiguous arrays of precomputed descriptor templates grouped by unit.
 ///
@@ -15,6 +21,13 @@ import VTd
 ///   inside a group;
 /// - the flush path reads only those arrays and allocates nothing.
 ///
+/// Storage is compact and manually managed (no reference counting on any path): a tag is a
+/// 16-byte record (packed identity, users, a handle to its unit and device facts) in a dense
+/// array behind an open-addressing index of 4-byte slots; a template is its 8-byte quadword 0
+/// plus a 4-byte count in per-kind arrays, each with its own 4-byte-slot index. The unit and device
+/// facts a tag was assigned with (for `countedTags`) are interned once per process in
+/// `CacheTagFacts`, as the kernel's `struct cache_tag` points at its `iommu` and `dev`.
+///
 /// A device with the extra-invalidation quirk still gets its device-TLB descriptor twice: that
 /// repetition is the erratum's workaround, not a duplicate.
 public final class GroupedArrayTable: CacheTagTable {
@@ -23,7 +36,7 @@ public final class GroupedArrayTable: CacheTagTable {
         "hash-indexed tags over per-unit arrays of precomputed descriptor templates; exact duplicates emitted once"
 
     /// Where a tag's descriptor family lives.
-    enum TemplateKind: UInt8 {
+    enum TemplateKind: Int {
         /// DID-based IOTLB (second-stage domains, NESTING_IOTLB on parents).
         case domainIOTLB
         /// PASID-based IOTLB (the first-stage domain's own IOTLB tags).
@@ -34,129 +47,217 @@ public final class GroupedArrayTable: CacheTagTable {
         case wholeDeviceTLB
     }
 
-    /// The identity of a template: its unit, kind and quadword 0.
-    struct TemplateKey: Hashable {
-        let unit: IOMMUUnitID
-        let kind: TemplateKind
-        let word0: UInt64
+    /// One tag: 16 bytes.
+    struct TagRecord {
+        /// `CacheTag.Key` packed (see `packedKey`).
+        let key: UInt64
+        var users: UInt32
+        /// The tag's unit and device in `CacheTagFacts`.
+        let facts: UInt32
     }
 
-    /// One template in a group's array: 16 bytes.
-    struct Template {
-        /// Quadword 0 without the granularity bits (IOTLB kinds) or complete (device-TLB kinds).
-        let word0: UInt64
-        /// Tags that map to this template.
-        var tags: Int32
-        /// How many times a flush emits it: 2 for devices with the extra-invalidation quirk.
-        let repeats: Int32
+    /// The templates of one kind in one unit: quadword 0 (without the granularity bits for IOTLB
+    /// kinds) and, in `counts`, how many tags map to it, with `repeatFlag` set for devices with the
+    /// extra-invalidation quirk (emitted twice).
+    struct TemplateRun {
+        var words = RawBuffer<UInt64>()
+        var counts = RawBuffer<UInt32>()
+        /// Positions + 1 by quadword 0.
+        var index = SlotIndex()
+
+        static let repeatFlag: UInt32 = 1 << 31
+
+        var count: Int { words.count }
+
+        func position(of word0: UInt64) -> Int? {
+            index.find(hash: word0) { words[$0] == word0 }
+        }
+
+        mutating func append(_ word0: UInt64, repeats: Bool) {
+            words.append(word0)
+            counts.append(repeats ? Self.repeatFlag | 1 : 1)
+            let words = self.words
+            index.insert(words.count - 1, hash: word0) { words[$0] }
+        }
+
+        /// Swap-remove at `position`: the last template moves into its place.
+        mutating func remove(at position: Int) {
+            let word0 = words[position]
+            let words = self.words
+            index.remove(position, hash: word0) { words[$0] }
+            let last = words.count - 1
+            if position != last {
+                let moved = words[last]
+                index.replace(last, with: position, hash: moved)
+                words[position] = moved
+                counts[position] = counts[last]
+            }
+            self.words.removeLast()
+            counts.removeLast()
+        }
+
+        func deallocate() {
+            words.deallocate()
+            counts.deallocate()
+            index.deallocate()
+        }
+
+        var footprintBytes: Int { words.capacity * 8 + counts.capacity * 4 + index.footprintBytes }
     }
 
-    /// The templates of one unit.
+    /// The templates of one unit, by kind.
     struct UnitGroup {
         let unit: IOMMUUnitID
         let capabilities: IOMMUCapabilities
-        var domainIOTLB: ContiguousArray<Template> = []
-        var pasidIOTLB: ContiguousArray<Template> = []
-        var rangeDeviceTLB: ContiguousArray<Template> = []
-        var wholeDeviceTLB: ContiguousArray<Template> = []
+        var runs = (TemplateRun(), TemplateRun(), TemplateRun(), TemplateRun())
         /// Templates emitted more than once (devices with the extra-invalidation quirk): while
-        /// there are none, the device-TLB loops need not look at `repeats`.
+        /// there are none, the device-TLB loops need not look at the counts.
         var repeatingTemplates = 0
 
-        subscript(kind: TemplateKind) -> ContiguousArray<Template> {
+        subscript(kind: TemplateKind) -> TemplateRun {
             get {
                 switch kind {
-                case .domainIOTLB: domainIOTLB
-                case .pasidIOTLB: pasidIOTLB
-                case .rangeDeviceTLB: rangeDeviceTLB
-                case .wholeDeviceTLB: wholeDeviceTLB
+                case .domainIOTLB: runs.0
+                case .pasidIOTLB: runs.1
+                case .rangeDeviceTLB: runs.2
+                case .wholeDeviceTLB: runs.3
                 }
             }
             _modify {
                 switch kind {
-                case .domainIOTLB: yield &domainIOTLB
-                case .pasidIOTLB: yield &pasidIOTLB
-                case .rangeDeviceTLB: yield &rangeDeviceTLB
-                case .wholeDeviceTLB: yield &wholeDeviceTLB
+                case .domainIOTLB: yield &runs.0
+                case .pasidIOTLB: yield &runs.1
+                case .rangeDeviceTLB: yield &runs.2
+                case .wholeDeviceTLB: yield &runs.3
                 }
             }
         }
 
-        var isEmpty: Bool { domainIOTLB.isEmpty && pasidIOTLB.isEmpty && rangeDeviceTLB.isEmpty && wholeDeviceTLB.isEmpty }
-        var templateCount: Int { domainIOTLB.count + pasidIOTLB.count + rangeDeviceTLB.count + wholeDeviceTLB.count }
-    }
+        var domainIOTLB: TemplateRun { runs.0 }
+        var pasidIOTLB: TemplateRun { runs.1 }
+        var rangeDeviceTLB: TemplateRun { runs.2 }
+        var wholeDeviceTLB: TemplateRun { runs.3 }
 
-    /// A tag's entry in the hash index.
-    struct TagEntry {
-        let tag: CacheTag
-        var users: Int
-        let template: TemplateKey
+        var templateCount: Int { runs.0.count + runs.1.count + runs.2.count + runs.3.count }
+        var isEmpty: Bool { templateCount == 0 }
+
+        func deallocate() {
+            runs.0.deallocate()
+            runs.1.deallocate()
+            runs.2.deallocate()
+            runs.3.deallocate()
+        }
+
+        var footprintBytes: Int {
+            runs.0.footprintBytes + runs.1.footprintBytes + runs.2.footprintBytes + runs.3.footprintBytes
+        }
     }
 
     private let domainUsesFirstStage: Bool
-    private var tagIndex: [CacheTag.Key: TagEntry] = [:]
-    private var templatePositions: [TemplateKey: Int] = [:]
-    private var groups: ContiguousArray<UnitGroup> = []
+    private var records = RawBuffer<TagRecord>()
+    /// Record positions + 1 by packed key.
+    private var tagIndex = SlotIndex()
+    /// Sorted by unit.
+    private var groups = RawBuffer<UnitGroup>()
+    /// Templates in all groups (kept so `templateCount` is O(1)).
+    public private(set) var templateCount = 0
 
     public init(domainUsesFirstStage: Bool) {
         self.domainUsesFirstStage = domainUsesFirstStage
     }
 
-    public var tagCount: Int { tagIndex.count }
+    deinit {
+        for index in 0..<groups.count { groups[index].deallocate() }
+        groups.deallocate()
+        records.deallocate()
+        tagIndex.deallocate()
+    }
 
-    /// The per-unit template groups in walk order (read by `ConcurrentGroupedTable` to build
-    /// its published flush plan).
-    var unitGroups: ContiguousArray<UnitGroup> { groups }
+    public var tagCount: Int { records.count }
 
-    /// Distinct templates: the descriptors one range flush emits, quirk repeats aside.
-    public var templateCount: Int { groups.reduce(0) { $0 + $1.templateCount } }
+    /// The per-unit template groups in walk order (read by `ConcurrentGroupedTable` to build its
+    /// published flush plan).
+    var unitGroups: UnsafeBufferPointer<UnitGroup> { groups.buffer }
+
+    /// `CacheTag.Key` in 64 bits: type (2) | target (26) | DID (16) | PASID (20).
+    @inline(__always)
+    static func packedKey(_ tag: CacheTag) -> UInt64 {
+        let target = tag.type.isDeviceTLB ? tag.device.id.rawValue : tag.unit.id.rawValue
+        precondition(
+            (0..<(1 << 26)).contains(target), "grouped-array: unit or device index \(target) is not in 0..<2^26")
+        return UInt64(tag.type.rawValue) << 62 | UInt64(target) << 36 | UInt64(tag.domainID.rawValue) << 20
+            | UInt64(tag.pasid.rawValue)
+    }
+
+    @inline(__always)
+    private func recordPosition(_ key: UInt64) -> Int? {
+        tagIndex.find(hash: key) { records[$0].key == key }
+    }
 
     public func assign(_ tag: CacheTag) {
-        let key = tag.key
-        if let index = tagIndex.index(forKey: key) {
-            tagIndex.values[index].users += 1
+        let key = Self.packedKey(tag)
+        if let position = recordPosition(key) {
+            records[position].users += 1
             return
         }
-        let template = templateKey(for: tag)
-        tagIndex[key] = TagEntry(tag: tag, users: 1, template: template)
+        records.append(TagRecord(key: key, users: 1, facts: CacheTagFacts.shared.intern(tag.unit, tag.device)))
+        tagIndex.insert(records.count - 1, hash: key) { records[$0].key }
+
+        let (kind, word0) = template(for: tag)
         let groupIndex = group(for: tag.unit)
-        if let position = templatePositions[template] {
-            groups[groupIndex][template.kind][position].tags += 1
+        if let position = groups[groupIndex][kind].position(of: word0) {
+            groups[groupIndex][kind].counts[position] += 1
         } else {
-            let repeats: Int32 = tag.type.isDeviceTLB && tag.device.needsExtraInvalidation ? 2 : 1
-            templatePositions[template] = groups[groupIndex][template.kind].count
-            groups[groupIndex][template.kind].append(Template(word0: template.word0, tags: 1, repeats: repeats))
-            if repeats != 1 { groups[groupIndex].repeatingTemplates += 1 }
+            let repeats = tag.type.isDeviceTLB && tag.device.needsExtraInvalidation
+            groups[groupIndex][kind].append(word0, repeats: repeats)
+            if repeats { groups[groupIndex].repeatingTemplates += 1 }
+            templateCount += 1
         }
     }
 
     public func unassign(_ tag: CacheTag) throws(CacheTagError) {
-        let key = tag.key
-        guard let index = tagIndex.index(forKey: key) else { throw CacheTagError.notAssigned(tag.description) }
-        tagIndex.values[index].users -= 1
-        guard tagIndex.values[index].users == 0 else { return }
-        let template = tagIndex.values[index].template
-        tagIndex.remove(at: index)
+        let key = Self.packedKey(tag)
+        guard let position = recordPosition(key) else { throw CacheTagError.notAssigned(tag.description) }
+        records[position].users -= 1
+        guard records[position].users == 0 else { return }
+        // The template is the one the first assign made: rebuild that tag from its interned facts.
+        let (unit, device) = CacheTagFacts.shared.facts(records[position].facts)
+        let stored = CacheTag(type: tag.type, unit: unit, device: device, domainID: tag.domainID, pasid: tag.pasid)
+        removeRecord(at: position)
 
-        guard let groupIndex = groups.firstIndex(where: { $0.unit == template.unit }),
-            let position = templatePositions[template]
+        let (kind, word0) = template(for: stored)
+        guard let groupIndex = groups.firstIndex(where: { $0.unit == unit.id }),
+            let templatePosition = groups[groupIndex][kind].position(of: word0)
         else { preconditionFailure("template of \(tag) missing") }
-        groups[groupIndex][template.kind][position].tags -= 1
-        guard groups[groupIndex][template.kind][position].tags == 0 else { return }
-        if groups[groupIndex][template.kind][position].repeats != 1 { groups[groupIndex].repeatingTemplates -= 1 }
-        // Swap-remove keeps the array dense; the moved template's position is updated.
-        templatePositions[template] = nil
-        let last = groups[groupIndex][template.kind].count - 1
-        if position != last {
-            let moved = groups[groupIndex][template.kind][last]
-            groups[groupIndex][template.kind][position] = moved
-            templatePositions[TemplateKey(unit: template.unit, kind: template.kind, word0: moved.word0)] = position
+        let counts = groups[groupIndex][kind].counts[templatePosition]
+        guard counts & ~TemplateRun.repeatFlag == 1 else {
+            groups[groupIndex][kind].counts[templatePosition] = counts - 1
+            return
         }
-        groups[groupIndex][template.kind].removeLast()
-        if groups[groupIndex].isEmpty { groups.remove(at: groupIndex) }
+        if counts & TemplateRun.repeatFlag != 0 { groups[groupIndex].repeatingTemplates -= 1 }
+        groups[groupIndex][kind].remove(at: templatePosition)
+        templateCount -= 1
+        if groups[groupIndex].isEmpty {
+            groups[groupIndex].deallocate()
+            groups.remove(at: groupIndex)
+        }
     }
 
-    private func templateKey(for tag: CacheTag) -> TemplateKey {
+    /// Swap-removes record `position`, keeping the index in step.
+    private func removeRecord(at position: Int) {
+        let key = records[position].key
+        tagIndex.remove(position, hash: key) { records[$0].key }
+        let last = records.count - 1
+        if position != last {
+            let moved = records[last]
+            tagIndex.replace(last, with: position, hash: moved.key)
+            records[position] = moved
+        }
+        records.removeLast()
+    }
+
+    /// The kind and quadword 0 of `tag`'s template.
+    private func template(for tag: CacheTag) -> (TemplateKind, UInt64) {
         let kind: TemplateKind
         let descriptor: InvalidationDescriptor
         switch tag.type {
@@ -175,15 +276,16 @@ public final class GroupedArrayTable: CacheTagTable {
         }
         let granularityBits: UInt64 = 0x3 << 4
         let word0 = kind == .domainIOTLB || kind == .pasidIOTLB ? descriptor.quadword0 & ~granularityBits : descriptor.quadword0
-        return TemplateKey(unit: tag.unit.id, kind: kind, word0: word0)
+        return (kind, word0)
     }
 
     /// The index of `unit`'s group, inserting an empty one in unit order if needed.
     private func group(for unit: IOMMUUnit) -> Int {
         var insertion = groups.count
-        for (index, group) in groups.enumerated() {
-            if group.unit == unit.id { return index }
-            if group.unit > unit.id {
+        for index in 0..<groups.count {
+            let id = groups[index].unit
+            if id == unit.id { return index }
+            if id > unit.id {
                 insertion = index
                 break
             }
@@ -205,35 +307,32 @@ public final class GroupedArrayTable: CacheTagTable {
     }
 
     private func walk<Sink: InvalidationSink>(scope: FlushScope, into sink: inout Sink) -> Int {
-        withInvalidationBatch(into: &sink) { batch, sink in
-            // Groups and templates are read through buffer pointers: iterating `groups` by value
-            // would copy each group and retain/release its four arrays on every flush.
-            groups.withUnsafeBufferPointer { groups in
-                for index in groups.indices {
-                    let group = UnsafePointer(groups.baseAddress.unsafelyUnwrapped + index)
-                    batch.enter(group.pointee.unit, into: &sink)
-                    // Quadword 1 and granularity are the same for every template of a kind in a group.
-                    if !group.pointee.domainIOTLB.isEmpty {
-                        let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.pointee.capabilities)
-                        group.pointee.domainIOTLB.withUnsafeBufferPointer { Self.emitIOTLB($0, shape, &batch, &sink) }
-                    }
-                    if !group.pointee.pasidIOTLB.isEmpty {
-                        let shape = scope.pasidIOTLBDescriptor(domainID: .reserved, pasid: .none)
-                        group.pointee.pasidIOTLB.withUnsafeBufferPointer { Self.emitIOTLB($0, shape, &batch, &sink) }
-                    }
-                    let repeating = group.pointee.repeatingTemplates > 0
-                    if !group.pointee.rangeDeviceTLB.isEmpty {
-                        var block = AlignedInvalidation.wholeAddressSpace
-                        if case let .range(flushed, _) = scope { block = flushed }
-                        group.pointee.rangeDeviceTLB.withUnsafeBufferPointer {
-                            Self.emitDeviceTLB($0, block, repeating, &batch, &sink)
-                        }
-                    }
-                    if !group.pointee.wholeDeviceTLB.isEmpty {
-                        group.pointee.wholeDeviceTLB.withUnsafeBufferPointer {
-                            Self.emitDeviceTLB($0, .wholeAddressSpace, repeating, &batch, &sink)
-                        }
-                    }
+        let groups = self.groups
+        return withInvalidationBatch(into: &sink) { batch, sink in
+            for index in 0..<groups.count {
+                // Through the pointer: a group is a few hundred bytes, its walk reads a few words.
+                let group = UnsafePointer(groups.base + index)
+                batch.enter(group.pointee.unit, into: &sink)
+                // Quadword 1 and granularity are the same for every template of a kind in a group.
+                if group.pointee.runs.0.words.count > 0 {
+                    let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.pointee.capabilities)
+                    Self.emitIOTLB(group.pointee.runs.0.words, shape, &batch, &sink)
+                }
+                if group.pointee.runs.1.words.count > 0 {
+                    let shape = scope.pasidIOTLBDescriptor(domainID: .reserved, pasid: .none)
+                    Self.emitIOTLB(group.pointee.runs.1.words, shape, &batch, &sink)
+                }
+                let repeating = group.pointee.repeatingTemplates > 0
+                if group.pointee.runs.2.words.count > 0 {
+                    var block = AlignedInvalidation.wholeAddressSpace
+                    if case let .range(flushed, _) = scope { block = flushed }
+                    Self.emitDeviceTLB(
+                        group.pointee.runs.2.words, group.pointee.runs.2.counts, block, repeating, &batch, &sink)
+                }
+                if group.pointee.runs.3.words.count > 0 {
+                    Self.emitDeviceTLB(
+                        group.pointee.runs.3.words, group.pointee.runs.3.counts, .wholeAddressSpace, repeating, &batch,
+                        &sink)
                 }
             }
         }
@@ -242,72 +341,277 @@ public final class GroupedArrayTable: CacheTagTable {
     /// One IOTLB kind of a group: each template's word 0 with the shape's granularity and word 1.
     @inline(__always)
     private static func emitIOTLB<Sink: InvalidationSink>(
-        _ templates: UnsafeBufferPointer<Template>, _ shape: InvalidationDescriptor, _ batch: inout InvalidationBatch,
+        _ words: RawBuffer<UInt64>, _ shape: InvalidationDescriptor, _ batch: inout InvalidationBatch,
         _ sink: inout Sink
     ) {
         let word0 = shape.quadword0
         let word1 = shape.quadword1
-        let base = templates.baseAddress.unsafelyUnwrapped
-        batch.append(count: templates.count, into: &sink) { InvalidationDescriptor(base[$0].word0 | word0, word1) }
+        let base = words.base
+        batch.append(count: words.count, into: &sink) { InvalidationDescriptor(base[$0] | word0, word1) }
     }
 
     /// One device-TLB kind of a group over `block`; a template of a quirky device twice in a row.
     @inline(__always)
     private static func emitDeviceTLB<Sink: InvalidationSink>(
-        _ templates: UnsafeBufferPointer<Template>, _ block: AlignedInvalidation, _ repeating: Bool,
+        _ words: RawBuffer<UInt64>, _ counts: RawBuffer<UInt32>, _ block: AlignedInvalidation, _ repeating: Bool,
         _ batch: inout InvalidationBatch, _ sink: inout Sink
     ) {
         let plainWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 0)
         let pasidWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 11)
-        let base = templates.baseAddress.unsafelyUnwrapped
+        let base = words.base
         guard repeating else {
-            batch.append(count: templates.count, into: &sink) {
-                let word0 = base[$0].word0
+            batch.append(count: words.count, into: &sink) {
+                let word0 = base[$0]
                 return InvalidationDescriptor(
                     word0, word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue ? pasidWord : plainWord)
             }
             return
         }
-        for template in templates {
-            let isPASID = template.word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
-            let descriptor = InvalidationDescriptor(template.word0, isPASID ? pasidWord : plainWord)
-            batch.append(count: Int(template.repeats), into: &sink) { _ in descriptor }
+        for position in 0..<words.count {
+            let word0 = base[position]
+            let isPASID = word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
+            let descriptor = InvalidationDescriptor(word0, isPASID ? pasidWord : plainWord)
+            let repeats = counts[position] & TemplateRun.repeatFlag != 0 ? 2 : 1
+            batch.append(count: repeats, into: &sink) { _ in descriptor }
         }
     }
 
     @discardableResult
     public func flushRangeForNewMappings<Sink: InvalidationSink>(_ range: IOVARange, into sink: inout Sink) -> Int {
         let scope = FlushScope.range(AlignedInvalidation(covering: range), invalidationHint: false)
+        let groups = self.groups.buffer
+        let firstStage = domainUsesFirstStage  // (flush_range_np is rare; groups are read by value)
         return withInvalidationBatch(into: &sink) { batch, sink in
             for group in groups {
                 // Not in caching mode (or first-stage): one write-buffer flush covers the unit.
-                guard group.capabilities.cachingMode, !domainUsesFirstStage else {
+                guard group.capabilities.cachingMode, !firstStage else {
                     sink.flushWriteBuffer(of: group.unit)
                     continue
                 }
+                guard group.domainIOTLB.count > 0 else { continue }
                 let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.capabilities)
-                for template in group.domainIOTLB {
-                    batch.append(
-                        InvalidationDescriptor(template.word0 | shape.quadword0, shape.quadword1), for: group.unit,
-                        into: &sink)
-                }
+                batch.enter(group.unit, into: &sink)
+                Self.emitIOTLB(group.domainIOTLB.words, shape, &batch, &sink)
             }
         }
     }
 
     public var countedTags: [CountedCacheTag] {
-        tagIndex.values.map { CountedCacheTag(tag: $0.tag, users: $0.users) }
-            .sorted { $0.tag.key.walkOrder.lexicographicallyPrecedes($1.tag.key.walkOrder) }
+        let facts = CacheTagFacts.shared
+        return records.buffer.map { record -> CountedCacheTag in
+            let (unit, device) = facts.facts(record.facts)
+            let type = CacheTagType(rawValue: UInt8(record.key >> 62))!
+            let tag = CacheTag(
+                type: type, unit: unit, device: device, domainID: DomainID(UInt16(truncatingIfNeeded: record.key >> 20)),
+                pasid: PASID(unchecked: UInt32(truncatingIfNeeded: record.key & 0xf_ffff)))
+            return CountedCacheTag(tag: tag, users: Int(record.users))
+        }
+        .sorted { $0.tag.key.walkOrder.lexicographicallyPrecedes($1.tag.key.walkOrder) }
     }
 
+    /// The table's own memory: records, tag index, groups and their template runs with indexes.
+    /// The interned unit and device facts are shared by every table (`CacheTagFacts`), like the
+    /// kernel's `iommu` and `dev` structures, and are not counted here.
     public var footprintBytes: Int {
-        let templates = groups.reduce(0) {
-            $0 + ($1.domainIOTLB.capacity + $1.pasidIOTLB.capacity + $1.rangeDeviceTLB.capacity
-                + $1.wholeDeviceTLB.capacity) * MemoryLayout<Template>.stride
+        var bytes = records.capacity * MemoryLayout<TagRecord>.stride + tagIndex.footprintBytes
+        bytes += groups.capacity * MemoryLayout<UnitGroup>.stride
+        for group in groups.buffer { bytes += group.footprintBytes }
+        return bytes
+    }
+}
+
+// MARK: - Storage helpers
+
+/// A growable array of trivial values in manually managed memory: no reference counting, so a
+/// reader can walk it through a plain pointer. The owner calls `deallocate()`.
+struct RawBuffer<Element> {
+    private(set) var base: UnsafeMutablePointer<Element> = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
+    private(set) var count = 0
+    private(set) var capacity = 0
+
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: capacity == 0 ? nil : base, count: count) }
+
+    subscript(position: Int) -> Element {
+        @inline(__always) get { base[position] }
+        @inline(__always) nonmutating set { base[position] = newValue }
+        @inline(__always) nonmutating _modify { yield &base[position] }
+    }
+
+    mutating func append(_ element: Element) {
+        if count == capacity { grow(to: Swift.max(4, capacity * 2)) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    mutating func insert(_ element: Element, at position: Int) {
+        if count == capacity { grow(to: Swift.max(4, capacity * 2)) }
+        (base + position + 1).moveInitialize(from: base + position, count: count - position)
+        (base + position).initialize(to: element)
+        count += 1
+    }
+
+    mutating func remove(at position: Int) {
+        (base + position).deinitialize(count: 1)
+        (base + position).moveInitialize(from: base + position + 1, count: count - position - 1)
+        count -= 1
+    }
+
+    mutating func removeLast() {
+        count -= 1
+        (base + count).deinitialize(count: 1)
+    }
+
+    func firstIndex(where predicate: (Element) -> Bool) -> Int? {
+        for position in 0..<count where predicate(base[position]) { return position }
+        return nil
+    }
+
+    private mutating func grow(to newCapacity: Int) {
+        let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
+        if capacity > 0 {
+            grown.moveInitialize(from: base, count: count)
+            base.deallocate()
         }
-        // Hash tables: a bucket per slot of capacity, plus one metadata bit-pair per bucket (approximate).
-        let index = tagIndex.capacity * (MemoryLayout<CacheTag.Key>.stride + MemoryLayout<TagEntry>.stride + 1)
-        let positions = templatePositions.capacity * (MemoryLayout<TemplateKey>.stride + MemoryLayout<Int>.stride + 1)
-        return templates + index + positions + groups.capacity * MemoryLayout<UnitGroup>.stride
+        base = grown
+        capacity = newCapacity
+    }
+
+    func deallocate() {
+        guard capacity > 0 else { return }
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+}
+
+/// An open-addressing (linear probing) index of positions in some array, keyed by a 64-bit hash
+/// the caller supplies; slots hold position + 1 (0 = empty), load at most 3/4, deletion by
+/// backward shift (no tombstones). Callers pass closures that read the keyed array.
+struct SlotIndex {
+    private var slots = RawBuffer<UInt32>()
+    private var used = 0
+    private var shift = 64
+
+    var footprintBytes: Int { slots.capacity * 4 }
+
+    @inline(__always)
+    private func home(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(shift)) }
+
+    @inline(__always)
+    func find(hash: UInt64, _ matches: (Int) -> Bool) -> Int? {
+        guard used > 0 else { return nil }
+        let mask = slots.count - 1
+        var slot = home(hash)
+        while true {
+            let value = slots[slot]
+            if value == 0 { return nil }
+            if matches(Int(value) - 1) { return Int(value) - 1 }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Adds `position` (whose key hashes to `hash`); `hashOf` gives the hash of any indexed position.
+    mutating func insert(_ position: Int, hash: UInt64, _ hashOf: (Int) -> UInt64) {
+        if (used + 1) * 4 > slots.count * 3 { rehash(to: Swift.max(8, slots.count * 2), hashOf) }
+        place(position, hash: hash)
+        used += 1
+    }
+
+    private mutating func place(_ position: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var slot = home(hash)
+        while slots[slot] != 0 { slot = (slot + 1) & mask }
+        slots[slot] = UInt32(position + 1)
+    }
+
+    /// Removes `position` (whose key hashes to `hash`).
+    mutating func remove(_ position: Int, hash: UInt64, _ hashOf: (Int) -> UInt64) {
+        let mask = slots.count - 1
+        var slot = home(hash)
+        while Int(slots[slot]) != position + 1 { slot = (slot + 1) & mask }
+        // Backward-shift deletion: pull later entries of the probe run into the hole.
+        var hole = slot
+        var next = (hole + 1) & mask
+        while slots[next] != 0 {
+            let wanted = home(hashOf(Int(slots[next]) - 1))
+            // Move `next` into the hole unless its home lies cyclically in (hole, next].
+            let distanceToNext = (next - wanted) & mask
+            let distanceToHole = (hole - wanted) & mask
+            if distanceToHole < distanceToNext {
+                slots[hole] = slots[next]
+                hole = next
+            }
+            next = (next + 1) & mask
+        }
+        slots[hole] = 0
+        used -= 1
+    }
+
+    /// The entry of position `old` (key hash `hash`) now names `new`.
+    mutating func replace(_ old: Int, with new: Int, hash: UInt64) {
+        let mask = slots.count - 1
+        var slot = home(hash)
+        while Int(slots[slot]) != old + 1 { slot = (slot + 1) & mask }
+        slots[slot] = UInt32(new + 1)
+    }
+
+    private mutating func rehash(to count: Int, _ hashOf: (Int) -> UInt64) {
+        let old = slots
+        slots = RawBuffer()
+        for _ in 0..<count { slots.append(0) }
+        shift = 64 - count.trailingZeroBitCount
+        for slot in 0..<old.count where old[slot] != 0 {
+            let position = Int(old[slot]) - 1
+            place(position, hash: hashOf(position))
+        }
+        old.deallocate()
+    }
+
+    func deallocate() { slots.deallocate() }
+}
+
+/// The unit and device facts tags were assigned with, interned once per process and shared by
+/// every `GroupedArrayTable` (a tag keeps a 4-byte handle, as the kernel's tag keeps pointers to
+/// its `intel_iommu` and `device`). Thread-safe; entries are never removed.
+final class CacheTagFacts: @unchecked Sendable {
+    static let shared = CacheTagFacts()
+
+    private struct Facts: Hashable {
+        let unit: IOMMUUnit
+        let device: Device
+    }
+
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var handles: [Facts: UInt32] = [:]
+    private var entries: [Facts] = []
+
+    private init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func intern(_ unit: IOMMUUnit, _ device: Device) -> UInt32 {
+        let facts = Facts(unit: unit, device: device)
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        if let handle = handles[facts] { return handle }
+        let handle = UInt32(entries.count)
+        entries.append(facts)
+        handles[facts] = handle
+        return handle
+    }
+
+    func facts(_ handle: UInt32) -> (IOMMUUnit, Device) {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        let facts = entries[Int(handle)]
+        return (facts.unit, facts.device)
+    }
+
+    /// Distinct (unit, device) pairs interned so far.
+    var count: Int {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return entries.count
     }
 }

@@ -79,9 +79,10 @@ public struct RecordingSink: InvalidationSink, Sendable {
 /// and nothing else. Never allocates after `init`.
 ///
 /// It lends its ring to the tables (`submissionSlots()`), so a table's batch is built where it
-/// lands and written once. A submission built in place that would run past the ring's end is
-/// built in a 16-slot tail beyond it and moved to the start, where a copied one would go: the
-/// ring's contents are the same either way.
+/// lands and written once. Where a 16-descriptor submission might not fit before the ring's end,
+/// it lends a 16-slot scratch tail beyond the ring instead and copies from there, to the start
+/// or in place, exactly where a copied submission would go: the ring's contents are the same
+/// either way.
 public struct DescriptorBufferSink: InvalidationSink {
     /// The ring (`capacity` slots) at the start of an allocation of `capacity + 16` slots.
     var storage: UnsafeMutableBufferPointer<InvalidationDescriptor>
@@ -102,21 +103,19 @@ public struct DescriptorBufferSink: InvalidationSink {
     public mutating func deallocate() { storage.baseAddress.unsafelyUnwrapped.deallocate() }
 
     public mutating func submissionSlots() -> UnsafeMutablePointer<InvalidationDescriptor>? {
-        storage.baseAddress.unsafelyUnwrapped + next
+        let ring = storage.baseAddress.unsafelyUnwrapped
+        // In place only where a full batch cannot reach the end; else the scratch tail.
+        return next + InvalidationBatchLimits.capacity <= storage.count ? ring + next : ring + storage.count
     }
 
     public mutating func submit(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, to unit: IOMMUUnitID) {
         let ring = storage.baseAddress.unsafelyUnwrapped
         let count = batch.count
-        if UnsafePointer(ring + next) == batch.baseAddress {
-            // Built in place. Past the end it sits in the tail: move it where a copy would go.
-            if next + count > storage.count {
-                UnsafeMutableRawPointer(ring).copyMemory(
-                    from: UnsafeRawPointer(ring + next), byteCount: count * MemoryLayout<InvalidationDescriptor>.stride)
-                next = 0
-            }
-        } else if count > 0 {
+        let builtInPlace =
+            UnsafePointer(ring + next) == batch.baseAddress && next + InvalidationBatchLimits.capacity <= storage.count
+        if !builtInPlace, count > 0 {
             if next + count > storage.count { next = 0 }
+            // From the scratch tail or a caller's buffer; never overlapping the destination.
             (ring + next).update(from: batch.baseAddress.unsafelyUnwrapped, count: count)
         }
         next += count

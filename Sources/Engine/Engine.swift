@@ -53,7 +53,7 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
         directory = CacheTagDirectory(
             units: topology.units, devices: topology.devices, scheme: scheme, makeTable: makeTable)
         counting = InvalidationCountingSink(cost: mode.cost)
-        if case .modeled(let configuration) = mode {
+        if case let .modeled(configuration) = mode {
             do {
                 model = try IOMMUModel(units: topology.units, devices: topology.devices, configuration: configuration)
             } catch {
@@ -94,19 +94,19 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
         func oracle(_ violation: OracleViolation) -> EngineError { .oracle(eventIndex: index, violation) }
 
         switch event {
-        case .createDomain(let id, let kind):
+        case let .createDomain(id, kind):
             do { try directory.createDomain(id, kind: kind) } catch { throw rejected(error) }
             if model != nil {
                 do { try model!.createDomain(id, kind: kind) } catch { throw rejected(error) }
             }
 
-        case .destroyDomain(let id):
+        case let .destroyDomain(id):
             do { try directory.destroyDomain(id) } catch { throw rejected(error) }
             if model != nil {
                 do { try model!.destroyDomain(id) } catch { throw rejected(error) }
             }
 
-        case .attach(let domain, let device, let pasid):
+        case let .attach(domain, device, pasid):
             let key = AttachmentKey(device: device, pasid: pasid)
             let attachment: CacheTagDirectory<Table>.Attachment
             do {
@@ -126,7 +126,7 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
                 }
             }
 
-        case .detach(let device, let pasid):
+        case let .detach(device, pasid):
             if failedAttachments.remove(AttachmentKey(device: device, pasid: pasid)) != nil {
                 counters.skipped += 1
                 return
@@ -149,7 +149,7 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
                 descriptors.withUnsafeBufferPointer { counting.submit($0, to: attachment.device.iommu) }
             }
 
-        case .map(let domain, let firstPage, let pageCount):
+        case let .map(domain, firstPage, pageCount):
             guard pageCount > 0 else { throw rejected("map of zero pages") }
             guard directory.kind(of: domain) != nil else { throw rejected(DirectoryError.unknownDomain(domain)) }
             if model != nil {
@@ -159,7 +159,7 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
             }
             try flush(.newMappings, domain, IOVARange(firstPage: firstPage, pageCount: pageCount), rejected, oracle)
 
-        case .unmap(let domain, let firstPage, let pageCount):
+        case let .unmap(domain, firstPage, pageCount):
             guard pageCount > 0 else { throw rejected("unmap of zero pages") }
             guard directory.kind(of: domain) != nil else { throw rejected(DirectoryError.unknownDomain(domain)) }
             if model != nil {
@@ -168,16 +168,16 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
                 }
             }
 
-        case .flushRange(let domain, let range):
+        case let .flushRange(domain, range):
             try flush(.range, domain, range, rejected, oracle)
 
-        case .flushAll(let domain):
+        case let .flushAll(domain):
             try flush(.all, domain, .everything, rejected, oracle)
 
-        case .flushRangeForNewMappings(let domain, let range):
+        case let .flushRangeForNewMappings(domain, range):
             try flush(.newMappings, domain, range, rejected, oracle)
 
-        case .access(let device, let pasid, let page):
+        case let .access(device, pasid, page):
             if failedAttachments.contains(AttachmentKey(device: device, pasid: pasid)) {
                 counters.skipped += 1
                 return

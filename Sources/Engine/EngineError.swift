@@ -14,9 +14,9 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// One line: the event index, the event and the reason.
     public var description: String {
         switch self {
-        case .rejected(let index, let event, let reason): "event \(index) (\(event)): \(reason)"
-        case .oracle(let index, let violation): "event \(index): oracle violation: \(violation)"
-        case .configuration(let reason): "engine configuration: \(reason)"
+        case let .rejected(index, event, reason): "event \(index) (\(event)): \(reason)"
+        case let .oracle(index, violation): "event \(index): oracle violation: \(violation)"
+        case let .configuration(reason): "engine configuration: \(reason)"
         }
     }
 }

@@ -11,8 +11,8 @@ public enum EngineMode: Hashable, Sendable {
     /// The cost model either mode uses.
     public var cost: CostModel {
         switch self {
-        case .counting(let cost): cost
-        case .modeled(let configuration): configuration.cost
+        case let .counting(cost): cost
+        case let .modeled(configuration): configuration.cost
         }
     }
 }

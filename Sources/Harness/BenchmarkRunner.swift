@@ -119,19 +119,19 @@ public struct BenchmarkRunner {
         let modeled = try ModeledRun.metrics(
             events: events, topology: point.topology, scheme: scheme, factory: table.factory,
             costModel: configuration.costModel, strictOracle: configuration.strictOracle)
-        var rows = modeled.map { row($0.name, "value", $0.value, $0.unit) }
-        let measurement = Self.time(events: events, point: point, scheme: scheme, factory: table.factory, budget: configuration.budget)
+        // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
+        var rows = modeled.map { row($0.name, "value", ($0.value * 1e6).rounded() / 1e6, $0.unit) }
+        let byName = Dictionary(modeled.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        if let descriptors = byName["hw.descriptors.total"], let flushes = byName["hw.flushes"], flushes > 0 {
+            rows.append(row("hw.descriptors_per_flush", "value", (descriptors / flushes * 1e6).rounded() / 1e6, "ratio"))
+        }
+        let measurement = SoftwarePathTimer.measure(
+            events: events, topology: point.topology, scheme: scheme, budget: configuration.budget,
+            heapBytes: table.heapBytes, factory: table.factory)
         rows += measurement.timings.rows(row)
         if measurement.bytesPerTag > 0 { rows.append(row("sw.bytes_per_tag", "value", measurement.bytesPerTag, "bytes")) }
+        if let heap = measurement.heapBytes { rows.append(row("sw.heap_bytes", "value", Double(heap), "bytes")) }
         return rows
-    }
-
-    static func time<Factory: TableFactory>(
-        events: [WorkloadEvent], point: PreparedWorkload, scheme: any DomainIDScheme, factory: Factory,
-        budget: TimingBudget
-    ) -> SoftwareMeasurement {
-        SoftwarePathTimer.measure(
-            events: events, topology: point.topology, scheme: scheme, budget: budget, makeTable: factory.make)
     }
 
     /// The run.json of this run.
@@ -151,6 +151,7 @@ public struct BenchmarkRunner {
         return RunManifest(
             toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
             seed: configuration.seed, costModel: configuration.costModel.values, commandLine: configuration.commandLine,
+            reproduce: "swift run -c release " + ShellQuoting.commandLine(configuration.commandLine),
             workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),
             quick: configuration.quick,
             allocator: configuration.tables.compactMap(\.allocator?.name).first ?? TagAllocator.system.name,

@@ -51,6 +51,22 @@ public struct Jemalloc: @unchecked Sendable {
         public var description: String { "jemalloc not available (\(reason)); the allocator axis uses the system allocator only" }
     }
 
+    /// jemalloc keeps thread-locals in the static TLS block, which glibc sizes at start-up; a
+    /// `dlopen` later fails with "cannot allocate memory in static TLS block" unless the process
+    /// started with room to spare. When a run asks for jemalloc, the executable re-executes itself
+    /// once with `GLIBC_TUNABLES=glibc.rtld.optional_static_tls=...` set; nothing else changes.
+    /// Returns only when no re-exec was needed or possible.
+    public static func reexecuteWithStaticTLSRoomIfNeeded(arguments: [String]) {
+        guard arguments.contains(where: { $0.contains("jemalloc") }) else { return }
+        let tunables = ProcessInfoLite.environment("GLIBC_TUNABLES") ?? ""
+        guard !tunables.contains("optional_static_tls") else { return }
+        let setting = (tunables.isEmpty ? "" : tunables + ":") + "glibc.rtld.optional_static_tls=65536"
+        setenv("GLIBC_TUNABLES", setting, 1)
+        var argv = arguments.map { strdup($0) } + [nil]
+        execv("/proc/self/exe", &argv)
+        // execv returned: carry on without the room; the load will fail and say so.
+    }
+
     /// Bytes currently allocated through jemalloc (`stats.allocated`, refreshed by writing `epoch`).
     public func allocatedBytes() -> Int? {
         var epoch: UInt64 = 1
@@ -59,5 +75,13 @@ public struct Jemalloc: @unchecked Sendable {
         var size = MemoryLayout<Int>.size
         let status = "stats.allocated".withCString { mallctl($0, &allocated, &size, nil, 0) }
         return status == 0 ? allocated : nil
+    }
+}
+
+/// Environment access without Foundation.
+enum ProcessInfoLite {
+    static func environment(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
     }
 }

@@ -31,6 +31,8 @@ public struct SoftwareMeasurement: Sendable {
     public var passes = 0
     /// Table bytes per distinct tag at the moment the most tags were held.
     public var bytesPerTag: Double = 0
+    /// Allocator heap bytes held by the tables at that moment, when the allocator can tell.
+    public var heapBytes: Int?
     /// Clock overhead subtracted from every sample, in ns.
     public var clockOverhead: UInt64 = 0
     /// A checksum of the descriptors written, so the work cannot be optimized away.
@@ -42,10 +44,18 @@ public struct SoftwareMeasurement: Sendable {
 /// bookkeeping in the figure (DESIGN.md §4). Page-table and DMA events are not software-path
 /// work and are skipped; `map` is timed as the `cache_tag_flush_range_np` it causes.
 public enum SoftwarePathTimer {
+    /// Measures `events` with the tables `factory` builds.
+    public static func measure<Factory: TableFactory>(
+        events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, budget: TimingBudget,
+        heapBytes: (() -> Int?)? = nil, factory: Factory
+    ) -> SoftwareMeasurement {
+        measure(events: events, topology: topology, scheme: scheme, budget: budget, heapBytes: heapBytes, makeTable: factory.make)
+    }
+
     /// Measures `events` on `topology` under `scheme` with tables built by `makeTable`.
     public static func measure<Table: CacheTagTable>(
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, budget: TimingBudget,
-        makeTable: @escaping (Bool) -> Table
+        heapBytes: (() -> Int?)? = nil, makeTable: @escaping (Bool) -> Table
     ) -> SoftwareMeasurement {
         var measurement = SoftwareMeasurement()
         measurement.clockOverhead = MonotonicClock.calibratedOverhead()
@@ -54,15 +64,15 @@ public enum SoftwarePathTimer {
 
         for _ in 0..<budget.warmUpPasses {
             var discarded = OperationTimings()
-            measurement.bytesPerTag = pass(
+            (measurement.bytesPerTag, measurement.heapBytes) = pass(
                 events, topology, scheme, makeTable, &sink, &discarded, overhead: measurement.clockOverhead,
-                sampleFootprint: true)
+                footprint: heapBytes ?? { nil }, sampleFootprint: true)
         }
         let start = MonotonicClock.now()
         while measurement.passes < budget.maximumPasses {
             _ = pass(
                 events, topology, scheme, makeTable, &sink, &measurement.timings, overhead: measurement.clockOverhead,
-                sampleFootprint: measurement.passes == 0 && budget.warmUpPasses == 0)
+                footprint: { nil }, sampleFootprint: false)
             measurement.passes += 1
             if measurement.passes >= budget.minimumPasses && MonotonicClock.now() &- start >= budget.nanoseconds { break }
         }
@@ -70,13 +80,16 @@ public enum SoftwarePathTimer {
         return measurement
     }
 
-    /// One pass over the events with a fresh directory. Returns bytes per tag at the peak tag
-    /// count when `sampleFootprint` is set (sampled outside the timed intervals).
+    /// One pass over the events with a fresh directory. Returns bytes per tag, and the heap
+    /// growth `footprint` reports, at the peak tag count when `sampleFootprint` is set (sampled
+    /// outside the timed intervals).
     private static func pass<Table: CacheTagTable>(
         _ events: [WorkloadEvent], _ topology: Topology, _ scheme: any DomainIDScheme,
         _ makeTable: @escaping (Bool) -> Table, _ sink: inout DescriptorBufferSink, _ timings: inout OperationTimings,
-        overhead: UInt64, sampleFootprint: Bool
-    ) -> Double {
+        overhead: UInt64, footprint: () -> Int?, sampleFootprint: Bool
+    ) -> (bytesPerTag: Double, heapBytes: Int?) {
+        let heapAtStart = sampleFootprint ? footprint() : nil
+        var heapAtPeak: Int?
         let directory = CacheTagDirectory<Table>(
             units: topology.units, devices: topology.devices, scheme: scheme, makeTable: makeTable)
         var peakTags = 0
@@ -98,6 +111,7 @@ public enum SoftwarePathTimer {
                         if tags > peakTags {
                             peakTags = tags
                             bytesPerTagAtPeak = Double(directory.footprintBytes) / Double(tags)
+                            if let heapAtStart, let now = footprint() { heapAtPeak = now - heapAtStart }
                         }
                     }
                 }
@@ -123,7 +137,7 @@ public enum SoftwarePathTimer {
                 continue
             }
         }
-        return bytesPerTagAtPeak
+        return (bytesPerTagAtPeak, heapAtPeak)
     }
 
     @inline(__always)

@@ -6,10 +6,18 @@ public struct TableChoice: Sendable {
     public let kind: CacheTagTableKind
     /// The node allocator (kernel list only); nil means the system allocator.
     public let allocator: TagAllocator?
+    /// Bytes the node allocator holds now, when it can tell (jemalloc's `stats.allocated`).
+    public let heapBytes: (@Sendable () -> Int?)?
 
-    public init(kind: CacheTagTableKind, allocator: TagAllocator? = nil) {
+    public init(kind: CacheTagTableKind, allocator: TagAllocator? = nil, heapBytes: (@Sendable () -> Int?)? = nil) {
         self.kind = kind
         self.allocator = kind == .kernelList ? allocator : nil
+        self.heapBytes = kind == .kernelList ? heapBytes : nil
+    }
+
+    /// The kernel list on jemalloc, with its heap statistics.
+    public static func kernelList(on jemalloc: Jemalloc) -> TableChoice {
+        TableChoice(kind: .kernelList, allocator: jemalloc.allocator, heapBytes: { jemalloc.allocatedBytes() })
     }
 
     /// The name written in reports: `kernel-list`, `kernel-list+jemalloc`, `grouped-array`.

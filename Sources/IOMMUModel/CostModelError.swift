@@ -13,13 +13,13 @@ public enum CostModelError: Error, Equatable, Sendable, CustomStringConvertible 
     /// One line: location, key, and what is wrong.
     public var description: String {
         switch self {
-        case .unknownKey(let key, let location, let known):
+        case let .unknownKey(key, location, known):
             "\(location): unknown cost key '\(key)' (known: \(known.joined(separator: ", ")))"
-        case .invalidValue(let key, let value, let reason, let location):
+        case let .invalidValue(key, value, reason, location):
             "\(location): cost '\(key)': '\(value)' \(reason)"
-        case .malformed(let text, let location):
+        case let .malformed(text, location):
             "\(location): expected key=value, got '\(text)'"
-        case .unreadable(let file, let reason):
+        case let .unreadable(file, reason):
             "\(file): cannot read cost overrides: \(reason)"
         }
     }

@@ -79,10 +79,10 @@ public struct DeviceTLB: Sendable {
         let pasid: PASID
         let block: AlignedInvalidation
         switch descriptor {
-        case .deviceTLB(_, let invalidated, _):
+        case let .deviceTLB(_, invalidated, _):
             pasid = .none
             block = invalidated
-        case .pasidDeviceTLB(_, let invalidatedPASID, let invalidated, _):
+        case let .pasidDeviceTLB(_, invalidatedPASID, invalidated, _):
             pasid = invalidatedPASID
             block = invalidated
         case .iotlb, .pasidIOTLB, .wait:

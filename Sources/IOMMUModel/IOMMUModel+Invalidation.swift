@@ -30,7 +30,7 @@ extension IOMMUModel {
                 }
                 counters.iotlbInvalidated += removed
                 counters.iotlbCollateralEvictions += collateral
-            case .deviceTLB(let source, _, _), .pasidDeviceTLB(let source, _, _, _):
+            case let .deviceTLB(source, _, _), let .pasidDeviceTLB(source, _, _, _):
                 for device in devicesBySource[SourceKey(unit: unitIndex, source: source)] ?? []
                 where deviceTLBs[device] != nil {
                     let removed = deviceTLBs[device]!.invalidate(decoded) { entry in

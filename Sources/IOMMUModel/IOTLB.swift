@@ -115,18 +115,18 @@ public struct IOTLB: Sendable {
         switch descriptor {
         case .iotlb(.global, _, _, _):
             return sweep(block: nil, dropping: dropped) { _ in true }
-        case .iotlb(.domainSelective, let did, _, _), .iotlb(.pageSelective, let did, nil, _):
+        case let .iotlb(.domainSelective, did, _, _), let .iotlb(.pageSelective, did, nil, _):
             return sweep(block: nil, dropping: dropped) { $0.tag.domainID == did }
-        case .iotlb(.pageSelective, let did, let block?, _):
+        case let .iotlb(.pageSelective, did, block?, _):
             let sweepsAll = pasidTaggedEntries[did] != nil
             return sweep(block: sweepsAll ? nil : block, dropping: dropped) {
                 $0.tag.domainID == did && ($0.kind.isPASIDTagged || block.contains(page: $0.tag.page))
             }
-        case .pasidIOTLB(.pasidSelective, let did, let pasid, _, _),
-            .pasidIOTLB(.pageSelectiveWithinPASID, let did, let pasid, nil, _):
+        case let .pasidIOTLB(.pasidSelective, did, pasid, _, _),
+            let .pasidIOTLB(.pageSelectiveWithinPASID, did, pasid, nil, _):
             guard pasidTaggedEntries[did] != nil else { return 0 }
             return sweep(block: nil, dropping: dropped) { $0.tag.domainID == did && $0.tag.pasid == pasid }
-        case .pasidIOTLB(.pageSelectiveWithinPASID, let did, let pasid, let block?, _):
+        case let .pasidIOTLB(.pageSelectiveWithinPASID, did, pasid, block?, _):
             guard pasidTaggedEntries[did] != nil else { return 0 }
             return sweep(block: block, dropping: dropped) {
                 $0.tag.domainID == did && $0.tag.pasid == pasid && block.contains(page: $0.tag.page)
@@ -141,8 +141,8 @@ public struct IOTLB: Sendable {
         block: AlignedInvalidation?, dropping dropped: (IOTLBEntry) -> Void, where matches: (IOTLBEntry) -> Bool
     ) -> Int {
         var removed = 0
-        forEachSlot(firstPage: block.map { $0.address >> UInt64(pageShift) }, pageCount: block?.pageCount ?? .max) {
-            slot in
+        let firstPage = block.map { $0.address >> UInt64(pageShift) }
+        forEachSlot(firstPage: firstPage, pageCount: block?.pageCount ?? .max) { slot in
             guard slots[slot].valid, matches(slots[slot].entry) else { return }
             dropped(slots[slot].entry)
             release(slot)

@@ -16,15 +16,15 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// One line naming what the error refers to.
     public var description: String {
         switch self {
-        case .invalidGeometry(let what): "invalid cache geometry: \(what)"
-        case .invalidTopology(let what): "invalid topology: \(what)"
-        case .domainExists(let id): "\(id) already exists in the model"
-        case .unknownDomain(let id): "\(id) does not exist in the model"
-        case .unknownDevice(let id): "\(id) does not exist in the model"
-        case .parentNotSecondStage(let child, let parent): "\(child): nested parent \(parent) is not second-stage"
-        case .domainBusy(let id): "\(id) still has attachments or nested children"
-        case .alreadyAttached(let device, let pasid): "\(device) \(pasid) is already attached"
-        case .notAttached(let device, let pasid): "\(device) \(pasid) is not attached"
+        case let .invalidGeometry(what): "invalid cache geometry: \(what)"
+        case let .invalidTopology(what): "invalid topology: \(what)"
+        case let .domainExists(id): "\(id) already exists in the model"
+        case let .unknownDomain(id): "\(id) does not exist in the model"
+        case let .unknownDevice(id): "\(id) does not exist in the model"
+        case let .parentNotSecondStage(child, parent): "\(child): nested parent \(parent) is not second-stage"
+        case let .domainBusy(id): "\(id) still has attachments or nested children"
+        case let .alreadyAttached(device, pasid): "\(device) \(pasid) is already attached"
+        case let .notAttached(device, pasid): "\(device) \(pasid) is not attached"
         }
     }
 }

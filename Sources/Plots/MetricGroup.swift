@@ -20,8 +20,7 @@ struct MetricGroup: Hashable, Sendable {
         MetricGroup(
             id: "descriptors", title: "Invalidation descriptors by type", axisTitle: "descriptors",
             metrics: ["hw.descriptors.total", "hw.descriptors.iotlb", "hw.descriptors.pasid_iotlb",
-                      "hw.descriptors.devtlb", "hw.descriptors.pasid_devtlb", "hw.descriptors.wait",
-                      "hw.descriptors_eliminated"]),
+                      "hw.descriptors.devtlb", "hw.descriptors.pasid_devtlb", "hw.descriptors.wait"]),
         MetricGroup(
             id: "submissions", title: "Queue submissions and flushes", axisTitle: "count",
             metrics: ["hw.submissions", "hw.flushes", "hw.write_buffer_flushes", "hw.teardowns"]),

@@ -49,14 +49,14 @@ public enum MetricCatalog {
     }
 
     private static let measured: [MetricDescriptor] = [
-        timed("sw.assign_ns", "assign time", "CPU time of one cache-tag assign (attach path) on the table alone, per operation"),
-        timed("sw.unassign_ns", "unassign time", "CPU time of one cache-tag unassign (detach path) on the table alone, per operation"),
+        timed("sw.assign_ns", "attach time", "CPU time of one attach on the software path: the scheme's DID choice and the cache-tag assigns, per operation"),
+        timed("sw.unassign_ns", "detach time", "CPU time of one detach on the software path: the cache-tag unassigns and the DID release, per operation"),
         timed("sw.flush_range_ns", "flush-range time", "CPU time to walk a domain's tags and emit the descriptors of one range flush"),
         timed("sw.flush_all_ns", "flush-all time", "CPU time to walk a domain's tags and emit the descriptors of one full flush"),
         timed("sw.flush_range_np_ns", "non-present flush time", "CPU time of the flush after mapping a previously non-present range (caching mode, write-buffer flush)"),
         counted("sw.ns_per_descriptor", "time per descriptor", "Measured flush time divided by the descriptors it emitted", unit: "ns"),
         counted("sw.bytes_per_tag", "bytes per tag", "Table memory per cache tag, allocator overhead included", unit: "bytes"),
-        counted("sw.heap_bytes", "table heap", "Heap bytes held by the table at its largest", unit: "bytes"),
+        counted("sw.heap_bytes", "tag-node heap", "jemalloc heap bytes held by kernel-list tag nodes when the most tags were held (kernel-list+jemalloc only)", unit: "bytes"),
     ]
 
     private static let modeled: [MetricDescriptor] = [
@@ -67,7 +67,6 @@ public enum MetricCatalog {
         counted("hw.descriptors.devtlb", "device-TLB descriptors", "Device-TLB (ATS) invalidation descriptors"),
         counted("hw.descriptors.pasid_devtlb", "PASID device-TLB descriptors", "PASID-based device-TLB invalidation descriptors"),
         counted("hw.descriptors.wait", "wait descriptors", "Invalidation wait descriptors, one per submission"),
-        counted("hw.descriptors_eliminated", "descriptors eliminated", "Descriptors not emitted because another tag already emitted the same one"),
         counted("hw.descriptors_per_flush", "descriptors per flush", "Descriptors queued per flush request", unit: "ratio"),
         counted("hw.submissions", "submissions", "Batches submitted to an invalidation queue, each closed by a wait"),
         counted("hw.write_buffer_flushes", "write-buffer flushes", "Write-buffer flushes on units that need them (RWBF)"),

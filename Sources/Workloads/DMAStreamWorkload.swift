@@ -20,7 +20,7 @@ public struct DMAStreamWorkload: Workload {
     public static let summary =
         "DMA-API traffic of NIC/NVMe queues: per-device second-stage domains, map/access/unmap of 1-16 pages, strict or lazy flushing"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "20000", .integer(1...10_000_000), "I/Os (map, DMA, unmap) to complete: the size knob"),
+        WorkloadParameter("operations", default: "30000", .integer(1...10_000_000), "I/Os (map, DMA, unmap) to complete: the size knob"),
         WorkloadParameter("devices", default: "16", .integer(1...1024), "NIC/NVMe functions, each with its own second-stage DMA domain"),
         WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
         WorkloadParameter("queues", default: "4", .integer(1...64), "queues per device, each served by one CPU"),

@@ -18,7 +18,7 @@ public struct MultiIOMMUWorkload: Workload {
     public static let name = "multi-iommu"
     public static let summary = "domains spanning several IOMMU units: per-unit batching and tag adjacency under attach order"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "24000", .integer(1...10_000_000), "steps (map+DMA, unmap+flush, flush all, hot-plug): the size knob"),
+        WorkloadParameter("operations", default: "60000", .integer(1...10_000_000), "steps (map+DMA, unmap+flush, flush all, hot-plug): the size knob"),
         WorkloadParameter("units", default: "4", .integer(1...8), "IOMMU units"),
         WorkloadParameter("domains", default: "16", .integer(1...4096), "domains"),
         WorkloadParameter("span", default: "4", .integer(1...64), "devices per domain (kind=sva: shared devices), spread over consecutive units"),

@@ -22,7 +22,7 @@ public struct NestedS2Workload: Workload {
     public static let summary =
         "one second-stage parent with K nested first-stage children (vIOMMU guests): parent unmaps must reach every child"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "24000", .integer(1...10_000_000), "steps (a child remap or DMA burst, or a parent unplug/replug): the size knob"),
+        WorkloadParameter("operations", default: "40000", .integer(1...10_000_000), "steps (a child remap or DMA burst, or a parent unplug/replug): the size knob"),
         WorkloadParameter("children", default: "16", .integer(1...4096), "nested first-stage children of the parent"),
         WorkloadParameter("attach", default: "rid", .choice(["rid", "pasid"]), "rid: each child on its own device; pasid: children through distinct PASIDs on shared devices"),
         WorkloadParameter("devices", default: "4", .integer(1...1024), "attach=pasid: shared devices the children attach to (child i on device i mod devices)"),

@@ -143,7 +143,14 @@ struct ReplayBuilder {
     var unitNames: [String] = []
     var deviceIndex: [String: Int] = [:]
     var deviceRecords: [DeviceRecord] = []
-    var standInPool: [[Int]] = []
+    /// Pool stand-ins free at (unit, PASID), reused before new ones are made.
+    var freeStandIns: [StandInSlot: [Int]] = [:]
+    var isPoolStandIn: Set<Int> = []
+
+    struct StandInSlot: Hashable {
+        let unit: Int
+        let pasid: UInt32
+    }
 
     var instances: [Instance] = []
     var unionParent: [Int] = []
@@ -238,7 +245,6 @@ struct ReplayBuilder {
             unit = unitNames.count
             unitIndex[unitName] = unit
             unitNames.append(unitName)
-            standInPool.append([])
         }
         var device = -1
         if fields.type.isDeviceTLB {
@@ -375,20 +381,19 @@ struct ReplayBuilder {
 
     private mutating func detach(device: Int, pasid: UInt32, line: Int, time: UInt64) {
         let instance = liveAttachments.removeValue(forKey: AttachKey(device: device, pasid: pasid)) ?? -1
+        if isPoolStandIn.contains(device) {
+            freeStandIns[StandInSlot(unit: deviceRecords[device].unit, pasid: pasid), default: []].append(device)
+        }
         append(.detach(device: device, pasid: pasid, instance: instance), at: SortKey(line: line, sub: 0), time: time)
     }
 
     /// A stand-in device on `unit` free at `pasid`, from the pool or new.
     private mutating func standIn(unit: Int, pasid: UInt32, dedicated: Bool) -> Int {
-        if !dedicated {
-            for device in standInPool[unit] where liveAttachments[AttachKey(device: device, pasid: pasid)] == nil {
-                return device
-            }
-        }
+        if !dedicated, let device = freeStandIns[StandInSlot(unit: unit, pasid: pasid)]?.popLast() { return device }
         let device = deviceRecords.count
         let name = "\(unitNames[unit])-nonats-\(deviceRecords.count)"
         deviceRecords.append(DeviceRecord(name: name, unit: unit, hasATS: false, isStandIn: true))
-        if !dedicated { standInPool[unit].append(device) }
+        if !dedicated { isPoolStandIn.insert(device) }
         return device
     }
 

@@ -18,7 +18,7 @@ public struct SVAMunmapWorkload: Workload {
     public static let summary =
         "SVA processes bound through PASIDs to ATS accelerators, munmapping heavy-tailed ranges, with bind/unbind churn"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "24000", .integer(1...10_000_000), "steps (mmap or munmap with DMA, or a bind/unbind): the size knob"),
+        WorkloadParameter("operations", default: "40000", .integer(1...10_000_000), "steps (mmap or munmap with DMA, or a bind/unbind): the size knob"),
         WorkloadParameter("processes", default: "64", .integer(1...4096), "live processes, each an SVA domain with its own PASID"),
         WorkloadParameter("devices", default: "8", .integer(1...1024), "ATS accelerators (DSA-like)"),
         WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the accelerators are spread over (round robin)"),

@@ -49,9 +49,9 @@ enum TraceEventName: String {
 
 /// The tag fields every cache_tag event carries.
 struct TraceTagFields {
-    var unit: Substring
+    var unit: String
     /// The device name: a PCI name for device-TLB tags, the unit's own name for IOTLB tags.
-    var device: Substring
+    var device: String
     var type: TraceTagType
     var did: UInt16
     var pasid: UInt32
@@ -64,10 +64,10 @@ enum TraceLine {
     /// Text that is not an event line (console noise, a broken header without our event names).
     case noise
     /// An event line of another event.
-    case other(event: Substring)
+    case other(event: String)
     case tag(TraceHeader, assign: Bool, TraceTagFields, users: Int)
-    case flush(TraceHeader, TraceEventName, TraceTagFields, range: (start: UInt64, end: UInt64)?, addr: UInt64, pages: UInt64, mask: UInt64)
-    case qiSubmit(TraceHeader, kind: Substring, unit: Substring, words: (UInt64, UInt64, UInt64, UInt64))
+    case flush(TraceHeader, TraceEventName, TraceTagFields, range: (start: UInt64, end: UInt64)?, addr: UInt64, mask: UInt64)
+    case qiSubmit(TraceHeader, kind: String, unit: String, words: (UInt64, UInt64, UInt64, UInt64))
 }
 
 /// `TASK-PID [CPU] FLAGS TIMESTAMP:` of an event line.
@@ -83,35 +83,83 @@ struct TraceFieldError: Error {
     let reason: String
 }
 
-enum TraceLineParser {
-    /// Parses one line (without its newline).
-    static func parse(_ raw: Substring) throws(TraceFieldError) -> TraceLine {
-        var line = raw
-        while let last = line.last, last == "\r" || last == " " || last == "\t" { line = line.dropLast() }
-        line = line.drop(while: { $0 == " " || $0 == "\t" })
-        guard let first = line.first else { return .blank }
-        if first == "#" { return .comment }
+private let space = UInt8(ascii: " ")
+private let tab = UInt8(ascii: "\t")
+private let colon = UInt8(ascii: ":")
 
+/// Parses one line of trace text, working on its UTF-8 bytes (traces run to millions of lines;
+/// Character-level string processing would dominate the replay).
+struct TraceLineParser {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// Parses `bytes` (one line, without its newline).
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(TraceFieldError) -> TraceLine {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        var start = 0
+        while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
+        guard start < end else { return .blank }
+        if bytes[start] == UInt8(ascii: "#") { return .comment }
+        let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        return try TraceLineParser(bytes: line).parseEvent()
+    }
+
+    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+
+    func contains(_ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard count <= bytes.count else { return false }
+        return needle.withUTF8Buffer { pattern in
+            var index = 0
+            while index + count <= bytes.count {
+                if bytes[index] == pattern[0], (1..<count).allSatisfy({ bytes[index + $0] == pattern[$0] }) { return true }
+                index += 1
+            }
+            return false
+        }
+    }
+
+    func equals(_ range: Range<Int>, _ word: StaticString) -> Bool {
+        word.withUTF8Buffer { pattern in
+            pattern.count == range.count && zip(bytes[range], pattern).allSatisfy { $0 == $1 }
+        }
+    }
+
+    private func parseEvent() throws(TraceFieldError) -> TraceLine {
         let header: TraceHeader
-        let event: Substring
-        let fields: Substring
+        let event: Range<Int>
+        let fields: Int
         do {
-            (header, event, fields) = try splitHeader(line)
+            (header, event, fields) = try splitHeader()
         } catch {
             // A broken header is noise unless the line names one of our events.
-            if line.contains("cache_tag_") || line.contains("qi_submit") { throw error }
+            if contains("cache_tag_") || contains("qi_submit") { throw error }
             return .noise
         }
-        guard let name = TraceEventName(rawValue: String(event)) else { return .other(event: event) }
-        let tokens = fields.split(separator: " ", omittingEmptySubsequences: true)
-        var reader = TokenReader(tokens: tokens)
+        let name: TraceEventName
+        if equals(event, "cache_tag_assign") {
+            name = .assign
+        } else if equals(event, "cache_tag_unassign") {
+            name = .unassign
+        } else if equals(event, "cache_tag_flush_range") {
+            name = .flushRange
+        } else if equals(event, "cache_tag_flush_range_np") {
+            name = .flushRangeNP
+        } else if equals(event, "cache_tag_flush_all") {
+            name = .flushAll
+        } else if equals(event, "qi_submit") {
+            name = .qiSubmit
+        } else {
+            return .other(event: text(event))
+        }
+        var reader = TokenReader(parser: self, position: fields)
         switch name {
         case .assign, .unassign:
             let owner = try reader.next("iommu/dev")
-            guard let slash = owner.firstIndex(of: "/"), slash != owner.startIndex, owner.index(after: slash) != owner.endIndex
-            else { throw TraceFieldError(field: "iommu/dev", reason: "expected IOMMU/DEV, found '\(owner)'") }
-            let unit = owner[..<slash]
-            let device = owner[owner.index(after: slash)...]
+            guard let slash = bytes[owner].firstIndex(of: UInt8(ascii: "/")), slash != owner.lowerBound, slash + 1 != owner.upperBound
+            else { throw TraceFieldError(field: "iommu/dev", reason: "expected IOMMU/DEV, found '\(text(owner))'") }
+            let unit = text(owner.lowerBound..<slash)
+            let device = text((slash + 1)..<owner.upperBound)
             try reader.keyword("type")
             let type = try reader.tagType()
             try reader.keyword("did")
@@ -125,15 +173,15 @@ enum TraceLineParser {
                 header, assign: name == .assign,
                 TraceTagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid)), users: users)
         case .flushRange, .flushRangeNP, .flushAll:
-            let unit = try reader.next("iommu")
+            let unit = text(try reader.next("iommu"))
             let devicePASID = try reader.next("dev[pasid]")
-            guard devicePASID.last == "]", let open = devicePASID.lastIndex(of: "["), open != devicePASID.startIndex else {
-                throw TraceFieldError(field: "dev[pasid]", reason: "expected DEV[PASID], found '\(devicePASID)'")
-            }
-            let device = devicePASID[..<open]
-            let pasidText = devicePASID[devicePASID.index(after: open)..<devicePASID.index(before: devicePASID.endIndex)]
-            guard let pasid = Int(pasidText), (0...Int(PASID.maximum)).contains(pasid) else {
-                throw TraceFieldError(field: "pasid", reason: "'\(pasidText)' is not a PASID (0...\(PASID.maximum))")
+            guard devicePASID.count >= 3, bytes[devicePASID.upperBound - 1] == UInt8(ascii: "]"),
+                let open = bytes[devicePASID].lastIndex(of: UInt8(ascii: "[")), open != devicePASID.lowerBound
+            else { throw TraceFieldError(field: "dev[pasid]", reason: "expected DEV[PASID], found '\(text(devicePASID))'") }
+            let device = text(devicePASID.lowerBound..<open)
+            let pasidRange = (open + 1)..<(devicePASID.upperBound - 1)
+            guard let pasid = decimalValue(pasidRange), pasid <= UInt64(PASID.maximum) else {
+                throw TraceFieldError(field: "pasid", reason: "'\(text(pasidRange))' is not a PASID (0...\(PASID.maximum))")
             }
             try reader.keyword("type")
             let type = try reader.tagType()
@@ -142,166 +190,217 @@ enum TraceLineParser {
             let tag = TraceTagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid))
             if name == .flushAll {
                 try reader.end()
-                return .flush(header, name, tag, range: nil, addr: 0, pages: 0, mask: UInt64(maximumAddressMask))
+                return .flush(header, name, tag, range: nil, addr: 0, mask: UInt64(maximumAddressMask))
             }
-            let rangeText = try reader.next("range")
-            guard rangeText.first == "[", rangeText.last == "]", rangeText.count >= 3,
-                let dash = rangeText.dropFirst().firstIndex(of: "-")
-            else { throw TraceFieldError(field: "range", reason: "expected [0xSTART-0xEND], found '\(rangeText)'") }
-            let startText = rangeText[rangeText.index(after: rangeText.startIndex)..<dash]
-            let endText = rangeText[rangeText.index(after: dash)..<rangeText.index(before: rangeText.endIndex)]
-            guard let start = hexValue(startText), let end = hexValue(endText) else {
-                throw TraceFieldError(field: "range", reason: "'\(rangeText)' does not hold two hexadecimal addresses")
+            let rangeToken = try reader.next("range")
+            let dash = bytes[rangeToken].dropFirst().firstIndex(of: UInt8(ascii: "-"))
+            guard rangeToken.count >= 3, bytes[rangeToken.lowerBound] == UInt8(ascii: "["),
+                bytes[rangeToken.upperBound - 1] == UInt8(ascii: "]"), let dash
+            else { throw TraceFieldError(field: "range", reason: "expected [0xSTART-0xEND], found '\(text(rangeToken))'") }
+            guard let start = hexValue((rangeToken.lowerBound + 1)..<dash),
+                let end = hexValue((dash + 1)..<(rangeToken.upperBound - 1))
+            else {
+                throw TraceFieldError(field: "range", reason: "'\(text(rangeToken))' does not hold two hexadecimal addresses")
             }
-            guard end >= start else { throw TraceFieldError(field: "range", reason: "end \(endText) is below start \(startText)") }
+            guard end >= start else { throw TraceFieldError(field: "range", reason: "end is below start in '\(text(rangeToken))'") }
             try reader.keyword("addr")
             let addr = try reader.hex("addr")
             try reader.keyword("pages")
-            let pages = try reader.hex("pages")
+            _ = try reader.hex("pages")
             try reader.keyword("mask")
             let mask = try reader.hex("mask")
             guard mask <= 64 else { throw TraceFieldError(field: "mask", reason: "\(mask) is wider than 64 bits") }
             try reader.end()
-            return .flush(header, name, tag, range: (start, end), addr: addr, pages: pages, mask: mask)
+            return .flush(header, name, tag, range: (start, end), addr: addr, mask: mask)
         case .qiSubmit:
-            let kind = try reader.next("kind")
+            let kind = text(try reader.next("kind"))
             let unitToken = try reader.next("iommu")
-            guard unitToken.count > 1, unitToken.last == ":" else {
-                throw TraceFieldError(field: "iommu", reason: "expected 'IOMMU:', found '\(unitToken)'")
+            guard unitToken.count > 1, bytes[unitToken.upperBound - 1] == colon else {
+                throw TraceFieldError(field: "iommu", reason: "expected 'IOMMU:', found '\(text(unitToken))'")
             }
             let qw0 = try reader.hex("qw0")
             let qw1 = try reader.hex("qw1")
             let qw2 = try reader.hex("qw2")
             let qw3 = try reader.hex("qw3")
             try reader.end()
-            return .qiSubmit(header, kind: kind, unit: unitToken.dropLast(), words: (qw0, qw1, qw2, qw3))
+            return .qiSubmit(header, kind: kind, unit: text(unitToken.lowerBound..<(unitToken.upperBound - 1)), words: (qw0, qw1, qw2, qw3))
         }
     }
 
+    /// The next space-separated token from `position`, or nil at the end.
+    func token(from position: Int) -> Range<Int>? {
+        var start = position
+        while start < bytes.count, bytes[start] == space || bytes[start] == tab { start += 1 }
+        guard start < bytes.count else { return nil }
+        var end = start
+        while end < bytes.count, bytes[end] != space, bytes[end] != tab { end += 1 }
+        return start..<end
+    }
+
+    static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
     /// Splits `TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: FIELDS` (the flags column and a `(TGID)`
-    /// column are optional, as trace options can turn them off or on).
-    static func splitHeader(_ line: Substring) throws(TraceFieldError) -> (TraceHeader, Substring, Substring) {
+    /// column are optional, as trace options can turn them off or on). Returns the header, the
+    /// event name (without a `system:` prefix) and where the fields start.
+    func splitHeader() throws(TraceFieldError) -> (TraceHeader, Range<Int>, Int) {
         // The CPU column: the first " [digits]".
-        var cpuOpen: Substring.Index?
-        var search = line.startIndex
-        while let open = line[search...].firstIndex(of: "[") {
-            let digits = line[line.index(after: open)...].prefix(while: { $0.isASCII && $0.isNumber })
-            if open != line.startIndex, line[line.index(before: open)] == " ", !digits.isEmpty, digits.endIndex < line.endIndex,
-                line[digits.endIndex] == "]"
-            {
-                cpuOpen = open
-                break
+        var open = 1
+        var cpu: Int?
+        var close = 0
+        while open < bytes.count {
+            if bytes[open] == UInt8(ascii: "["), bytes[open - 1] == space {
+                var index = open + 1
+                var value = 0
+                while index < bytes.count, Self.isDigit(bytes[index]), value < 1 << 20 {
+                    value = value * 10 + Int(bytes[index] - UInt8(ascii: "0"))
+                    index += 1
+                }
+                if index > open + 1, index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    cpu = value
+                    close = index
+                    break
+                }
             }
-            search = line.index(after: open)
+            open += 1
         }
-        guard let open = cpuOpen else { throw TraceFieldError(field: "cpu", reason: "no [CPU] column") }
-        var taskPID = line[..<open]
-        while taskPID.last == " " { taskPID = taskPID.dropLast() }
-        if taskPID.last == ")", let tgid = taskPID.lastIndex(of: "(") {
-            taskPID = taskPID[..<tgid]
-            while taskPID.last == " " { taskPID = taskPID.dropLast() }
+        guard let cpu else { throw TraceFieldError(field: "cpu", reason: "no [CPU] column") }
+        // TASK-PID, with an optional (TGID) after it.
+        var taskEnd = open
+        while taskEnd > 0, bytes[taskEnd - 1] == space { taskEnd -= 1 }
+        if taskEnd > 0, bytes[taskEnd - 1] == UInt8(ascii: ")"),
+            let tgid = bytes[0..<taskEnd].lastIndex(of: UInt8(ascii: "("))
+        {
+            taskEnd = tgid
+            while taskEnd > 0, bytes[taskEnd - 1] == space { taskEnd -= 1 }
         }
-        guard let dash = taskPID.lastIndex(of: "-"), let _ = Int(taskPID[taskPID.index(after: dash)...]) else {
-            throw TraceFieldError(field: "task-pid", reason: "expected TASK-PID before the CPU column, found '\(taskPID)'")
+        guard let dash = bytes[0..<taskEnd].lastIndex(of: UInt8(ascii: "-")), dash + 1 < taskEnd,
+            bytes[(dash + 1)..<taskEnd].allSatisfy(Self.isDigit)
+        else { throw TraceFieldError(field: "task-pid", reason: "expected TASK-PID before the CPU column, found '\(text(0..<taskEnd))'") }
+
+        guard var stamp = token(from: close + 1) else { throw TraceFieldError(field: "timestamp", reason: "missing") }
+        if timestamp(stamp) == nil, bytes[stamp.upperBound - 1] != colon {
+            // The flags column.
+            guard let next = token(from: stamp.upperBound) else { throw TraceFieldError(field: "timestamp", reason: "missing") }
+            stamp = next
         }
-        let cpuDigits = line[line.index(after: open)...].prefix(while: { $0.isASCII && $0.isNumber })
-        guard let cpu = Int(cpuDigits) else { throw TraceFieldError(field: "cpu", reason: "'\(cpuDigits)' is not a CPU number") }
-        var rest = line[line.index(after: cpuDigits.endIndex)...]
-        var tokens = rest.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
-        // Flags column present when the first token is not a timestamp.
-        guard !tokens.isEmpty else { throw TraceFieldError(field: "timestamp", reason: "missing") }
-        if parseTimestamp(tokens[0]) == nil, tokens[0].last != ":" {
-            rest = rest[tokens[0].endIndex...]
-            tokens = rest.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard let time = timestamp(stamp) else {
+            throw TraceFieldError(field: "timestamp", reason: "expected SECONDS.FRACTION:, found '\(text(stamp))'")
         }
-        guard let stampToken = tokens.first else { throw TraceFieldError(field: "timestamp", reason: "missing") }
-        guard let time = parseTimestamp(stampToken) else {
-            throw TraceFieldError(field: "timestamp", reason: "expected SECONDS.FRACTION:, found '\(stampToken)'")
-        }
-        guard tokens.count >= 2, tokens[1].count > 1, tokens[1].last == ":" else {
+        guard let eventToken = token(from: stamp.upperBound), eventToken.count > 1, bytes[eventToken.upperBound - 1] == colon else {
             throw TraceFieldError(field: "event", reason: "expected EVENT: after the timestamp")
         }
-        var event = tokens[1].dropLast()
-        if let colon = event.lastIndex(of: ":") { event = event[event.index(after: colon)...] }  // system:event
-        let fields = line[tokens[1].endIndex...].drop(while: { $0 == " " })
-        return (TraceHeader(cpu: cpu, time: time), event, fields)
+        var event = eventToken.lowerBound..<(eventToken.upperBound - 1)
+        if let systemColon = bytes[event].lastIndex(of: colon) { event = (systemColon + 1)..<event.upperBound }  // system:event
+        return (TraceHeader(cpu: cpu, time: time), event, eventToken.upperBound)
     }
 
     /// `SECONDS[.FRACTION]:` → nanoseconds.
-    static func parseTimestamp(_ token: Substring) -> UInt64? {
-        guard token.count > 1, token.last == ":" else { return nil }
-        let body = token.dropLast()
-        let parts = body.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
-        guard let secondsText = parts.first, !secondsText.isEmpty, secondsText.count <= 10,
-            secondsText.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = UInt64(secondsText)
-        else { return nil }
+    func timestamp(_ range: Range<Int>) -> UInt64? {
+        guard range.count > 1, bytes[range.upperBound - 1] == colon else { return nil }
+        let body = range.lowerBound..<(range.upperBound - 1)
+        let dot = bytes[body].firstIndex(of: UInt8(ascii: "."))
+        let secondsRange = body.lowerBound..<(dot ?? body.upperBound)
+        guard (1...10).contains(secondsRange.count), let seconds = decimalValue(secondsRange) else { return nil }
         var nanoseconds: UInt64 = 0
-        if parts.count == 2 {
-            let fraction = parts[1]
-            guard !fraction.isEmpty, fraction.count <= 9, fraction.allSatisfy({ $0.isASCII && $0.isNumber }),
-                let value = UInt64(fraction)
-            else { return nil }
-            var scale: UInt64 = 1
-            for _ in 0..<(9 - fraction.count) { scale *= 10 }
-            nanoseconds = value * scale
+        if let dot {
+            let fraction = (dot + 1)..<body.upperBound
+            guard (1...9).contains(fraction.count), let value = decimalValue(fraction) else { return nil }
+            nanoseconds = value
+            for _ in 0..<(9 - fraction.count) { nanoseconds *= 10 }
         }
         return seconds * 1_000_000_000 + nanoseconds
     }
 
-    /// `0x…` or bare hexadecimal.
-    static func hexValue(_ text: Substring) -> UInt64? {
-        var digits = text
-        if digits.hasPrefix("0x") || digits.hasPrefix("0X") { digits = digits.dropFirst(2) }
-        guard !digits.isEmpty, digits.count <= 16 else { return nil }
-        return UInt64(digits, radix: 16)
+    /// Decimal digits only (at most 18 of them).
+    func decimalValue(_ range: Range<Int>) -> UInt64? {
+        guard (1...18).contains(range.count) else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes[range] {
+            guard Self.isDigit(byte) else { return nil }
+            value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+        }
+        return value
+    }
+
+    /// `0x…` or bare hexadecimal, at most 16 digits.
+    func hexValue(_ range: Range<Int>) -> UInt64? {
+        var digits = range
+        if digits.count > 2, bytes[digits.lowerBound] == UInt8(ascii: "0"),
+            bytes[digits.lowerBound + 1] | 0x20 == UInt8(ascii: "x")
+        {
+            digits = (digits.lowerBound + 2)..<digits.upperBound
+        }
+        guard (1...16).contains(digits.count) else { return nil }
+        var value: UInt64 = 0
+        for byte in bytes[digits] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt64(digit)
+        }
+        return value
     }
 }
 
 /// Reads the space-separated fields of one event, naming the field on every error.
 struct TokenReader {
-    let tokens: [Substring]
-    var position = 0
+    let parser: TraceLineParser
+    var position: Int
 
-    mutating func next(_ field: String) throws(TraceFieldError) -> Substring {
-        guard position < tokens.count else { throw TraceFieldError(field: field, reason: "missing") }
-        defer { position += 1 }
-        return tokens[position]
+    mutating func next(_ field: String) throws(TraceFieldError) -> Range<Int> {
+        guard let token = parser.token(from: position) else { throw TraceFieldError(field: field, reason: "missing") }
+        position = token.upperBound
+        return token
     }
 
-    mutating func keyword(_ word: String) throws(TraceFieldError) {
-        let token = try next(word)
-        guard token == word else { throw TraceFieldError(field: word, reason: "expected '\(word)', found '\(token)'") }
+    mutating func keyword(_ word: StaticString) throws(TraceFieldError) {
+        let field = word.description
+        let token = try next(field)
+        guard parser.equals(token, word) else {
+            throw TraceFieldError(field: field, reason: "expected '\(field)', found '\(parser.text(token))'")
+        }
     }
 
     mutating func tagType() throws(TraceFieldError) -> TraceTagType {
         let token = try next("type")
-        guard let type = TraceTagType(traceName: token) else {
+        let type: TraceTagType? =
+            if parser.equals(token, "iotlb") { .iotlb }
+            else if parser.equals(token, "devtlb") { .devtlb }
+            else { TraceTagType(traceName: parser.text(token)) }
+        guard let type else {
             throw TraceFieldError(
-                field: "type", reason: "'\(token)' is not a cache-tag type (iotlb, devtlb, nesting_iotlb, nesting_devtlb, parent_*)")
+                field: "type",
+                reason: "'\(parser.text(token))' is not a cache-tag type (iotlb, devtlb, nesting_iotlb, nesting_devtlb, parent_*)")
         }
         return type
     }
 
     mutating func decimal(_ field: String, maximum: Int) throws(TraceFieldError) -> Int {
         let token = try next(field)
-        let value: Int? = token.hasPrefix("0x") ? TraceLineParser.hexValue(token).flatMap { Int(exactly: $0) } : Int(token)
-        guard let value, (0...maximum).contains(value) else {
-            throw TraceFieldError(field: field, reason: "'\(token)' is not a number in 0...\(maximum)")
+        let isHex = token.count > 2 && parser.bytes[token.lowerBound] == UInt8(ascii: "0")
+            && parser.bytes[token.lowerBound + 1] == UInt8(ascii: "x")
+        let value = isHex ? parser.hexValue(token) : parser.decimalValue(token)
+        guard let value, value <= UInt64(maximum) else {
+            throw TraceFieldError(field: field, reason: "'\(parser.text(token))' is not a number in 0...\(maximum)")
         }
-        return value
+        return Int(value)
     }
 
     mutating func hex(_ field: String) throws(TraceFieldError) -> UInt64 {
         let token = try next(field)
-        guard let value = TraceLineParser.hexValue(token) else {
-            throw TraceFieldError(field: field, reason: "'\(token)' is not a hexadecimal number")
+        guard let value = parser.hexValue(token) else {
+            throw TraceFieldError(field: field, reason: "'\(parser.text(token))' is not a hexadecimal number")
         }
         return value
     }
 
     func end() throws(TraceFieldError) {
-        guard position == tokens.count else {
-            throw TraceFieldError(field: "end", reason: "unexpected '\(tokens[position...].joined(separator: " "))' after the last field")
+        if let extra = parser.token(from: position) {
+            throw TraceFieldError(field: "end", reason: "unexpected '\(parser.text(extra.lowerBound..<parser.bytes.count))' after the last field")
         }
     }
 }

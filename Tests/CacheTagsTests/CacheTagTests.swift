@@ -88,13 +88,15 @@ struct InvalidationSinkTests {
         #expect(InvalidationBatchLimits.capacity == 16)
     }
 
-    @Test("a table flushing into DescriptorBufferSink leaves the ring as copied submissions would", arguments: [16, 20, 256])
-    func bufferInPlace(capacity: Int) {
+    @Test(
+        "a table flushing into DescriptorBufferSink leaves the ring as copied submissions would",
+        arguments: [(16, 40), (20, 40), (256, 40), (256, 13)])
+    func bufferInPlace(capacity: Int, tags: Int) {
         let unit = makeUnit(0)
         let device = makeDevice(0, on: unit)
         for kind in [CacheTagTableKind.kernelList, .groupedArray] {
             let table = makeTable(kind, firstStage: true)
-            for value in 1...40 { table.assign(makeTag(.iotlb, unit, device, did: 1, pasid: UInt32(value))) }
+            for value in 1...tags { table.assign(makeTag(.iotlb, unit, device, did: 1, pasid: UInt32(value))) }
             var recorded = RecordingSink()
             var inPlace = DescriptorBufferSink(capacity: capacity)
             var copied = DescriptorBufferSink(capacity: capacity)
@@ -102,12 +104,12 @@ struct InvalidationSinkTests {
                 inPlace.deallocate()
                 copied.deallocate()
             }
-            for round in 0..<5 {
+            for round in 0..<25 {  // wraps the ring at unaligned positions
                 let range = pages(UInt64(round) * 64, 3)
                 recorded.removeAll()
                 table.flushRange(range, invalidationHint: false, into: &recorded)
                 let emitted = table.flushRange(range, invalidationHint: false, into: &inPlace)
-                #expect(emitted == 40)
+                #expect(emitted == tags)
                 for submission in recorded.submissions {
                     submission.descriptors.withUnsafeBufferPointer { copied.submit($0, to: submission.unit) }
                 }

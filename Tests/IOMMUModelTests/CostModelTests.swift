@@ -42,7 +42,7 @@ struct CostModelTests {
         do {
             _ = try CostModel.defaults.overriding(fileText: "submission_us=2\nsubmision_us=3\n", file: "costs.txt")
         } catch {
-            guard case .unknownKey(let key, let location, _) = error else {
+            guard case let .unknownKey(key, location, _) = error else {
                 Issue.record("wrong error \(error)")
                 return
             }

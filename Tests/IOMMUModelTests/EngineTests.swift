@@ -112,7 +112,7 @@ struct EngineTests {
         do {
             try engine.apply(.detach(device: DeviceID(0), pasid: .none))
         } catch {
-            guard case .rejected(let index, _, let reason) = error else {
+            guard case let .rejected(index, _, reason) = error else {
                 Issue.record("unexpected \(error)")
                 return
             }

@@ -53,7 +53,7 @@ struct PropertyTests {
             _ = try Self.run(scheme: "shared-all", table: .groupedArray, strict: true)
             Issue.record("the negative control passed the strict oracle")
         } catch {
-            guard case .oracle(let index, let violation) = error else {
+            guard case let .oracle(index, violation) = error else {
                 Issue.record("unexpected error \(error)")
                 return
             }
