@@ -7,7 +7,7 @@ import Workloads
 struct SuiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suite",
-        abstract: "The default suite: every workload at its defaults, every scheme, both tables, plus charts.",
+        abstract: "The default suite: every workload at its defaults (nested-s2 with attach=rid and pasid), every scheme, both tables, plus charts.",
         discussion: """
             This is what runs when no subcommand is given. It writes reports/latest/ (one CSV per \
             workload, summary.csv, run.json, SVG charts, index.html) and prints the headline comparison.
@@ -21,8 +21,15 @@ struct SuiteCommand: ParsableCommand {
     @OptionGroup var options: RunOptions
 
     func run() throws {
-        let (points, varied) = try WorkloadSelection.points(
+        var (points, varied) = try WorkloadSelection.points(
             workloads: WorkloadCatalog.all.map { $0.name }, parameters: [], vary: nil, quick: options.quick)
+        // nested-s2 twice: children on their own devices (the default) and through distinct PASIDs
+        // on shared devices, the case where sharing a DID per parent can pay.
+        let nested = try WorkloadSelection.points(
+            workloads: ["nested-s2"], parameters: [], vary: "attach=rid,pasid", quick: options.quick)
+        points.removeAll { $0.name == "nested-s2" }
+        points += nested.points
+        varied.merge(nested.varied) { _, new in new }
         try execute(points: points, varied: varied, options: options, plot: true)
     }
 }

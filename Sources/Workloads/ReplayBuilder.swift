@@ -179,37 +179,45 @@ struct ReplayBuilder {
     // MARK: Reading
 
     mutating func read(_ text: String) throws(WorkloadError) {
-        var number = 0
-        // Split on the newline scalar: as Characters, "\r\n" is one grapheme and would not split.
-        for scalars in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            if scalars.isEmpty, number > 1, scalars.endIndex == text.unicodeScalars.endIndex { break }  // the final newline
-            let raw = Substring(scalars)
-            statistics.lines += 1
-            do {
-                try process(raw, line: number)
-            } catch {
-                let failure = WorkloadError.malformedTrace(file: file, line: number, field: error.field, reason: error.reason)
-                guard options.skipBadLines else { throw failure }
-                statistics.skippedBadLines += 1
-                if statistics.firstSkippedErrors.count < 10 { statistics.firstSkippedErrors.append(failure) }
+        var text = text
+        var failure: WorkloadError?
+        text.withUTF8 { buffer in
+            var lineStart = 0
+            var number = 0
+            while lineStart < buffer.count {
+                var lineEnd = lineStart
+                while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                number += 1
+                statistics.lines += 1
+                do throws(TraceFieldError) {
+                    try process(UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd]), line: number)
+                } catch {
+                    let problem = WorkloadError.malformedTrace(file: file, line: number, field: error.field, reason: error.reason)
+                    guard options.skipBadLines else {
+                        failure = problem
+                        return
+                    }
+                    statistics.skippedBadLines += 1
+                    if statistics.firstSkippedErrors.count < 10 { statistics.firstSkippedErrors.append(problem) }
+                }
+                lineStart = lineEnd + 1
             }
         }
+        if let failure { throw failure }
     }
 
-    private mutating func process(_ raw: Substring, line: Int) throws(TraceFieldError) {
-        switch try TraceLineParser.parse(raw) {
+    private mutating func process(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(TraceFieldError) {
+        switch try TraceLineParser.parse(bytes) {
         case .blank: statistics.blankLines += 1
         case .comment: statistics.commentLines += 1
         case .noise: statistics.noiseLines += 1
         case let .other(event):
-            statistics.eventsByName[String(event), default: 0] += 1
+            statistics.eventsByName[event, default: 0] += 1
             statistics.otherEvents += 1
         case let .qiSubmit(header, kind, unit, words):
             statistics.eventsByName[TraceEventName.qiSubmit.rawValue, default: 0] += 1
             _ = relativeTime(header)
-            qiSubmissions.append(
-                TraceQISubmission(line: line, unit: String(unit), kind: String(kind), words: [words.0, words.1, words.2, words.3]))
+            qiSubmissions.append(TraceQISubmission(line: line, unit: unit, kind: kind, words: [words.0, words.1, words.2, words.3]))
         case let .tag(header, assign, fields, users):
             let key = try makeKey(fields)
             statistics.eventsByName[(assign ? TraceEventName.assign : .unassign).rawValue, default: 0] += 1
@@ -219,7 +227,7 @@ struct ReplayBuilder {
             } else {
                 handleUnassign(key, users: users, cpu: header.cpu, line: line, time: time)
             }
-        case let .flush(header, event, fields, range, addr, _, mask):
+        case let .flush(header, event, fields, range, addr, mask):
             let key = try makeKey(fields)
             statistics.eventsByName[event.rawValue, default: 0] += 1
             let time = relativeTime(header)
@@ -237,7 +245,7 @@ struct ReplayBuilder {
     }
 
     private mutating func makeKey(_ fields: TraceTagFields) throws(TraceFieldError) -> Key {
-        let unitName = String(fields.unit)
+        let unitName = fields.unit
         let unit: Int
         if let known = unitIndex[unitName] {
             unit = known
@@ -248,7 +256,7 @@ struct ReplayBuilder {
         }
         var device = -1
         if fields.type.isDeviceTLB {
-            let name = String(fields.device)
+            let name = fields.device
             if let known = deviceIndex[name] {
                 guard deviceRecords[known].unit == unit else {
                     throw TraceFieldError(
