@@ -21,7 +21,7 @@ public struct CacheTagBench: ParsableCommand {
               cachetag-bench list
             """,
         version: "0.1.0",
-        subcommands: [SuiteCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
+        subcommands: [SuiteCommand.self, PerfCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
         defaultSubcommand: SuiteCommand.self)
 
     public init() {}

@@ -17,16 +17,26 @@ public struct AttachChurnWorkload: Workload {
     public static let summary =
         "container/VF attach-detach churn on small DID spaces (cap_ndoms), until and beyond DID exhaustion"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "30000", .integer(1...10_000_000), "steps (create, destroy or traffic): the size knob"),
-        WorkloadParameter("ndoms", default: "64", .choice(["16", "64", "256", "1024", "4096", "16384", "65536"]), "cap_ndoms of every unit: DIDs 0..ndoms-1, 0 and 1 reserved"),
+        WorkloadParameter(
+            "operations", default: "30000", .integer(1...10_000_000),
+            "steps (create, destroy or traffic): the size knob"),
+        WorkloadParameter(
+            "ndoms", default: "64", .choice(["16", "64", "256", "1024", "4096", "16384", "65536"]),
+            "cap_ndoms of every unit: DIDs 0..ndoms-1, 0 and 1 reserved"),
         WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the VFs are spread over (round robin)"),
         WorkloadParameter("devices", default: "256", .integer(1...4096), "VFs (and SVA-capable devices) in the system"),
-        WorkloadParameter("live", default: "192", .integer(1...100_000), "target number of live containers (beyond units*(ndoms-2) exhausts DIDs)"),
+        WorkloadParameter(
+            "live", default: "192", .integer(1...100_000),
+            "target number of live containers (beyond units*(ndoms-2) exhausts DIDs)"),
         WorkloadParameter("vfs", default: "1", .integer(1...16), "VFs attached to each VFIO container"),
-        WorkloadParameter("sva_fraction", default: "0.25", .real(0...1), "fraction of new containers that are SVA binds through a PASID"),
+        WorkloadParameter(
+            "sva_fraction", default: "0.25", .real(0...1),
+            "fraction of new containers that are SVA binds through a PASID"),
         WorkloadParameter("ats", default: "0.25", .real(0...1), "fraction of devices with ATS"),
         WorkloadParameter("pages", default: "16", .integer(1...4096), "pages each container maps"),
-        WorkloadParameter("traffic", default: "0.6", .real(0...1), "fraction of steps that are DMA traffic rather than create/destroy"),
+        WorkloadParameter(
+            "traffic", default: "0.6", .real(0...1), "fraction of steps that are DMA traffic rather than create/destroy"
+        ),
         WorkloadParameter("accesses", default: "4", .integer(0...64), "DMA accesses per create or traffic step"),
     ]
 
@@ -41,14 +51,18 @@ public struct AttachChurnWorkload: Workload {
         guard devices <= units * TopologyBuilder.devicesPerUnitLimit else {
             throw .invalidValue(
                 workload: Self.name, name: "devices", value: "\(devices)",
-                allowed: "1...\(units * TopologyBuilder.devicesPerUnitLimit) (\(TopologyBuilder.devicesPerUnitLimit) per unit)")
+                allowed:
+                    "1...\(units * TopologyBuilder.devicesPerUnitLimit) (\(TopologyBuilder.devicesPerUnitLimit) per unit)"
+            )
         }
         self.parameters = parameters
         let space = try! DomainIDSpace(domainCount: parameters.integer("ndoms"))
         let capabilities = try! IOMMUCapabilities(domainIDs: space)
         var builder = TopologyBuilder(unitCount: units, capabilities: capabilities)
         let ats = parameters.real("ats")
-        for index in 0..<devices { builder.addDevice(unit: index % units, ats: hasATS(index: index, count: devices, fraction: ats)) }
+        for index in 0..<devices {
+            builder.addDevice(unit: index % units, ats: hasATS(index: index, count: devices, fraction: ats))
+        }
         topology = builder.build()
     }
 
@@ -79,7 +93,10 @@ public struct AttachChurnWorkload: Workload {
         func dma(_ container: Container) {
             for _ in 0..<accesses {
                 let device = container.devices[rng.below(container.devices.count)]
-                out.emit(.access(device: DeviceID(device), pasid: container.pasid, page: Self.basePage + UInt64(rng.below(pages))))
+                out.emit(
+                    .access(
+                        device: DeviceID(device), pasid: container.pasid, page: Self.basePage + UInt64(rng.below(pages))
+                    ))
             }
         }
 
@@ -98,7 +115,9 @@ public struct AttachChurnWorkload: Workload {
             }
             nextDomain += 1
             out.emit(.map(domain, firstPage: Self.basePage, pageCount: UInt64(pages)))
-            for device in container.devices { out.emit(.attach(domain, device: DeviceID(device), pasid: container.pasid)) }
+            for device in container.devices {
+                out.emit(.attach(domain, device: DeviceID(device), pasid: container.pasid))
+            }
             dma(container)
             live.append(container)
         }
@@ -108,12 +127,20 @@ public struct AttachChurnWorkload: Workload {
             for device in container.devices { out.emit(.detach(device: DeviceID(device), pasid: container.pasid)) }
             out.emit(.unmap(container.domain, firstPage: Self.basePage, pageCount: UInt64(pages)))
             out.emit(.destroyDomain(container.domain))
-            if container.isSVA { pasids.release(Int(container.pasid.rawValue)) } else { freeVFs.append(contentsOf: container.devices) }
+            if container.isSVA {
+                pasids.release(Int(container.pasid.rawValue))
+            } else {
+                freeVFs.append(contentsOf: container.devices)
+            }
         }
 
         for _ in 0..<operations {
             if live.isEmpty || !rng.chance(traffic) {
-                if rng.unit() * Double(target + live.count) < Double(target) { create() } else { destroy(rng.below(live.count)) }
+                if rng.unit() * Double(target + live.count) < Double(target) {
+                    create()
+                } else {
+                    destroy(rng.below(live.count))
+                }
             } else {
                 let container = live[rng.below(live.count)]
                 let count = rng.within(1...pages)

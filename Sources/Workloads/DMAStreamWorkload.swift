@@ -20,18 +20,35 @@ public struct DMAStreamWorkload: Workload {
     public static let summary =
         "DMA-API traffic of NIC/NVMe queues: per-device second-stage domains, map/access/unmap of 1-16 pages, strict or lazy flushing"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "30000", .integer(1...10_000_000), "I/Os (map, DMA, unmap) to complete: the size knob"),
-        WorkloadParameter("devices", default: "16", .integer(1...1024), "NIC/NVMe functions, each with its own second-stage DMA domain"),
-        WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
+        WorkloadParameter(
+            "operations", default: "30000", .integer(1...10_000_000),
+            "I/Os (map, DMA, unmap) to complete: the size knob"),
+        WorkloadParameter(
+            "devices", default: "16", .integer(1...1024),
+            "NIC/NVMe functions, each with its own second-stage DMA domain"),
+        WorkloadParameter(
+            "units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
         WorkloadParameter("queues", default: "4", .integer(1...64), "queues per device, each served by one CPU"),
-        WorkloadParameter("cpus", default: "8", .integer(1...256), "CPUs completing I/O (lazy mode keeps one flush-queue ring per CPU per domain)"),
+        WorkloadParameter(
+            "cpus", default: "8", .integer(1...256),
+            "CPUs completing I/O (lazy mode keeps one flush-queue ring per CPU per domain)"),
         WorkloadParameter("depth", default: "16", .integer(1...1024), "I/Os in flight per queue at most"),
-        WorkloadParameter("max_pages", default: "16", .integer(1...16), "largest buffer in 4 KiB pages; half the buffers are 1 page, the rest uniform 2...max_pages"),
+        WorkloadParameter(
+            "max_pages", default: "16", .integer(1...16),
+            "largest buffer in 4 KiB pages; half the buffers are 1 page, the rest uniform 2...max_pages"),
         WorkloadParameter("ats", default: "0.25", .real(0...1), "fraction of devices with ATS (a device TLB)"),
-        WorkloadParameter("mode", default: "strict", .choice(["strict", "lazy"]), "strict: flush every unmap; lazy: per-CPU flush queue, then flush all"),
-        WorkloadParameter("fq_size", default: "256", .integer(1...4096), "lazy mode: entries of one per-CPU flush-queue ring (Linux IOVA_FQ_SIZE 256)"),
-        WorkloadParameter("timeout_us", default: "10000", .integer(1...10_000_000), "lazy mode: flush-queue timer in microseconds (Linux IOVA_FQ_TIMEOUT 10 ms)"),
-        WorkloadParameter("rate", default: "2000000", .integer(1000...1_000_000_000), "queue operations (submissions + completions) per second, all queues together: the modeled clock"),
+        WorkloadParameter(
+            "mode", default: "strict", .choice(["strict", "lazy"]),
+            "strict: flush every unmap; lazy: per-CPU flush queue, then flush all"),
+        WorkloadParameter(
+            "fq_size", default: "256", .integer(1...4096),
+            "lazy mode: entries of one per-CPU flush-queue ring (Linux IOVA_FQ_SIZE 256)"),
+        WorkloadParameter(
+            "timeout_us", default: "10000", .integer(1...10_000_000),
+            "lazy mode: flush-queue timer in microseconds (Linux IOVA_FQ_TIMEOUT 10 ms)"),
+        WorkloadParameter(
+            "rate", default: "2000000", .integer(1000...1_000_000_000),
+            "queue operations (submissions + completions) per second, all queues together: the modeled clock"),
     ]
 
     public let parameters: WorkloadParameters
@@ -43,7 +60,9 @@ public struct DMAStreamWorkload: Workload {
         let units = parameters.integer("units")
         var builder = TopologyBuilder(unitCount: units)
         let ats = parameters.real("ats")
-        for index in 0..<devices { builder.addDevice(unit: index % units, ats: hasATS(index: index, count: devices, fraction: ats)) }
+        for index in 0..<devices {
+            builder.addDevice(unit: index % units, ats: hasATS(index: index, count: devices, fraction: ats))
+        }
         topology = builder.build()
     }
 
@@ -104,7 +123,9 @@ public struct DMAStreamWorkload: Workload {
             let order = IOVASlots.order(ofPages: buffer.pages)
             out.emit(.unmap(domains[device], firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages)))
             if !lazy {
-                out.emit(.flushRange(domains[device], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
+                out.emit(
+                    .flushRange(
+                        domains[device], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
                 iova[device].release(page: buffer.firstPage, order: order)
                 return
             }

@@ -12,7 +12,7 @@ import VTd
 /// unmapped while the domain is attached is not mapped again before a flush covers it (IOVA reuse
 /// before invalidation would make a stale hit legitimate); an access goes through a live attachment
 /// to a page mapped in its domain and, for a nested child, in the parent too (IOVA = GPA).
-public struct EventStreamCheck {
+public struct EventStreamCheck: Sendable {
     /// One broken rule: the event's index and what is wrong.
     public struct Violation: Hashable, Sendable, CustomStringConvertible {
         public let index: Int
@@ -49,7 +49,9 @@ public struct EventStreamCheck {
         var svaPASIDs: [PASID: (domain: IOMMUDomainID, attachments: Int)] = [:]
         var lastTime: UInt64 = 0
 
-        func fail(_ index: Int, _ message: String) { if found.count < limit { found.append(Violation(index: index, message: message)) } }
+        func fail(_ index: Int, _ message: String) {
+            if found.count < limit { found.append(Violation(index: index, message: message)) }
+        }
 
         for (index, timed) in events.enumerated() {
             if found.count >= limit { break }
@@ -59,24 +61,34 @@ public struct EventStreamCheck {
             case let .createDomain(domain, kind):
                 guard domains[domain] == nil else { fail(index, "\(domain) created twice"); continue }
                 if let parent = kind.parent {
-                    guard let state = domains[parent] else { fail(index, "\(domain): parent \(parent) does not exist"); continue }
-                    guard state.kind == .secondStage else { fail(index, "\(domain): parent \(parent) is not second-stage"); continue }
+                    guard let state = domains[parent] else {
+                        fail(index, "\(domain): parent \(parent) does not exist"); continue
+                    }
+                    guard state.kind == .secondStage else {
+                        fail(index, "\(domain): parent \(parent) is not second-stage"); continue
+                    }
                     domains[parent]!.children += 1
                 }
                 domains[domain] = DomainState(kind: kind)
             case let .destroyDomain(domain):
                 guard let state = domains[domain] else { fail(index, "destroy of unknown \(domain)"); continue }
                 guard state.attachments == 0, state.children == 0 else {
-                    fail(index, "\(domain) destroyed with \(state.attachments) attachments and \(state.children) children")
+                    fail(
+                        index,
+                        "\(domain) destroyed with \(state.attachments) attachments and \(state.children) children")
                     continue
                 }
                 if let parent = state.kind.parent { domains[parent]?.children -= 1 }
                 domains[domain] = nil
             case let .attach(domain, device, pasid):
                 guard let state = domains[domain] else { fail(index, "attach of unknown \(domain)"); continue }
-                guard topology.devices.indices.contains(device.rawValue) else { fail(index, "attach to unknown \(device)"); continue }
+                guard topology.devices.indices.contains(device.rawValue) else {
+                    fail(index, "attach to unknown \(device)"); continue
+                }
                 let key = Key(device: device, pasid: pasid)
-                if let holder = attachments[key] { fail(index, "\(device) \(pasid) attached twice (holds \(holder))"); continue }
+                if let holder = attachments[key] {
+                    fail(index, "\(device) \(pasid) attached twice (holds \(holder))"); continue
+                }
                 if case .sva = state.kind {
                     if pasid.isNone { fail(index, "sva \(domain) attached without a PASID") }
                     if let own = state.pasid, own != pasid { fail(index, "sva \(domain) uses \(own) and \(pasid)") }

@@ -106,8 +106,3 @@ struct LowestFreeAllocator {
         lowestCandidate = min(lowestCandidate, index)
     }
 }
-
-extension WorkloadParameters {
-    /// The boolean-ish choice `name` compared with `word`.
-    func choice(_ name: String) -> String { self[name] }
-}

@@ -16,19 +16,28 @@ import VTd
 /// or re-attach one detached before (hot-unplug/replug). The modeled clock advances 1 µs per step.
 public struct MultiIOMMUWorkload: Workload {
     public static let name = "multi-iommu"
-    public static let summary = "domains spanning several IOMMU units: per-unit batching and tag adjacency under attach order"
+    public static let summary =
+        "domains spanning several IOMMU units: per-unit batching and tag adjacency under attach order"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "60000", .integer(1...10_000_000), "steps (map+DMA, unmap+flush, flush all, hot-plug): the size knob"),
+        WorkloadParameter(
+            "operations", default: "60000", .integer(1...10_000_000),
+            "steps (map+DMA, unmap+flush, flush all, hot-plug): the size knob"),
         WorkloadParameter("units", default: "4", .integer(1...8), "IOMMU units"),
         WorkloadParameter("domains", default: "16", .integer(1...4096), "domains"),
-        WorkloadParameter("span", default: "4", .integer(1...64), "devices per domain (kind=sva: shared devices), spread over consecutive units"),
-        WorkloadParameter("kind", default: "second-stage", .choice(["second-stage", "first-stage", "sva"]), "domain kind; sva attaches through PASIDs on shared devices"),
+        WorkloadParameter(
+            "span", default: "4", .integer(1...64),
+            "devices per domain (kind=sva: shared devices), spread over consecutive units"),
+        WorkloadParameter(
+            "kind", default: "second-stage", .choice(["second-stage", "first-stage", "sva"]),
+            "domain kind; sva attaches through PASIDs on shared devices"),
         WorkloadParameter("ats", default: "0.5", .real(0...1), "fraction of devices with ATS"),
-        WorkloadParameter("max_pages", default: "16", .integer(1...512), "largest buffer in 4 KiB pages (uniform 1...max_pages)"),
+        WorkloadParameter(
+            "max_pages", default: "16", .integer(1...512), "largest buffer in 4 KiB pages (uniform 1...max_pages)"),
         WorkloadParameter("depth", default: "8", .integer(1...1024), "live buffers per domain at most"),
         WorkloadParameter("accesses", default: "4", .integer(0...64), "DMA accesses per mapped buffer"),
         WorkloadParameter("flush_all", default: "0.01", .real(0...1), "fraction of steps that flush a whole domain"),
-        WorkloadParameter("churn", default: "0.01", .real(0...1), "fraction of steps that detach or re-attach a device of a domain"),
+        WorkloadParameter(
+            "churn", default: "0.01", .real(0...1), "fraction of steps that detach or re-attach a device of a domain"),
     ]
 
     public let parameters: WorkloadParameters
@@ -46,14 +55,18 @@ public struct MultiIOMMUWorkload: Workload {
         guard total <= units * TopologyBuilder.devicesPerUnitLimit else {
             throw .invalidValue(
                 workload: Self.name, name: "span", value: "\(span)",
-                allowed: "domains*span at most \(units * TopologyBuilder.devicesPerUnitLimit) (\(TopologyBuilder.devicesPerUnitLimit) devices per unit)")
+                allowed:
+                    "domains*span at most \(units * TopologyBuilder.devicesPerUnitLimit) (\(TopologyBuilder.devicesPerUnitLimit) devices per unit)"
+            )
         }
         self.parameters = parameters
         kind = sva ? .sva : parameters["kind"] == "first-stage" ? .firstStage : .secondStage
         var builder = TopologyBuilder(unitCount: units)
         let ats = parameters.real("ats")
         if sva {
-            for index in 0..<span { builder.addDevice(unit: index % units, ats: hasATS(index: index, count: span, fraction: ats)) }
+            for index in 0..<span {
+                builder.addDevice(unit: index % units, ats: hasATS(index: index, count: span, fraction: ats))
+            }
             attachments = (0..<domains).map { domain in
                 (0..<span).map { (DeviceID($0), PASID(unchecked: UInt32(domain + 1))) }
             }
@@ -63,7 +76,11 @@ public struct MultiIOMMUWorkload: Workload {
                 lists.append(
                     (0..<span).map { index in
                         let ordinal = domain * span + index
-                        return (builder.addDevice(unit: (domain + index) % units, ats: hasATS(index: ordinal, count: total, fraction: ats)), PASID.none)
+                        return (
+                            builder.addDevice(
+                                unit: (domain + index) % units, ats: hasATS(index: ordinal, count: total, fraction: ats)
+                            ), PASID.none
+                        )
                     })
             }
             attachments = lists
@@ -82,7 +99,8 @@ public struct MultiIOMMUWorkload: Workload {
         let maxOrder = IOVASlots.order(ofPages: maxPages)
 
         var rng = SplitMix64(seed: seed).fork(0x6d75_6c74)  // "mult"
-        var out = EventRecorder(reservingCapacity: operations * (accesses + 3) + domainCount * attachments.first!.count * 3)
+        var out = EventRecorder(
+            reservingCapacity: operations * (accesses + 3) + domainCount * attachments.first!.count * 3)
         let domains = (0..<domainCount).map { IOMMUDomainID($0) }
         var attached = Array(repeating: [(device: DeviceID, pasid: PASID)](), count: domainCount)
         var detached = attachments
@@ -105,7 +123,8 @@ public struct MultiIOMMUWorkload: Workload {
         func unmapOldest(_ domain: Int) {
             let buffer = buffers[domain].removeFirst()
             out.emit(.unmap(domains[domain], firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages)))
-            out.emit(.flushRange(domains[domain], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
+            out.emit(
+                .flushRange(domains[domain], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
             iova[domain].release(page: buffer.firstPage, order: IOVASlots.order(ofPages: buffer.pages))
         }
 
@@ -132,7 +151,10 @@ public struct MultiIOMMUWorkload: Workload {
                 out.emit(.map(domains[domain], firstPage: firstPage, pageCount: UInt64(pages)))
                 for _ in 0..<accesses {
                     let attachment = attached[domain][rng.below(attached[domain].count)]
-                    out.emit(.access(device: attachment.device, pasid: attachment.pasid, page: firstPage + UInt64(rng.below(pages))))
+                    out.emit(
+                        .access(
+                            device: attachment.device, pasid: attachment.pasid,
+                            page: firstPage + UInt64(rng.below(pages))))
                 }
             } else {
                 unmapOldest(domain)

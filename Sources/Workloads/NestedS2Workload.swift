@@ -22,18 +22,31 @@ public struct NestedS2Workload: Workload {
     public static let summary =
         "one second-stage parent with K nested first-stage children (vIOMMU guests): parent unmaps must reach every child"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "40000", .integer(1...10_000_000), "steps (a child remap or DMA burst, or a parent unplug/replug): the size knob"),
+        WorkloadParameter(
+            "operations", default: "40000", .integer(1...10_000_000),
+            "steps (a child remap or DMA burst, or a parent unplug/replug): the size knob"),
         WorkloadParameter("children", default: "16", .integer(1...4096), "nested first-stage children of the parent"),
-        WorkloadParameter("attach", default: "rid", .choice(["rid", "pasid"]), "rid: each child on its own device; pasid: children through distinct PASIDs on shared devices"),
-        WorkloadParameter("devices", default: "4", .integer(1...1024), "attach=pasid: shared devices the children attach to (child i on device i mod devices)"),
-        WorkloadParameter("parent_devices", default: "1", .integer(0...64), "devices attached to the parent directly at RID"),
-        WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
+        WorkloadParameter(
+            "attach", default: "rid", .choice(["rid", "pasid"]),
+            "rid: each child on its own device; pasid: children through distinct PASIDs on shared devices"),
+        WorkloadParameter(
+            "devices", default: "4", .integer(1...1024),
+            "attach=pasid: shared devices the children attach to (child i on device i mod devices)"),
+        WorkloadParameter(
+            "parent_devices", default: "1", .integer(0...64), "devices attached to the parent directly at RID"),
+        WorkloadParameter(
+            "units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
         WorkloadParameter("ats", default: "0.5", .real(0...1), "fraction of devices with ATS"),
-        WorkloadParameter("ram_mib", default: "1024", .integer(16...65536), "guest RAM the parent maps, in MiB (2 MiB blocks)"),
+        WorkloadParameter(
+            "ram_mib", default: "1024", .integer(16...65536), "guest RAM the parent maps, in MiB (2 MiB blocks)"),
         WorkloadParameter("working_set", default: "32", .integer(1...4096), "mappings each child keeps"),
         WorkloadParameter("max_pages", default: "16", .integer(1...16), "largest child mapping in 4 KiB pages"),
-        WorkloadParameter("parent_rate", default: "0.02", .real(0...1), "fraction of steps that unplug or replug a 2 MiB block of the parent"),
-        WorkloadParameter("remap_rate", default: "0.3", .real(0...1), "fraction of child steps that remap one mapping (unmap + flush, map)"),
+        WorkloadParameter(
+            "parent_rate", default: "0.02", .real(0...1),
+            "fraction of steps that unplug or replug a 2 MiB block of the parent"),
+        WorkloadParameter(
+            "remap_rate", default: "0.3", .real(0...1),
+            "fraction of child steps that remap one mapping (unmap + flush, map)"),
         WorkloadParameter("accesses", default: "4", .integer(0...64), "DMA accesses per child step"),
     ]
 
@@ -67,7 +80,9 @@ public struct NestedS2Workload: Workload {
         let parentDeviceCount = parameters.integer("parent_devices")
         let total = childDeviceCount + parentDeviceCount
         var builder = TopologyBuilder(unitCount: units)
-        for index in 0..<total { builder.addDevice(unit: index % units, ats: hasATS(index: index, count: total, fraction: ats)) }
+        for index in 0..<total {
+            builder.addDevice(unit: index % units, ats: hasATS(index: index, count: total, fraction: ats))
+        }
         topology = builder.build()
         childAttachments = (0..<children).map { child in
             pasidMode
@@ -122,7 +137,9 @@ public struct NestedS2Workload: Workload {
         for device in parentDevices { out.emit(.attach(parent, device: device, pasid: .none)) }
         for child in 0..<childCount {
             out.emit(.createDomain(childDomain(child), .nested(parent: parent)))
-            out.emit(.attach(childDomain(child), device: childAttachments[child].device, pasid: childAttachments[child].pasid))
+            out.emit(
+                .attach(
+                    childDomain(child), device: childAttachments[child].device, pasid: childAttachments[child].pasid))
             for _ in 0..<workingSet { mapNew(child) }
         }
 
@@ -135,12 +152,14 @@ public struct NestedS2Workload: Workload {
                         unplugged.append(block)
                         let firstPage = UInt64(block * Self.blockPages)
                         out.emit(.unmap(parent, firstPage: firstPage, pageCount: UInt64(Self.blockPages)))
-                        out.emit(.flushRange(parent, IOVARange(firstPage: firstPage, pageCount: UInt64(Self.blockPages))))
+                        out.emit(
+                            .flushRange(parent, IOVARange(firstPage: firstPage, pageCount: UInt64(Self.blockPages))))
                     }
                 } else if !unplugged.isEmpty {
                     let block = unplugged.remove(at: rng.below(unplugged.count))
                     plugged[block] = true
-                    out.emit(.map(parent, firstPage: UInt64(block * Self.blockPages), pageCount: UInt64(Self.blockPages)))
+                    out.emit(
+                        .map(parent, firstPage: UInt64(block * Self.blockPages), pageCount: UInt64(Self.blockPages)))
                 }
             } else {
                 let pick = rng.below(childCount + parentDevices.count)
@@ -149,9 +168,12 @@ public struct NestedS2Workload: Workload {
                     if remapRate > 0, rng.chance(remapRate), !children[child].mappings.isEmpty {
                         let victim = children[child].mappings.remove(at: rng.below(children[child].mappings.count))
                         children[child].usedSlots.remove(victim.slot)
-                        out.emit(.unmap(childDomain(child), firstPage: victim.firstPage, pageCount: UInt64(victim.pages)))
                         out.emit(
-                            .flushRange(childDomain(child), IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
+                            .unmap(childDomain(child), firstPage: victim.firstPage, pageCount: UInt64(victim.pages)))
+                        out.emit(
+                            .flushRange(
+                                childDomain(child),
+                                IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
                         mapNew(child)
                     }
                     let (device, pasid) = childAttachments[child]
@@ -160,7 +182,10 @@ public struct NestedS2Workload: Workload {
                         for _ in 0..<accesses {
                             let mapping = mappings[rng.below(mappings.count)]
                             guard plugged[mapping.slot / slotsPerBlock] else { continue }
-                            out.emit(.access(device: device, pasid: pasid, page: mapping.firstPage + UInt64(rng.below(mapping.pages))))
+                            out.emit(
+                                .access(
+                                    device: device, pasid: pasid,
+                                    page: mapping.firstPage + UInt64(rng.below(mapping.pages))))
                         }
                     }
                 } else {

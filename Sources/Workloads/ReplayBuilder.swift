@@ -1,11 +1,11 @@
 import VTd
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Reads a whole file as UTF-8 (invalid bytes become U+FFFD, so a damaged trace still parses
@@ -192,7 +192,8 @@ struct ReplayBuilder {
                 do throws(TraceFieldError) {
                     try process(UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd]), line: number)
                 } catch {
-                    let problem = WorkloadError.malformedTrace(file: file, line: number, field: error.field, reason: error.reason)
+                    let problem = WorkloadError.malformedTrace(
+                        file: file, line: number, field: error.field, reason: error.reason)
                     guard options.skipBadLines else {
                         failure = problem
                         return
@@ -217,7 +218,8 @@ struct ReplayBuilder {
         case let .qiSubmit(header, kind, unit, words):
             statistics.eventsByName[TraceEventName.qiSubmit.rawValue, default: 0] += 1
             _ = relativeTime(header)
-            qiSubmissions.append(TraceQISubmission(line: line, unit: unit, kind: kind, words: [words.0, words.1, words.2, words.3]))
+            qiSubmissions.append(
+                TraceQISubmission(line: line, unit: unit, kind: kind, words: [words.0, words.1, words.2, words.3]))
         case let .tag(header, assign, fields, users):
             let key = try makeKey(fields)
             statistics.eventsByName[(assign ? TraceEventName.assign : .unassign).rawValue, default: 0] += 1
@@ -261,7 +263,9 @@ struct ReplayBuilder {
                 guard deviceRecords[known].unit == unit else {
                     throw TraceFieldError(
                         field: "dev",
-                        reason: "\(name) is behind \(unitNames[deviceRecords[known].unit]) earlier, behind \(unitName) here")
+                        reason:
+                            "\(name) is behind \(unitNames[deviceRecords[known].unit]) earlier, behind \(unitName) here"
+                    )
                 }
                 device = known
             } else {
@@ -411,7 +415,9 @@ struct ReplayBuilder {
             // An IOTLB assign without a DEVTLB one: a non-ATS device the trace cannot name.
             let device = standIn(unit: pending.key.unit, pasid: pending.key.pasid, dedicated: false)
             standInsOf[pending.instance, default: []].append(device)
-            attach(device: device, pasid: pending.key.pasid, instance: pending.instance, line: pending.line, time: pending.time)
+            attach(
+                device: device, pasid: pending.key.pasid, instance: pending.instance, line: pending.line,
+                time: pending.time)
         }
         if let pending = pendingUnassign.removeValue(forKey: cpu) {
             let key = pending.key
@@ -437,7 +443,8 @@ struct ReplayBuilder {
 
     private mutating func handleAssign(_ key: Key, users: Int, cpu: Int, line: Int, time: UInt64) {
         closeOperation(cpu: cpu)
-        let pairing = key.type == .devtlb ? pendingAssign[cpu].flatMap { Self.sameAttachment($0.key, key) ? $0 : nil } : nil
+        let pairing =
+            key.type == .devtlb ? pendingAssign[cpu].flatMap { Self.sameAttachment($0.key, key) ? $0 : nil } : nil
         if pairing != nil { pendingAssign[cpu] = nil }
         resolvePending(cpu: cpu)
 
@@ -476,7 +483,8 @@ struct ReplayBuilder {
 
     private mutating func handleUnassign(_ key: Key, users: Int, cpu: Int, line: Int, time: UInt64) {
         closeOperation(cpu: cpu)
-        let pairing = key.type == .devtlb ? pendingUnassign[cpu].flatMap { Self.sameAttachment($0.key, key) ? $0 : nil } : nil
+        let pairing =
+            key.type == .devtlb ? pendingUnassign[cpu].flatMap { Self.sameAttachment($0.key, key) ? $0 : nil } : nil
         if pairing != nil { pendingUnassign[cpu] = nil }
         resolvePending(cpu: cpu)
 
@@ -487,7 +495,9 @@ struct ReplayBuilder {
         case .devtlb:
             if let pairing { union(index, pairing.instance) }
             let attachKey = AttachKey(device: key.device, pasid: key.pasid)
-            if liveAttachments[attachKey] == nil { attachInferred(device: key.device, pasid: key.pasid, instance: index) }
+            if liveAttachments[attachKey] == nil {
+                attachInferred(device: key.device, pasid: key.pasid, instance: index)
+            }
             detach(device: key.device, pasid: key.pasid, line: pairing?.line ?? line, time: pairing?.time ?? time)
         case .nestingIotlb, .nestingDevtlb:
             break  // the child's own unassigns detach it
@@ -529,7 +539,8 @@ struct ReplayBuilder {
         guard let open = openOperations.removeValue(forKey: cpu) else { return }
         for index in open.instances.dropFirst() { union(open.instances[0], index) }
         let range = open.kind == .all ? nil : open.range.map { try! IOVARange(start: $0.start, end: $0.end) }
-        closedOperations.append(ClosedOperation(kind: open.kind, range: range, instances: open.instances, lines: open.lines))
+        closedOperations.append(
+            ClosedOperation(kind: open.kind, range: range, instances: open.instances, lines: open.lines))
         append(.flush(op: closedOperations.count - 1), at: SortKey(line: open.firstLine, sub: 0), time: open.time)
     }
 
@@ -558,7 +569,11 @@ struct ReplayBuilder {
         for index in instances.indices {
             guard let child = instances[index].child else { continue }
             let childRoot = find(child)
-            if let other = parentOfChildRoot[childRoot] { union(other, index) } else { parentOfChildRoot[childRoot] = index }
+            if let other = parentOfChildRoot[childRoot] {
+                union(other, index)
+            } else {
+                parentOfChildRoot[childRoot] = index
+            }
         }
 
         // Kinds.
@@ -682,11 +697,15 @@ struct ReplayBuilder {
                     if current == root { continue }
                     attachmentCount[current, default: 0] -= 1
                     touched.append(current)
-                    events.append(TimedWorkloadEvent(time: clock, event: .detach(device: DeviceID(device), pasid: PASID(unchecked: pasid))))
+                    events.append(
+                        TimedWorkloadEvent(
+                            time: clock, event: .detach(device: DeviceID(device), pasid: PASID(unchecked: pasid))))
                 }
                 attachedNow[key] = root
                 attachmentCount[root, default: 0] += 1
-                events.append(TimedWorkloadEvent(time: clock, event: .attach(id, device: DeviceID(device), pasid: PASID(unchecked: pasid))))
+                events.append(
+                    TimedWorkloadEvent(
+                        time: clock, event: .attach(id, device: DeviceID(device), pasid: PASID(unchecked: pasid))))
             case let .detach(device, pasid, instance):
                 if instance >= 0 { touched.append(find(instance)) }
                 guard let current = attachedNow.removeValue(forKey: AttachKey(device: device, pasid: pasid)) else {
@@ -695,7 +714,9 @@ struct ReplayBuilder {
                 }
                 attachmentCount[current, default: 0] -= 1
                 touched.append(current)
-                events.append(TimedWorkloadEvent(time: clock, event: .detach(device: DeviceID(device), pasid: PASID(unchecked: pasid))))
+                events.append(
+                    TimedWorkloadEvent(
+                        time: clock, event: .detach(device: DeviceID(device), pasid: PASID(unchecked: pasid))))
             case let .flush(op):
                 let operation = closedOperations[op]
                 let root = find(operation.instances[0])
@@ -720,7 +741,8 @@ struct ReplayBuilder {
 
         var usedSources: Set<UInt16> = []
         var sources: [SourceID?] = deviceRecords.map { record in
-            guard !record.isStandIn, let source = pciSource(record.name), usedSources.insert(source.rawValue).inserted else { return nil }
+            guard !record.isStandIn, let source = pciSource(record.name), usedSources.insert(source.rawValue).inserted
+            else { return nil }
             return source
         }
         var nextSynthetic: UInt16 = 0xff00
@@ -734,8 +756,11 @@ struct ReplayBuilder {
         for (index, record) in deviceRecords.enumerated() {
             let id = DeviceID(index)
             replayDevices.append(
-                ReplayDevice(id: id, name: record.name, unit: unitID[record.unit], hasATS: record.hasATS, isStandIn: record.isStandIn))
-            topologyDevices.append(try! Device(id: id, iommu: unitID[record.unit], source: sources[index]!, hasATS: record.hasATS))
+                ReplayDevice(
+                    id: id, name: record.name, unit: unitID[record.unit], hasATS: record.hasATS,
+                    isStandIn: record.isStandIn))
+            topologyDevices.append(
+                try! Device(id: id, iommu: unitID[record.unit], source: sources[index]!, hasATS: record.hasATS))
         }
         let topology: Topology
         if units.isEmpty {
@@ -748,7 +773,8 @@ struct ReplayBuilder {
 
         func traceTag(_ key: Key) -> TraceTag {
             TraceTag(
-                type: key.type, unit: unitNames[key.unit], device: key.device >= 0 ? deviceRecords[key.device].name : nil,
+                type: key.type, unit: unitNames[key.unit],
+                device: key.device >= 0 ? deviceRecords[key.device].name : nil,
                 did: key.did, pasid: key.pasid)
         }
         var tagsOfRoot: [Int: Set<TraceTag>] = [:]

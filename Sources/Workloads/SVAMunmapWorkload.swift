@@ -18,16 +18,26 @@ public struct SVAMunmapWorkload: Workload {
     public static let summary =
         "SVA processes bound through PASIDs to ATS accelerators, munmapping heavy-tailed ranges, with bind/unbind churn"
     public static let parameters: [WorkloadParameter] = [
-        WorkloadParameter("operations", default: "40000", .integer(1...10_000_000), "steps (mmap or munmap with DMA, or a bind/unbind): the size knob"),
-        WorkloadParameter("processes", default: "64", .integer(1...4096), "live processes, each an SVA domain with its own PASID"),
+        WorkloadParameter(
+            "operations", default: "40000", .integer(1...10_000_000),
+            "steps (mmap or munmap with DMA, or a bind/unbind): the size knob"),
+        WorkloadParameter(
+            "processes", default: "64", .integer(1...4096), "live processes, each an SVA domain with its own PASID"),
         WorkloadParameter("devices", default: "8", .integer(1...1024), "ATS accelerators (DSA-like)"),
-        WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the accelerators are spread over (round robin)"),
-        WorkloadParameter("binds", default: "2", .integer(1...1024), "accelerators each new process binds (at most devices)"),
+        WorkloadParameter(
+            "units", default: "2", .integer(1...8), "IOMMU units the accelerators are spread over (round robin)"),
+        WorkloadParameter(
+            "binds", default: "2", .integer(1...1024), "accelerators each new process binds (at most devices)"),
         WorkloadParameter("mappings", default: "16", .integer(1...1024), "live mmaps per process at most"),
-        WorkloadParameter("max_pages", default: "512", .integer(1...1024), "largest munmap in 4 KiB pages (512 = 2 MiB)"),
-        WorkloadParameter("alpha", default: "0.8", .real(0.1...4), "tail index of the bounded-Pareto munmap size (smaller: heavier tail)"),
+        WorkloadParameter(
+            "max_pages", default: "512", .integer(1...1024), "largest munmap in 4 KiB pages (512 = 2 MiB)"),
+        WorkloadParameter(
+            "alpha", default: "0.8", .real(0.1...4),
+            "tail index of the bounded-Pareto munmap size (smaller: heavier tail)"),
         WorkloadParameter("accesses", default: "4", .integer(0...64), "DMA accesses per mmap/munmap step"),
-        WorkloadParameter("churn", default: "0.02", .real(0...1), "fraction of steps that bind or unbind (a quarter of them replace a process)"),
+        WorkloadParameter(
+            "churn", default: "0.02", .real(0...1),
+            "fraction of steps that bind or unbind (a quarter of them replace a process)"),
     ]
 
     public let parameters: WorkloadParameters
@@ -42,7 +52,8 @@ public struct SVAMunmapWorkload: Workload {
         let devices = parameters.integer("devices")
         let binds = parameters.integer("binds")
         guard binds <= devices else {
-            throw .invalidValue(workload: Self.name, name: "binds", value: "\(binds)", allowed: "1...\(devices) (at most devices)")
+            throw .invalidValue(
+                workload: Self.name, name: "binds", value: "\(binds)", allowed: "1...\(devices) (at most devices)")
         }
         self.parameters = parameters
         let units = parameters.integer("units")
@@ -143,7 +154,8 @@ public struct SVAMunmapWorkload: Workload {
                     let victim = processes[index].mappings.remove(at: rng.below(processes[index].mappings.count))
                     processes[index].freeSlots.append(victim.slot)
                     out.emit(.unmap(domain, firstPage: victim.firstPage, pageCount: UInt64(victim.pages)))
-                    out.emit(.flushRange(domain, IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
+                    out.emit(
+                        .flushRange(domain, IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
                 }
                 let process = processes[index]
                 if !process.bound.isEmpty, !process.mappings.isEmpty {

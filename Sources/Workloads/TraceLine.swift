@@ -66,7 +66,8 @@ enum TraceLine {
     /// An event line of another event.
     case other(event: String)
     case tag(TraceHeader, assign: Bool, TraceTagFields, users: Int)
-    case flush(TraceHeader, TraceEventName, TraceTagFields, range: (start: UInt64, end: UInt64)?, addr: UInt64, mask: UInt64)
+    case flush(
+        TraceHeader, TraceEventName, TraceTagFields, range: (start: UInt64, end: UInt64)?, addr: UInt64, mask: UInt64)
     case qiSubmit(TraceHeader, kind: String, unit: String, words: (UInt64, UInt64, UInt64, UInt64))
 }
 
@@ -95,7 +96,9 @@ struct TraceLineParser {
     /// Parses `bytes` (one line, without its newline).
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(TraceFieldError) -> TraceLine {
         var end = bytes.count
-        while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == space || bytes[end - 1] == tab { end -= 1 }
+        while end > 0, bytes[end - 1] == UInt8(ascii: "\r") || bytes[end - 1] == space || bytes[end - 1] == tab {
+            end -= 1
+        }
         var start = 0
         while start < end, bytes[start] == space || bytes[start] == tab { start += 1 }
         guard start < end else { return .blank }
@@ -104,7 +107,9 @@ struct TraceLineParser {
         return try TraceLineParser(bytes: line).parseEvent()
     }
 
-    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+    func text(_ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
 
     func contains(_ needle: StaticString) -> Bool {
         let count = needle.utf8CodeUnitCount
@@ -112,7 +117,9 @@ struct TraceLineParser {
         return needle.withUTF8Buffer { pattern in
             var index = 0
             while index + count <= bytes.count {
-                if bytes[index] == pattern[0], (1..<count).allSatisfy({ bytes[index + $0] == pattern[$0] }) { return true }
+                if bytes[index] == pattern[0], (1..<count).allSatisfy({ bytes[index + $0] == pattern[$0] }) {
+                    return true
+                }
                 index += 1
             }
             return false
@@ -156,7 +163,8 @@ struct TraceLineParser {
         switch name {
         case .assign, .unassign:
             let owner = try reader.next("iommu/dev")
-            guard let slash = bytes[owner].firstIndex(of: UInt8(ascii: "/")), slash != owner.lowerBound, slash + 1 != owner.upperBound
+            guard let slash = bytes[owner].firstIndex(of: UInt8(ascii: "/")), slash != owner.lowerBound,
+                slash + 1 != owner.upperBound
             else { throw TraceFieldError(field: "iommu/dev", reason: "expected IOMMU/DEV, found '\(text(owner))'") }
             let unit = text(owner.lowerBound..<slash)
             let device = text((slash + 1)..<owner.upperBound)
@@ -171,17 +179,21 @@ struct TraceLineParser {
             try reader.end()
             return .tag(
                 header, assign: name == .assign,
-                TraceTagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid)), users: users)
+                TraceTagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid)),
+                users: users)
         case .flushRange, .flushRangeNP, .flushAll:
             let unit = text(try reader.next("iommu"))
             let devicePASID = try reader.next("dev[pasid]")
             guard devicePASID.count >= 3, bytes[devicePASID.upperBound - 1] == UInt8(ascii: "]"),
                 let open = bytes[devicePASID].lastIndex(of: UInt8(ascii: "[")), open != devicePASID.lowerBound
-            else { throw TraceFieldError(field: "dev[pasid]", reason: "expected DEV[PASID], found '\(text(devicePASID))'") }
+            else {
+                throw TraceFieldError(field: "dev[pasid]", reason: "expected DEV[PASID], found '\(text(devicePASID))'")
+            }
             let device = text(devicePASID.lowerBound..<open)
             let pasidRange = (open + 1)..<(devicePASID.upperBound - 1)
             guard let pasid = decimalValue(pasidRange), pasid <= UInt64(PASID.maximum) else {
-                throw TraceFieldError(field: "pasid", reason: "'\(text(pasidRange))' is not a PASID (0...\(PASID.maximum))")
+                throw TraceFieldError(
+                    field: "pasid", reason: "'\(text(pasidRange))' is not a PASID (0...\(PASID.maximum))")
             }
             try reader.keyword("type")
             let type = try reader.tagType()
@@ -196,13 +208,18 @@ struct TraceLineParser {
             let dash = bytes[rangeToken].dropFirst().firstIndex(of: UInt8(ascii: "-"))
             guard rangeToken.count >= 3, bytes[rangeToken.lowerBound] == UInt8(ascii: "["),
                 bytes[rangeToken.upperBound - 1] == UInt8(ascii: "]"), let dash
-            else { throw TraceFieldError(field: "range", reason: "expected [0xSTART-0xEND], found '\(text(rangeToken))'") }
+            else {
+                throw TraceFieldError(field: "range", reason: "expected [0xSTART-0xEND], found '\(text(rangeToken))'")
+            }
             guard let start = hexValue((rangeToken.lowerBound + 1)..<dash),
                 let end = hexValue((dash + 1)..<(rangeToken.upperBound - 1))
             else {
-                throw TraceFieldError(field: "range", reason: "'\(text(rangeToken))' does not hold two hexadecimal addresses")
+                throw TraceFieldError(
+                    field: "range", reason: "'\(text(rangeToken))' does not hold two hexadecimal addresses")
             }
-            guard end >= start else { throw TraceFieldError(field: "range", reason: "end is below start in '\(text(rangeToken))'") }
+            guard end >= start else {
+                throw TraceFieldError(field: "range", reason: "end is below start in '\(text(rangeToken))'")
+            }
             try reader.keyword("addr")
             let addr = try reader.hex("addr")
             try reader.keyword("pages")
@@ -223,7 +240,9 @@ struct TraceLineParser {
             let qw2 = try reader.hex("qw2")
             let qw3 = try reader.hex("qw3")
             try reader.end()
-            return .qiSubmit(header, kind: kind, unit: text(unitToken.lowerBound..<(unitToken.upperBound - 1)), words: (qw0, qw1, qw2, qw3))
+            return .qiSubmit(
+                header, kind: kind, unit: text(unitToken.lowerBound..<(unitToken.upperBound - 1)),
+                words: (qw0, qw1, qw2, qw3))
         }
     }
 
@@ -275,22 +294,30 @@ struct TraceLineParser {
         }
         guard let dash = bytes[0..<taskEnd].lastIndex(of: UInt8(ascii: "-")), dash + 1 < taskEnd,
             bytes[(dash + 1)..<taskEnd].allSatisfy(Self.isDigit)
-        else { throw TraceFieldError(field: "task-pid", reason: "expected TASK-PID before the CPU column, found '\(text(0..<taskEnd))'") }
+        else {
+            throw TraceFieldError(
+                field: "task-pid", reason: "expected TASK-PID before the CPU column, found '\(text(0..<taskEnd))'")
+        }
 
         guard var stamp = token(from: close + 1) else { throw TraceFieldError(field: "timestamp", reason: "missing") }
         if timestamp(stamp) == nil, bytes[stamp.upperBound - 1] != colon {
             // The flags column.
-            guard let next = token(from: stamp.upperBound) else { throw TraceFieldError(field: "timestamp", reason: "missing") }
+            guard let next = token(from: stamp.upperBound) else {
+                throw TraceFieldError(field: "timestamp", reason: "missing")
+            }
             stamp = next
         }
         guard let time = timestamp(stamp) else {
             throw TraceFieldError(field: "timestamp", reason: "expected SECONDS.FRACTION:, found '\(text(stamp))'")
         }
-        guard let eventToken = token(from: stamp.upperBound), eventToken.count > 1, bytes[eventToken.upperBound - 1] == colon else {
+        guard let eventToken = token(from: stamp.upperBound), eventToken.count > 1,
+            bytes[eventToken.upperBound - 1] == colon
+        else {
             throw TraceFieldError(field: "event", reason: "expected EVENT: after the timestamp")
         }
         var event = eventToken.lowerBound..<(eventToken.upperBound - 1)
-        if let systemColon = bytes[event].lastIndex(of: colon) { event = (systemColon + 1)..<event.upperBound }  // system:event
+        // `system:event` names the event after the last colon.
+        if let systemColon = bytes[event].lastIndex(of: colon) { event = (systemColon + 1)..<event.upperBound }
         return (TraceHeader(cpu: cpu, time: time), event, eventToken.upperBound)
     }
 
@@ -368,20 +395,23 @@ struct TokenReader {
     mutating func tagType() throws(TraceFieldError) -> TraceTagType {
         let token = try next("type")
         let type: TraceTagType? =
-            if parser.equals(token, "iotlb") { .iotlb }
-            else if parser.equals(token, "devtlb") { .devtlb }
-            else { TraceTagType(traceName: parser.text(token)) }
+            if parser.equals(token, "iotlb") { .iotlb } else if parser.equals(token, "devtlb") { .devtlb } else {
+                TraceTagType(traceName: parser.text(token))
+            }
         guard let type else {
             throw TraceFieldError(
                 field: "type",
-                reason: "'\(parser.text(token))' is not a cache-tag type (iotlb, devtlb, nesting_iotlb, nesting_devtlb, parent_*)")
+                reason:
+                    "'\(parser.text(token))' is not a cache-tag type (iotlb, devtlb, nesting_iotlb, nesting_devtlb, parent_*)"
+            )
         }
         return type
     }
 
     mutating func decimal(_ field: String, maximum: Int) throws(TraceFieldError) -> Int {
         let token = try next(field)
-        let isHex = token.count > 2 && parser.bytes[token.lowerBound] == UInt8(ascii: "0")
+        let isHex =
+            token.count > 2 && parser.bytes[token.lowerBound] == UInt8(ascii: "0")
             && parser.bytes[token.lowerBound + 1] == UInt8(ascii: "x")
         let value = isHex ? parser.hexValue(token) : parser.decimalValue(token)
         guard let value, value <= UInt64(maximum) else {
@@ -400,7 +430,9 @@ struct TokenReader {
 
     func end() throws(TraceFieldError) {
         if let extra = parser.token(from: position) {
-            throw TraceFieldError(field: "end", reason: "unexpected '\(parser.text(extra.lowerBound..<parser.bytes.count))' after the last field")
+            throw TraceFieldError(
+                field: "end",
+                reason: "unexpected '\(parser.text(extra.lowerBound..<parser.bytes.count))' after the last field")
         }
     }
 }

@@ -28,7 +28,9 @@ public struct TraceTag: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     public static func < (lhs: TraceTag, rhs: TraceTag) -> Bool {
-        (lhs.unit, lhs.type, lhs.device ?? "", lhs.did, lhs.pasid) < (rhs.unit, rhs.type, rhs.device ?? "", rhs.did, rhs.pasid)
+        (lhs.unit, lhs.type, lhs.device ?? "", lhs.did, lhs.pasid) < (
+            rhs.unit, rhs.type, rhs.device ?? "", rhs.did, rhs.pasid
+        )
     }
 
     public var description: String { "\(unit)/\(device ?? unit) type \(type) did \(did) pasid \(pasid)" }
@@ -122,10 +124,11 @@ public struct TraceStatistics: Equatable, Sendable {
 /// - **Domains.** A tag's life runs from the assign that creates it (ref 1) to the unassign that drops
 ///   it (ref 0). Tag lives are grouped into domains by: flushed in one call; assigned together by one
 ///   attach (IOTLB then DEVTLB); non-nesting tags alive at once on the same unit with the same DID
-///   (DID ≠ 1) or with DID 1 and the same PASID; NESTING tags alive at once naming the same child.
+///   (DID ≠ 1), or under DID 1 with the same PASID on any unit (SVA PASIDs are global: one PASID,
+///   one process); NESTING tags alive at once naming the same child.
 /// - **Kinds.** A domain holding NESTING tags is a second-stage parent. A domain whose (unit, DID,
 ///   PASID) a parent's NESTING tags name is nested on that parent. Otherwise: every tag under DID 1
-///   with a PASID → `sva`; every tag with a PASID → `firstStage`; any RID (PASID 0) tag →
+///   with one and the same PASID → `sva`; every tag with a PASID → `firstStage`; any RID (PASID 0) tag →
 ///   `secondStage` (first-stage paging at RID cannot be told apart from the cache-tag events).
 /// - **Attachments.** An IOTLB assign followed on the same CPU by a DEVTLB assign of the same unit,
 ///   DID and PASID is one attach of that ATS device; an IOTLB assign alone is an attach of a non-ATS

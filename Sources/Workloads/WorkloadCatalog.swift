@@ -43,7 +43,8 @@ public enum WorkloadCatalog {
             for parameter in entry.parameters {
                 let padded = parameter.name + String(repeating: " ", count: width - parameter.name.count)
                 lines.append(
-                    "  \(padded)  default \(parameter.defaultValue), allowed \(parameter.domain.allowed): \(parameter.meaning)")
+                    "  \(padded)  default \(parameter.defaultValue), allowed \(parameter.domain.allowed): \(parameter.meaning)"
+                )
             }
         }
         return lines.joined(separator: "\n")

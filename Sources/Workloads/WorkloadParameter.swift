@@ -61,15 +61,18 @@ public struct WorkloadParameters: Hashable, Sendable {
             switch parameter.domain {
             case let .integer(range):
                 guard let number = Int(value), range.contains(number) else {
-                    throw .invalidValue(workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
+                    throw .invalidValue(
+                        workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
                 }
             case let .real(range):
                 guard let number = Double(value), range.contains(number) else {
-                    throw .invalidValue(workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
+                    throw .invalidValue(
+                        workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
                 }
             case let .choice(words):
                 guard words.contains(value) else {
-                    throw .invalidValue(workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
+                    throw .invalidValue(
+                        workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
                 }
             }
             values.append((parameter.name, value))

@@ -52,6 +52,8 @@ struct CommandLineTests {
             #expect(metrics.contains(required), "missing \(required)")
         }
         #expect(report.rows.filter { $0.metric.hasPrefix("oracle.") }.allSatisfy { $0.value == 0 })
+        // Every metric written is documented in the catalog (and so in `list` and the README).
+        for metric in metrics { #expect(MetricCatalog.descriptor(for: metric) != nil, "\(metric) is not in MetricCatalog") }
 
         let manifest = try RunManifest.read(from: directory.child("run.json"))
         #expect(manifest.seed == 1)

@@ -8,13 +8,18 @@ import Workloads
 @Suite("Workloads through the Engine")
 struct EngineSmokeTests {
     /// Runs `source` under `scheme` with `table` in the full model; returns the metrics by name.
-    func run(_ source: some EventSource, scheme: any DomainIDScheme, table: CacheTagTableKind, seed: UInt64 = 7) throws -> [String: Double] {
-        let engine = try Engines.make(table: table, topology: source.topology, scheme: scheme, mode: .modeled(ModelConfiguration()))
+    func run(_ source: some EventSource, scheme: any DomainIDScheme, table: CacheTagTableKind, seed: UInt64 = 7) throws
+        -> [String: Double]
+    {
+        let engine = try Engines.make(
+            table: table, topology: source.topology, scheme: scheme, mode: .modeled(ModelConfiguration()))
         try engine.run(source.events(seed: seed))
         return Dictionary(engine.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
-    @Test("every workload runs with no oracle violation under the safe schemes, on both tables", arguments: WorkloadCase.small)
+    @Test(
+        "every workload runs with no oracle violation under the safe schemes, on both tables",
+        arguments: WorkloadCase.small)
     func safeSchemes(_ testCase: WorkloadCase) throws {
         let workload = try testCase.make()
         for scheme in DomainIDSchemes.safe {
@@ -33,7 +38,9 @@ struct EngineSmokeTests {
 
     @Test("attach-churn exhausts small DID spaces under per-domain, less so when SVA shares DID 1")
     func exhaustion() throws {
-        let workload = try AttachChurnWorkload.make(["operations": "1500", "ndoms": "16", "devices": "64", "live": "60", "sva_fraction": "0.5"])
+        let workload = try AttachChurnWorkload.make([
+            "operations": "1500", "ndoms": "16", "devices": "64", "live": "60", "sva_fraction": "0.5",
+        ])
         let perDomain = try run(workload, scheme: PerDomainScheme(), table: .groupedArray)
         let kernel = try run(workload, scheme: KernelScheme(), table: .groupedArray)
         #expect((perDomain["hw.attach_failures"] ?? 0) > 0)
@@ -47,7 +54,9 @@ struct EngineSmokeTests {
         for scheme in DomainIDSchemes.safe {
             for table in CacheTagTableKind.allCases {
                 let metrics = try run(replay, scheme: scheme, table: table)
-                #expect(metrics["oracle.stale"] == 0 && metrics["oracle.cross_domain"] == 0, "\(scheme.name) \(table.rawValue)")
+                #expect(
+                    metrics["oracle.stale"] == 0 && metrics["oracle.cross_domain"] == 0,
+                    "\(scheme.name) \(table.rawValue)")
                 #expect((metrics["hw.descriptors.total"] ?? 0) > 0)
             }
         }

@@ -75,7 +75,9 @@ struct GeneratorTests {
     @Test("lazy dma-stream drains by full rings and by the timer")
     func lazyFlushQueue() throws {
         // Full rings: a fast clock, a small ring.
-        let ringBound = try DMAStreamWorkload.make(["operations": "2000", "mode": "lazy", "fq_size": "8", "devices": "2", "cpus": "1"])
+        let ringBound = try DMAStreamWorkload.make([
+            "operations": "2000", "mode": "lazy", "fq_size": "8", "devices": "2", "cpus": "1",
+        ])
         let ringEvents = ringBound.events(seed: 9)
         #expect(!ringEvents.contains { $0.kind == .flushRange })
         let flushAlls = ringEvents.filter { $0.kind == .flushAll }.count
@@ -93,7 +95,9 @@ struct GeneratorTests {
 
     @Test("sva-munmap: one PASID per process, reused lowest-first after exits, heavy-tailed sizes")
     func svaPASIDs() throws {
-        let workload = try SVAMunmapWorkload.make(["operations": "3000", "processes": "8", "churn": "0.1", "max_pages": "512"])
+        let workload = try SVAMunmapWorkload.make([
+            "operations": "3000", "processes": "8", "churn": "0.1", "max_pages": "512",
+        ])
         let events = workload.events(seed: 11)
         var pasidOf: [IOMMUDomainID: PASID] = [:]
         var livePASIDs: [PASID: IOMMUDomainID] = [:]
@@ -125,7 +129,10 @@ struct GeneratorTests {
     func nestedShape() throws {
         for attach in ["rid", "pasid"] {
             let workload = try NestedS2Workload.make(
-                ["operations": "1000", "children": "5", "attach": attach, "devices": "2", "ram_mib": "64", "parent_rate": "0.2"])
+                [
+                    "operations": "1000", "children": "5", "attach": attach, "devices": "2", "ram_mib": "64",
+                    "parent_rate": "0.2",
+                ])
             let events = workload.events(seed: 3)
             let parent = IOMMUDomainID(0)
             #expect(events.first == .createDomain(parent, .secondStage))
@@ -142,13 +149,17 @@ struct GeneratorTests {
                 #expect(Set(pasids).count == 5 && !pasids.contains(.none))
             }
             #expect(events.contains { if case .flushRange(parent, _) = $0 { true } else { false } })
-            #expect(events.contains { if case let .flushRange(domain, _) = $0 { children.contains(domain) } else { false } })
+            #expect(
+                events.contains { if case let .flushRange(domain, _) = $0 { children.contains(domain) } else { false } }
+            )
         }
     }
 
     @Test("attach-churn keeps more containers alive than small DID spaces hold")
     func churnBeyondExhaustion() throws {
-        let workload = try AttachChurnWorkload.make(["operations": "3000", "ndoms": "16", "live": "60", "devices": "64"])
+        let workload = try AttachChurnWorkload.make([
+            "operations": "3000", "ndoms": "16", "live": "60", "devices": "64",
+        ])
         #expect(workload.topology.units.allSatisfy { $0.capabilities.domainIDs.count == 16 })
         var live = 0
         var peak = 0
@@ -172,7 +183,9 @@ struct GeneratorTests {
         #expect(units.count == 6)
         #expect(units.values.allSatisfy { $0.count == 4 })
         let order = events.compactMap { if case let .attach(domain, _, _) = $0 { domain } else { nil } }
-        let otherOrder = workload.events(seed: 9).compactMap { if case let .attach(domain, _, _) = $0 { domain } else { nil } }
+        let otherOrder = workload.events(seed: 9).compactMap {
+            if case let .attach(domain, _, _) = $0 { domain } else { nil }
+        }
         #expect(order.prefix(24) != otherOrder.prefix(24))
     }
 }
@@ -181,7 +194,10 @@ struct GeneratorTests {
 struct ParameterTests {
     @Test("an unknown parameter is named, with the known ones")
     func unknownParameter() {
-        #expect(throws: WorkloadError.unknownParameter(workload: "dma-stream", name: "bogus", known: DMAStreamWorkload.parameters.map(\.name))) {
+        #expect(
+            throws: WorkloadError.unknownParameter(
+                workload: "dma-stream", name: "bogus", known: DMAStreamWorkload.parameters.map(\.name))
+        ) {
             try DMAStreamWorkload.make(["bogus": "1"])
         }
         do {
@@ -224,7 +240,8 @@ struct ParameterTests {
     @Test("a bad choice lists the choices")
     func badChoice() {
         #expect(
-            throws: WorkloadError.invalidValue(workload: "dma-stream", name: "mode", value: "eager", allowed: "strict|lazy")
+            throws: WorkloadError.invalidValue(
+                workload: "dma-stream", name: "mode", value: "eager", allowed: "strict|lazy")
         ) { try DMAStreamWorkload.make(["mode": "eager"]) }
         #expect(
             throws: WorkloadError.invalidValue(
@@ -234,7 +251,10 @@ struct ParameterTests {
 
     @Test("cross-parameter limits are reported on the parameter")
     func crossLimits() {
-        #expect(throws: WorkloadError.invalidValue(workload: "sva-munmap", name: "binds", value: "9", allowed: "1...8 (at most devices)")) {
+        #expect(
+            throws: WorkloadError.invalidValue(
+                workload: "sva-munmap", name: "binds", value: "9", allowed: "1...8 (at most devices)")
+        ) {
             try SVAMunmapWorkload.make(["binds": "9", "devices": "8"])
         }
         #expect(throws: WorkloadError.self) { try NestedS2Workload.make(["ram_mib": "16", "working_set": "4096"]) }
@@ -254,7 +274,9 @@ struct ParameterTests {
     func catalog() throws {
         #expect(WorkloadCatalog.names == ["dma-stream", "sva-munmap", "nested-s2", "attach-churn", "multi-iommu"])
         for name in WorkloadCatalog.names { #expect(try WorkloadCatalog.type(named: name).name == name) }
-        #expect(throws: WorkloadError.unknownWorkload("dma", known: WorkloadCatalog.names)) { try WorkloadCatalog.type(named: "dma") }
+        #expect(throws: WorkloadError.unknownWorkload("dma", known: WorkloadCatalog.names)) {
+            try WorkloadCatalog.type(named: "dma")
+        }
         let listing = WorkloadCatalog.listing
         for entry in WorkloadCatalog.entries {
             #expect(listing.contains(entry.name + ": "))
@@ -290,28 +312,49 @@ struct EventStreamCheckTests {
         let d1 = IOMMUDomainID(1)
         let dev = DeviceID(0)
         let p = PASID(unchecked: 3)
-        #expect(violations([.createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none), .attach(d0, device: dev, pasid: .none)]).count == 1)
+        #expect(
+            violations([
+                .createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none),
+                .attach(d0, device: dev, pasid: .none),
+            ]).count == 1)
         #expect(violations([.detach(device: dev, pasid: .none)]).count == 1)
-        #expect(violations([.createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none), .destroyDomain(d0)]).count == 1)
-        #expect(violations([.createDomain(d0, .secondStage), .createDomain(d1, .nested(parent: d0)), .destroyDomain(d0)]).count == 1)
-        #expect(violations([.createDomain(d0, .sva), .createDomain(d1, .sva), .attach(d0, device: dev, pasid: p), .attach(d1, device: DeviceID(1), pasid: p)]).count == 1)
-        #expect(violations([.createDomain(d0, .sva), .attach(d0, device: dev, pasid: p), .attach(d0, device: DeviceID(1), pasid: PASID(unchecked: 4))]).count == 1)
+        #expect(
+            violations([.createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none), .destroyDomain(d0)])
+                .count == 1)
+        #expect(
+            violations([.createDomain(d0, .secondStage), .createDomain(d1, .nested(parent: d0)), .destroyDomain(d0)])
+                .count == 1)
+        #expect(
+            violations([
+                .createDomain(d0, .sva), .createDomain(d1, .sva), .attach(d0, device: dev, pasid: p),
+                .attach(d1, device: DeviceID(1), pasid: p),
+            ]).count == 1)
+        #expect(
+            violations([
+                .createDomain(d0, .sva), .attach(d0, device: dev, pasid: p),
+                .attach(d0, device: DeviceID(1), pasid: PASID(unchecked: 4)),
+            ]).count == 1)
         #expect(violations([.createDomain(d0, .sva), .attach(d0, device: dev, pasid: .none)]).count == 1)
         #expect(violations([.access(device: dev, pasid: .none, page: 1)]).count == 1)
         #expect(
             violations([
-                .createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none), .map(d0, firstPage: 8, pageCount: 2),
+                .createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none),
+                .map(d0, firstPage: 8, pageCount: 2),
                 .unmap(d0, firstPage: 8, pageCount: 2), .map(d0, firstPage: 9, pageCount: 1),
             ]).count == 1)
         #expect(
             violations([
-                .createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none), .map(d0, firstPage: 8, pageCount: 2),
+                .createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none),
+                .map(d0, firstPage: 8, pageCount: 2),
                 .unmap(d0, firstPage: 8, pageCount: 2), .flushRange(d0, IOVARange(firstPage: 8, pageCount: 2)),
                 .map(d0, firstPage: 9, pageCount: 1), .access(device: dev, pasid: .none, page: 9),
             ]).isEmpty)
         #expect(
             EventStreamCheck().violations(
-                of: [TimedWorkloadEvent(time: 5, event: .createDomain(d0, .sva)), TimedWorkloadEvent(time: 4, event: .destroyDomain(d0))],
+                of: [
+                    TimedWorkloadEvent(time: 5, event: .createDomain(d0, .sva)),
+                    TimedWorkloadEvent(time: 4, event: .destroyDomain(d0)),
+                ],
                 topology: topology
             ).count == 1)
     }

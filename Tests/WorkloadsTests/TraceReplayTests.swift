@@ -24,7 +24,8 @@ struct TraceReplayTests {
         #expect(replay.unitNames == ["dmar0", "dmar1"])
         #expect(replay.topology.units.count == 2)
         let named = replay.devices.filter { !$0.isStandIn }
-        #expect(Set(named.map(\.name)) == ["0000:3b:00.0", "0000:6b:00.0", "0000:6a:01.0", "0000:6b:00.1", "0000:6c:00.0"])
+        #expect(
+            Set(named.map(\.name)) == ["0000:3b:00.0", "0000:6b:00.0", "0000:6a:01.0", "0000:6b:00.1", "0000:6c:00.0"])
         #expect(named.allSatisfy { $0.hasATS })
         #expect(replay.devices.first { $0.name == "0000:3b:00.0" }?.unit == IOMMUUnitID(0))
         #expect(replay.devices.first { $0.name == "0000:6a:01.0" }?.unit == IOMMUUnitID(1))
@@ -37,14 +38,17 @@ struct TraceReplayTests {
             let modeled = replay.topology.devices[device.id.rawValue]
             #expect(modeled.hasATS == device.hasATS && modeled.iommu == device.unit)
         }
-        #expect(replay.topology.devices.first { $0.hasATS && $0.iommu == IOMMUUnitID(0) }?.source.description == "3b:00.0")
+        #expect(
+            replay.topology.devices.first { $0.hasATS && $0.iommu == IOMMUUnitID(0) }?.source.description == "3b:00.0")
         #expect(Set(replay.topology.devices.map(\.source)).count == replay.topology.devices.count)
     }
 
     @Test("the sample reconstructs to the expected domains and kinds")
     func domains() throws {
         let replay = try TraceReplay(text: text, file: "sample")
-        func tag(_ type: TraceTagType, _ unit: String, _ device: String? = nil, did: UInt16, pasid: UInt32 = 0) -> TraceTag {
+        func tag(_ type: TraceTagType, _ unit: String, _ device: String? = nil, did: UInt16, pasid: UInt32 = 0)
+            -> TraceTag
+        {
             TraceTag(type: type, unit: unit, device: device, did: did, pasid: pasid)
         }
         let expected: [(DomainKind, Set<TraceTag>)] = [
@@ -54,7 +58,13 @@ struct TraceReplayTests {
             // The NIC's DMA domain.
             (.secondStage, [tag(.iotlb, "dmar0", did: 3), tag(.devtlb, "dmar0", "0000:3b:00.0", did: 3)]),
             // A domain on both units (joined by its flush).
-            (.secondStage, [tag(.iotlb, "dmar0", did: 4), tag(.iotlb, "dmar1", did: 2), tag(.devtlb, "dmar1", "0000:6b:00.0", did: 2)]),
+            (
+                .secondStage,
+                [
+                    tag(.iotlb, "dmar0", did: 4), tag(.iotlb, "dmar1", did: 2),
+                    tag(.devtlb, "dmar1", "0000:6b:00.0", did: 2),
+                ]
+            ),
             // Two SVA processes on the DSA under DID 1.
             (.sva, [tag(.iotlb, "dmar1", did: 1, pasid: 1), tag(.devtlb, "dmar1", "0000:6a:01.0", did: 1, pasid: 1)]),
             (.sva, [tag(.iotlb, "dmar1", did: 1, pasid: 2), tag(.devtlb, "dmar1", "0000:6a:01.0", did: 1, pasid: 2)]),
@@ -66,7 +76,10 @@ struct TraceReplayTests {
                     tag(.nestingDevtlb, "dmar1", "0000:6b:00.1", did: 5),
                 ]
             ),
-            (.nested(parent: IOMMUDomainID(6)), [tag(.iotlb, "dmar1", did: 5), tag(.devtlb, "dmar1", "0000:6b:00.1", did: 5)]),
+            (
+                .nested(parent: IOMMUDomainID(6)),
+                [tag(.iotlb, "dmar1", did: 5), tag(.devtlb, "dmar1", "0000:6b:00.1", did: 5)]
+            ),
             (.nested(parent: IOMMUDomainID(6)), [tag(.iotlb, "dmar0", did: 6)]),
         ]
         #expect(replay.domains.count == expected.count)
@@ -98,14 +111,21 @@ struct TraceReplayTests {
         #expect(replay.operations[6].tags.map(\.type) == [.nestingIotlb, .nestingIotlb, .nestingDevtlb])
         let stats = replay.statistics
         #expect(stats.lines == 60 && stats.commentLines == 10 && stats.noiseLines == 1)
-        #expect(stats.otherEvents == 2 && stats.eventsByName["irq_handler_entry"] == 1 && stats.eventsByName["sched_switch"] == 1)
+        #expect(
+            stats.otherEvents == 2 && stats.eventsByName["irq_handler_entry"] == 1
+                && stats.eventsByName["sched_switch"] == 1)
         #expect(stats.eventsByName["cache_tag_assign"] == 15 && stats.eventsByName["cache_tag_unassign"] == 4)
-        #expect(stats.eventsByName["cache_tag_flush_range"] == 17 && stats.eventsByName["cache_tag_flush_range_np"] == 2)
+        #expect(
+            stats.eventsByName["cache_tag_flush_range"] == 17 && stats.eventsByName["cache_tag_flush_range_np"] == 2)
         #expect(stats.eventsByName["cache_tag_flush_all"] == 2)
         #expect(stats.inferredTags == 3 && stats.inferredAttachments == 2)
         #expect(stats.psiMismatches == 0 && stats.repairs == 0 && stats.skippedBadLines == 0)
-        #expect(replay.qiSubmissions.map(\.kind) == ["iotlb_inv", "iotlb_inv", "inv_wait", "iotlb_inv", "dev_tlb_inv", "inv_wait", "p_iotlb_inv"])
-        #expect(replay.qiSubmissions[0].words == [0x20032, 0x7fff_f000, 0, 0] && replay.qiSubmissions[0].unit == "dmar0")
+        #expect(
+            replay.qiSubmissions.map(\.kind) == [
+                "iotlb_inv", "iotlb_inv", "inv_wait", "iotlb_inv", "dev_tlb_inv", "inv_wait", "p_iotlb_inv",
+            ])
+        #expect(
+            replay.qiSubmissions[0].words == [0x20032, 0x7fff_f000, 0, 0] && replay.qiSubmissions[0].unit == "dmar0")
     }
 
     @Test("the replayed stream attaches before use, detaches what it attached, and keeps trace time")
@@ -121,32 +141,92 @@ struct TraceReplayTests {
         #expect(kinds.filter { $0 == .attach }.count == 9)
         #expect(kinds.filter { $0 == .detach }.count == 2)
         // The second SVA process and nested child B end with their detaches; the parent waits for child A.
-        #expect(timed.filter { $0.event.kind == .destroyDomain }.map(\.event) == [.destroyDomain(IOMMUDomainID(5)), .destroyDomain(IOMMUDomainID(8))])
+        #expect(
+            timed.filter { $0.event.kind == .destroyDomain }.map(\.event) == [
+                .destroyDomain(IOMMUDomainID(5)), .destroyDomain(IOMMUDomainID(8)),
+            ])
         #expect(kinds.filter { $0 == .flushRange }.count == 8)
         #expect(kinds.filter { $0 == .flushAll }.count == 1)
         #expect(kinds.filter { $0 == .flushRangeForNewMappings }.count == 1)
-        #expect(timed.contains { $0.event == .attach(IOMMUDomainID(5), device: DeviceID(3), pasid: PASID(unchecked: 2)) })
+        #expect(
+            timed.contains { $0.event == .attach(IOMMUDomainID(5), device: DeviceID(3), pasid: PASID(unchecked: 2)) })
         #expect(timed.contains { $0.event == .detach(device: DeviceID(3), pasid: PASID(unchecked: 2)) })
     }
 
     @Test("malformed lines name file, line and field")
     func malformed() {
         let cases: [(line: Int, text: String, field: String)] = [
-            (14, "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did x3 pasid 0 ref 1", "did"),
-            (14, "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type bogus did 3 pasid 0 ref 1", "type"),
-            (14, "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0 type iotlb did 3 pasid 0 ref 1", "iommu/dev"),
-            (14, "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did 3 pasid 0", "ref"),
-            (14, "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did 3 pasid 2000000 ref 1", "pasid"),
-            (11, "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000] addr 0x7ffff000 pages 0x1 mask 0x0", "range"),
-            (11, "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x1000] addr 0x7ffff000 pages 0x1 mask 0x0", "range"),
-            (11, "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0 type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0", "dev[pasid]"),
-            (11, "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask zz", "mask"),
-            (11, "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0 extra", "end"),
-            (12, "     kworker/0:1-12      [000] d..2.     2.100004: qi_submit: iotlb_inv dmar0: 0x20032 0x7ffff000 0x0", "qw3"),
-            (11, "     kworker/0:1-12      [000] d..1.     2.1x0000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0", "timestamp"),
-            (11, "     kworker/0:1-12      d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0", "cpu"),
+            (
+                14,
+                "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did x3 pasid 0 ref 1",
+                "did"
+            ),
+            (
+                14,
+                "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type bogus did 3 pasid 0 ref 1",
+                "type"
+            ),
+            (
+                14,
+                "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0 type iotlb did 3 pasid 0 ref 1",
+                "iommu/dev"
+            ),
+            (
+                14,
+                "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did 3 pasid 0",
+                "ref"
+            ),
+            (
+                14,
+                "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did 3 pasid 2000000 ref 1",
+                "pasid"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000] addr 0x7ffff000 pages 0x1 mask 0x0",
+                "range"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x1000] addr 0x7ffff000 pages 0x1 mask 0x0",
+                "range"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0 type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0",
+                "dev[pasid]"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask zz",
+                "mask"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      [000] d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0 extra",
+                "end"
+            ),
+            (
+                12,
+                "     kworker/0:1-12      [000] d..2.     2.100004: qi_submit: iotlb_inv dmar0: 0x20032 0x7ffff000 0x0",
+                "qw3"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      [000] d..1.     2.1x0000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0",
+                "timestamp"
+            ),
+            (
+                11,
+                "     kworker/0:1-12      d..1.     2.100000: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 2 [0x7ffff000-0x7fffffff] addr 0x7ffff000 pages 0x1 mask 0x0",
+                "cpu"
+            ),
             // The same device behind two units.
-            (17, "  NetworkManager-700     [001] d..1.     3.000101: cache_tag_flush_range_np: dmar1 0000:3b:00.0[0] type devtlb did 3 [0xfffff000-0xffffffff] addr 0xfffff000 pages 0x1 mask 0x0", "dev"),
+            (
+                17,
+                "  NetworkManager-700     [001] d..1.     3.000101: cache_tag_flush_range_np: dmar1 0000:3b:00.0[0] type devtlb did 3 [0xfffff000-0xffffffff] addr 0xfffff000 pages 0x1 mask 0x0",
+                "dev"
+            ),
         ]
         for (line, replacement, field) in cases {
             #expect(throws: WorkloadError.self) { try TraceReplay(text: replace([line: replacement]), file: "t.txt") }
@@ -166,17 +246,24 @@ struct TraceReplayTests {
     @Test("skipBadLines skips and counts malformed lines")
     func skipBadLines() throws {
         let broken = replace([
-            14: "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did x3 pasid 0 ref 1",
-            37: "     dsa_test-3302       [003] d..1.     5.300001: cache_tag_flush_range: dmar1 dmar1[2] type iotlb did 1",
-            52: "     kworker/0:1-12      [000] d..1.     8.000000: cache_tag_flush_all: dmar0 dmar0[0] type bogus did 3",
+            14:
+                "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did x3 pasid 0 ref 1",
+            37:
+                "     dsa_test-3302       [003] d..1.     5.300001: cache_tag_flush_range: dmar1 dmar1[2] type iotlb did 1",
+            52:
+                "     kworker/0:1-12      [000] d..1.     8.000000: cache_tag_flush_all: dmar0 dmar0[0] type bogus did 3",
         ])
         #expect(throws: WorkloadError.self) { try TraceReplay(text: broken, file: "b") }
         let replay = try TraceReplay(text: broken, file: "b", options: TraceReplayOptions(skipBadLines: true))
         #expect(replay.statistics.skippedBadLines == 3)
         #expect(
-            replay.statistics.firstSkippedErrors.map { if case let .malformedTrace(_, line, field, _) = $0 { "\(line) \(field)" } else { "" } }
+            replay.statistics.firstSkippedErrors.map {
+                if case let .malformedTrace(_, line, field, _) = $0 { "\(line) \(field)" } else { "" }
+            }
                 == ["14 did", "37 range", "52 type"])
-        #expect(EventStreamCheck(pageTables: false).violations(of: replay.timedEvents(seed: 0), topology: replay.topology).isEmpty)
+        #expect(
+            EventStreamCheck(pageTables: false).violations(of: replay.timedEvents(seed: 0), topology: replay.topology)
+                .isEmpty)
     }
 
     @Test("header variants: no flags column, a TGID column, system:event names, CRLF line ends")
@@ -256,7 +343,8 @@ struct TraceReplayFuzzTests {
     func check(_ text: String, errorLines: ClosedRange<Int>, _ context: @autoclosure () -> String) -> Bool {
         do {
             let replay = try TraceReplay(text: text, file: "fuzz")
-            let violations = EventStreamCheck(pageTables: false).violations(of: replay.timedEvents(seed: 0), topology: replay.topology)
+            let violations = EventStreamCheck(pageTables: false).violations(
+                of: replay.timedEvents(seed: 0), topology: replay.topology)
             #expect(violations.isEmpty, "\(context()): \(violations.prefix(3))")
             return true
         } catch {
@@ -279,7 +367,9 @@ struct TraceReplayFuzzTests {
             for length in 0...line.count {
                 var mutated = lines
                 mutated[number - 1] = String(line.prefix(length))
-                if !check(mutated.joined(separator: "\n"), errorLines: number...number, "line \(number) cut at \(length)") {
+                if !check(
+                    mutated.joined(separator: "\n"), errorLines: number...number, "line \(number) cut at \(length)")
+                {
                     failures += 1
                 }
             }
@@ -323,7 +413,9 @@ struct TraceReplayFuzzTests {
             tokens.remove(at: Int(rng.next() % UInt64(tokens.count)))
             var mutated = lines
             mutated[number - 1] = tokens.joined(separator: " ")
-            check(mutated.joined(separator: "\n"), errorLines: number...number, "seed \(seed) round \(round) line \(number)")
+            check(
+                mutated.joined(separator: "\n"), errorLines: number...number,
+                "seed \(seed) round \(round) line \(number)")
         }
     }
 
@@ -339,7 +431,8 @@ struct TraceReplayFuzzTests {
                 mutated[number - 1] = String(line.prefix(Int(rng.next() % UInt64(max(1, line.count)))))
                 edited.insert(number)
             }
-            let replay = try TraceReplay(text: mutated.joined(separator: "\n"), file: "s", options: TraceReplayOptions(skipBadLines: true))
+            let replay = try TraceReplay(
+                text: mutated.joined(separator: "\n"), file: "s", options: TraceReplayOptions(skipBadLines: true))
             #expect(replay.statistics.skippedBadLines <= edited.count)
             for error in replay.statistics.firstSkippedErrors {
                 guard case let .malformedTrace(_, line, _, _) = error else { Issue.record("\(error)"); continue }

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import Harness
+import Reports
+
+/// `perf`: the performance targets of issue 7, side by side in one process.
+public struct PerfCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "perf",
+        abstract: "Time the tables against the C list and the descriptor-write floor; check the performance targets.",
+        discussion: """
+            Scenario: one second-stage domain on one IOMMU unit holding N tags = 1 IOTLB tag + (N-1) DEVTLB \
+            tags of ATS devices (a range flush emits N descriptors in ceil(N/16) submissions on every table). \
+            Variants: c-list (the kernel's list algorithm in C), kernel-list (the same in Swift), grouped-array \
+            (the optimized table), concurrent-grouped (its lock-free-reader form), write-floor (writing N \
+            32-byte descriptors into the ring with nothing else). Samples of every (operation, variant) are \
+            interleaved per repetition; figures are medians. Then two threads flush while a third \
+            attaches/detaches, for the lock-free and the locked table. Writes <out>/perf.csv (workload perf, \
+            scheme n/a, table = variant, parameter tags) and prints every target with met/MISSED. Build in \
+            release: swift run -c release cachetag-bench perf
+
+            Examples:
+              cachetag-bench perf
+              cachetag-bench perf --quick
+              cachetag-bench perf --tags 64,1024 --repetitions 31 --out perf-64
+            """)
+
+    @Option(name: .long, help: "Report directory: a name under reports/, or a path containing '/'.")
+    var out = "perf"
+
+    @Option(name: .long, help: "Tag counts, comma-separated.")
+    var tags = PerfScenario.tagCounts.map(String.init).joined(separator: ",")
+
+    @Option(name: .long, help: "Repetitions (samples per operation and variant).")
+    var repetitions: Int?
+
+    @Option(name: .long, help: "Target length of one sample, in microseconds.")
+    var sampleMicroseconds: Int?
+
+    @Option(name: .long, help: "Length of one concurrency round per variant, in milliseconds (0 skips the run).")
+    var concurrencyMilliseconds: Int?
+
+    @Flag(name: .long, help: "A few seconds: tags 1,64,1024, 5 repetitions, short samples.")
+    var quick = false
+
+    public init() {}
+
+    /// Where `perf.csv` goes.
+    var outputURL: URL {
+        out.contains("/") ? URL(fileURLWithPath: out) : URL(fileURLWithPath: "reports").appendingPathComponent(out)
+    }
+
+    func suiteConfiguration() throws -> PerfSuite.Configuration {
+        var configuration = quick ? PerfSuite.Configuration.quick : PerfSuite.Configuration()
+        if !quick || tags != PerfScenario.tagCounts.map(String.init).joined(separator: ",") {
+            var counts: [Int] = []
+            for item in tags.split(separator: ",", omittingEmptySubsequences: false) {
+                guard let count = Int(item.trimmingCharacters(in: .whitespaces)), count >= 1, count <= 65_536 else {
+                    throw CommandError("--tags: '\(item)' is not a tag count in 1...65536")
+                }
+                counts.append(count)
+            }
+            configuration.tagCounts = counts
+        }
+        if let repetitions {
+            guard repetitions >= 1 else { throw CommandError("--repetitions: must be at least 1") }
+            configuration.repetitions = repetitions
+        }
+        if let sampleMicroseconds {
+            guard sampleMicroseconds >= 1 else { throw CommandError("--sample-microseconds: must be at least 1") }
+            configuration.sampleNanoseconds = UInt64(sampleMicroseconds) * 1000
+        }
+        if let concurrencyMilliseconds {
+            guard concurrencyMilliseconds >= 0 else { throw CommandError("--concurrency-milliseconds: must be >= 0") }
+            if concurrencyMilliseconds == 0 {
+                configuration.concurrency = nil
+            } else {
+                var concurrency = configuration.concurrency ?? .init()
+                concurrency.milliseconds = concurrencyMilliseconds
+                configuration.concurrency = concurrency
+            }
+        }
+        return configuration
+    }
+
+    public func run() throws {
+        let configuration = try suiteConfiguration()
+        let directory: ReportDirectory
+        do {
+            directory = try ReportDirectory.create(at: outputURL)
+        } catch {
+            throw CommandError("\(error)")
+        }
+        #if DEBUG
+        FileHandle.standardError.write(Data("warning: a debug build; timings mean little (use swift run -c release)\n".utf8))
+        #endif
+        let result = PerfSuite.run(configuration) { line in
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+        let report = ReportCSV(workload: "perf", parameterNames: ["tags"], rows: PerfReport.rows(result))
+        let url = directory.url.appendingPathComponent("perf.csv")
+        do {
+            try report.write(to: url)
+        } catch {
+            throw CommandError("\(error)")
+        }
+        print(PerfReport.table(result), terminator: "")
+        print("wrote \(url.path)")
+    }
+}
