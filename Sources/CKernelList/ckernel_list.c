@@ -82,7 +82,7 @@ ckl_domain *ckl_domain_create(unsigned flags, ckl_alloc_fn alloc, ckl_dealloc_fn
         alloc = malloc;
         dealloc = free;
     }
-    if (flags & ~(CKL_DOMAIN_FIRST_STAGE | CKL_DOMAIN_NEW_IOMMU_AT_HEAD)) return NULL;
+    if (flags & ~CKL_DOMAIN_FIRST_STAGE) return NULL;
     ckl_domain *domain = alloc(sizeof *domain);
     if (domain == NULL) return NULL;
     domain->tags.next = &domain->tags;
@@ -155,7 +155,7 @@ int ckl_assign(ckl_domain *domain, const ckl_tag_spec *spec) {
         }
         if (tag->iommu == spec->iommu) after = link;
     }
-    if (after == NULL) after = (domain->flags & CKL_DOMAIN_NEW_IOMMU_AT_HEAD) ? head : head->prev;
+    if (after == NULL) after = head; /* the kernel's cursor starts at the list head */
 
     node->link.prev = after;
     node->link.next = after->next;

@@ -140,12 +140,11 @@ public final class CacheTagDirectory<Table: CacheTagTable> {
     @discardableResult
     public func detach(device: DeviceID, pasid: PASID) throws(DirectoryError) -> Attachment {
         let key = AttachmentKey(device: device, pasid: pasid)
-        guard let attachment = attachments.removeValue(forKey: key) else {
-            throw .notAttached(device: device, pasid: pasid)
-        }
+        guard let attachment = attachments[key] else { throw .notAttached(device: device, pasid: pasid) }
         for (owner, tag) in attachment.tags {
             do { try domains[owner]!.table.unassign(tag) } catch { throw .table(error) }
         }
+        attachments[key] = nil
         domains[attachment.domain]!.attachments -= 1
         ledger.release(attachment.lease)
         return attachment

@@ -25,6 +25,9 @@ struct FlushPlanGroup {
     let pasidEnd: Int
     let rangeEnd: Int
     let wholeEnd: Int
+    /// PASID-based device-TLB templates in the range and whole runs (none: one quadword 1).
+    let rangePASID: Int
+    let wholePASID: Int
 }
 
 /// An immutable flush plan in one manually managed allocation, so readers touch no reference
@@ -93,7 +96,8 @@ struct FlushPlan {
             (groupSlots + index).initialize(
                 to: FlushPlanGroup(
                     unit: group.unit, capabilities: group.capabilities, start: start, domainEnd: domainEnd,
-                    pasidEnd: pasidEnd, rangeEnd: rangeEnd, wholeEnd: next))
+                    pasidEnd: pasidEnd, rangeEnd: rangeEnd, wholeEnd: next,
+                    rangePASID: group.rangeDeviceTLB.pasidTemplates, wholePASID: group.wholeDeviceTLB.pasidTemplates))
         }
     }
 
@@ -127,12 +131,13 @@ struct FlushPlan {
                     var block = AlignedInvalidation.wholeAddressSpace
                     if case let .range(flushed, _) = scope { block = flushed }
                     Self.emitDeviceTLB(
-                        words + group.pasidEnd, count: group.rangeEnd - group.pasidEnd, block: block, &batch, &sink)
+                        words + group.pasidEnd, count: group.rangeEnd - group.pasidEnd, pasid: group.rangePASID,
+                        block: block, &batch, &sink)
                 }
                 if group.wholeEnd > group.rangeEnd {
                     Self.emitDeviceTLB(
-                        words + group.rangeEnd, count: group.wholeEnd - group.rangeEnd, block: .wholeAddressSpace,
-                        &batch, &sink)
+                        words + group.rangeEnd, count: group.wholeEnd - group.rangeEnd, pasid: group.wholePASID,
+                        block: .wholeAddressSpace, &batch, &sink)
                 }
             }
         }
@@ -140,11 +145,17 @@ struct FlushPlan {
 
     @inline(__always)
     private static func emitDeviceTLB<Sink: InvalidationSink>(
-        _ run: UnsafePointer<UInt64>, count: Int, block: AlignedInvalidation, _ batch: inout InvalidationBatch,
-        _ sink: inout Sink
+        _ run: UnsafePointer<UInt64>, count: Int, pasid: Int, block: AlignedInvalidation,
+        _ batch: inout InvalidationBatch, _ sink: inout Sink
     ) {
         let plainWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 0)
         let pasidWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 11)
+        // Templates of quirky devices are repeated in the plan, so counts are in descriptors; a
+        // run of one descriptor kind takes one quadword 1.
+        if pasid == 0 {
+            batch.append(words: run, count: count, word1: plainWord, into: &sink)
+            return
+        }
         batch.append(count: count, into: &sink) {
             let word0 = run[$0]
             return InvalidationDescriptor(
@@ -382,11 +393,15 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
         case .hazardPointers:
             let old = published.exchange(UInt(bitPattern: plan.raw), ordering: .sequentiallyConsistent)
             retired.append(old)
-            reclaim()
+            // Amortized: one scan of the slots per `reclaimBatch` replaced plans.
+            if retired.count >= Self.reclaimBatch { reclaim() }
         case .atomicReference:
             publishedBox.store(FlushPlanBox(plan), ordering: .releasing)
         }
     }
+
+    /// Replaced plans kept before a reclamation scan (a scan reads every hazard slot).
+    static let reclaimBatch = 8
 
     /// Frees retired plans no hazard slot holds; under `lock`.
     private func reclaim() {

@@ -14,6 +14,9 @@ public struct DomainIDLease: Hashable, Sendable {
     public let holder: Holder
     public let pasid: PASID
     public let domain: IOMMUDomainID
+    /// Whether the ledger recorded `domain` as the owner of (unit, DID, PASID): only shared
+    /// placements that rely on unique PASIDs do.
+    var ownsPASID = false
 }
 
 /// The books behind every DID scheme: per-unit allocators, reference counts of own and shared
@@ -46,12 +49,14 @@ public struct DomainIDLedger: Sendable {
     public mutating func acquire(_ request: DomainIDRequest, scheme: some DomainIDScheme) throws(DomainIDError)
         -> DomainIDLease
     {
-        let lease: DomainIDLease
+        var lease: DomainIDLease
+        var requiresUniquePASID = false
         switch scheme.placement(for: request) {
         case .own:
             lease = try acquireOwn(request)
-        case let .defaultDID(requiresUniquePASID):
-            if requiresUniquePASID, isTaken(.firstStageDefault, request) {
+        case let .defaultDID(unique):
+            requiresUniquePASID = unique
+            if unique, isTaken(.firstStageDefault, request) {
                 lease = try acquireOwn(request)
                 sharingFallbacks += 1
             } else {
@@ -61,9 +66,10 @@ public struct DomainIDLedger: Sendable {
                     did: .firstStageDefault, unit: request.unit, holder: .defaultDID, pasid: request.pasid,
                     domain: request.domain)
             }
-        case let .nestedChildren(parent, requiresUniquePASID):
+        case let .nestedChildren(parent, unique):
+            requiresUniquePASID = unique
             let key = SharedKey(parent: parent, unit: request.unit)
-            if requiresUniquePASID, let shared = sharedDIDs[key], isTaken(shared.value, request) {
+            if unique, let shared = sharedDIDs[key], isTaken(shared.value, request) {
                 lease = try acquireOwn(request)
                 sharingFallbacks += 1
             } else {
@@ -76,16 +82,23 @@ public struct DomainIDLedger: Sendable {
                     pasid: request.pasid, domain: request.domain)
             }
         }
-        pasidOwners[PASIDKey(unit: lease.unit, did: lease.did, pasid: lease.pasid), default: Counted(value: request.domain, users: 0)]
-            .users += 1
+        // Ownership of (unit, DID, PASID) matters only where sharing relies on unique PASIDs; an own
+        // DID is never shared, and schemes that share without the rule take no ownership.
+        if requiresUniquePASID, lease.holder != .own(request.domain) {
+            pasidOwners[PASIDKey(unit: lease.unit, did: lease.did, pasid: lease.pasid), default: Counted(value: request.domain, users: 0)]
+                .users += 1
+            lease.ownsPASID = true
+        }
         return lease
     }
 
     /// Returns what `lease` holds.
     public mutating func release(_ lease: DomainIDLease) {
-        let pasidKey = PASIDKey(unit: lease.unit, did: lease.did, pasid: lease.pasid)
-        pasidOwners[pasidKey]!.users -= 1
-        if pasidOwners[pasidKey]!.users == 0 { pasidOwners[pasidKey] = nil }
+        if lease.ownsPASID {
+            let pasidKey = PASIDKey(unit: lease.unit, did: lease.did, pasid: lease.pasid)
+            pasidOwners[pasidKey]!.users -= 1
+            if pasidOwners[pasidKey]!.users == 0 { pasidOwners[pasidKey] = nil }
+        }
         switch lease.holder {
         case let .own(domain):
             let key = OwnKey(domain: domain, unit: lease.unit)

@@ -42,6 +42,11 @@ enum FlushScope {
     /// since nested translations cannot be bounded by a parent range
     /// (`cache_tag_flush_devtlb_psi`, `cache_tag_flush_devtlb_all`). PASID-tagged ones use the
     /// PASID-based descriptor.
+    ///
+    /// A deliberate difference from the kernel: `cache_tag_flush_range` widens its walk-wide
+    /// address and mask to the whole space when it meets a NESTING_DEVTLB tag (a `switch`
+    /// fall-through), so every *later* tag of that flush is widened too. Here, as in the C
+    /// baseline, each tag keeps its own scope; the kernel's extra widening only adds collateral.
     func deviceTLBDescriptor(for tag: CacheTag) -> InvalidationDescriptor {
         var block = AlignedInvalidation.wholeAddressSpace
         if case let .range(flushed, _) = self, tag.type == .devtlb { block = flushed }

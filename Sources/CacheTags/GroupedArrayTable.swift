@@ -64,6 +64,9 @@ public final class GroupedArrayTable: CacheTagTable {
         var counts = RawBuffer<UInt32>()
         /// Positions + 1 by quadword 0.
         var index = SlotIndex()
+        /// PASID-based device-TLB templates (type 8) among them: while there are none (or only
+        /// those), a device-TLB loop uses one quadword 1 for the whole run.
+        var pasidTemplates = 0
 
         static let repeatFlag: UInt32 = 1 << 31
 
@@ -74,6 +77,7 @@ public final class GroupedArrayTable: CacheTagTable {
         }
 
         mutating func append(_ word0: UInt64, repeats: Bool) {
+            if Self.isPASIDDeviceTLB(word0) { pasidTemplates += 1 }
             words.append(word0)
             counts.append(repeats ? Self.repeatFlag | 1 : 1)
             let words = self.words
@@ -83,6 +87,7 @@ public final class GroupedArrayTable: CacheTagTable {
         /// Swap-remove at `position`: the last template moves into its place.
         mutating func remove(at position: Int) {
             let word0 = words[position]
+            if Self.isPASIDDeviceTLB(word0) { pasidTemplates -= 1 }
             let words = self.words
             index.remove(position, hash: word0) { words[$0] }
             let last = words.count - 1
@@ -94,6 +99,11 @@ public final class GroupedArrayTable: CacheTagTable {
             }
             self.words.removeLast()
             counts.removeLast()
+        }
+
+        @inline(__always)
+        static func isPASIDDeviceTLB(_ word0: UInt64) -> Bool {
+            word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
         }
 
         func deallocate() {
@@ -153,17 +163,44 @@ public final class GroupedArrayTable: CacheTagTable {
         }
     }
 
+    /// The mutable state, behind a `let` pointer: stored `var`s of a class get a dynamic
+    /// exclusivity check (`swift_beginAccess`) on every access, which cost more than a whole
+    /// assign's hashing; a table is used by one thread at a time (see `ConcurrentGroupedTable`).
+    struct State {
+        var records = RawBuffer<TagRecord>()
+        /// Record positions + 1 by packed key.
+        var tagIndex = SlotIndex()
+        /// Sorted by unit.
+        var groups = RawBuffer<UnitGroup>()
+        /// Templates in all groups (kept so `templateCount` is O(1)).
+        var templateCount = 0
+    }
+
     private let domainUsesFirstStage: Bool
-    private var records = RawBuffer<TagRecord>()
-    /// Record positions + 1 by packed key.
-    private var tagIndex = SlotIndex()
-    /// Sorted by unit.
-    private var groups = RawBuffer<UnitGroup>()
-    /// Templates in all groups (kept so `templateCount` is O(1)).
-    public private(set) var templateCount = 0
+    private let state: UnsafeMutablePointer<State>
+
+    private var records: RawBuffer<TagRecord> {
+        @inline(__always) get { state.pointee.records }
+        @inline(__always) _modify { yield &state.pointee.records }
+    }
+    private var tagIndex: SlotIndex {
+        @inline(__always) get { state.pointee.tagIndex }
+        @inline(__always) _modify { yield &state.pointee.tagIndex }
+    }
+    private var groups: RawBuffer<UnitGroup> {
+        @inline(__always) get { state.pointee.groups }
+        @inline(__always) _modify { yield &state.pointee.groups }
+    }
+    /// Templates in all groups.
+    public private(set) var templateCount: Int {
+        @inline(__always) get { state.pointee.templateCount }
+        @inline(__always) set { state.pointee.templateCount = newValue }
+    }
 
     public init(domainUsesFirstStage: Bool) {
         self.domainUsesFirstStage = domainUsesFirstStage
+        state = .allocate(capacity: 1)
+        state.initialize(to: State())
     }
 
     deinit {
@@ -171,6 +208,8 @@ public final class GroupedArrayTable: CacheTagTable {
         groups.deallocate()
         records.deallocate()
         tagIndex.deallocate()
+        state.deinitialize(count: 1)
+        state.deallocate()
     }
 
     public var tagCount: Int { records.count }
@@ -178,6 +217,10 @@ public final class GroupedArrayTable: CacheTagTable {
     /// The per-unit template groups in walk order (read by `ConcurrentGroupedTable` to build its
     /// published flush plan).
     var unitGroups: UnsafeBufferPointer<UnitGroup> { groups.buffer }
+
+    /// `AlignedInvalidation.wholeAddressSpace`; range flushes of DEVTLB runs do not read it (a
+    /// global of another module costs a lazy-initialization check per read).
+    private static let wholeAddressSpace = AlignedInvalidation.wholeAddressSpace
 
     /// `CacheTag.Key` in 64 bits: type (2) | target (26) | DID (16) | PASID (20).
     @inline(__always)
@@ -315,24 +358,20 @@ public final class GroupedArrayTable: CacheTagTable {
                 batch.enter(group.pointee.unit, into: &sink)
                 // Quadword 1 and granularity are the same for every template of a kind in a group.
                 if group.pointee.runs.0.words.count > 0 {
-                    let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.pointee.capabilities)
+                    let shape = scope.iotlbDescriptor(domainID: DomainID(0), capabilities: group.pointee.capabilities)
                     Self.emitIOTLB(group.pointee.runs.0.words, shape, &batch, &sink)
                 }
                 if group.pointee.runs.1.words.count > 0 {
-                    let shape = scope.pasidIOTLBDescriptor(domainID: .reserved, pasid: .none)
+                    let shape = scope.pasidIOTLBDescriptor(domainID: DomainID(0), pasid: PASID(unchecked: 0))
                     Self.emitIOTLB(group.pointee.runs.1.words, shape, &batch, &sink)
                 }
                 let repeating = group.pointee.repeatingTemplates > 0
                 if group.pointee.runs.2.words.count > 0 {
-                    var block = AlignedInvalidation.wholeAddressSpace
-                    if case let .range(flushed, _) = scope { block = flushed }
-                    Self.emitDeviceTLB(
-                        group.pointee.runs.2.words, group.pointee.runs.2.counts, block, repeating, &batch, &sink)
+                    let block = if case let .range(flushed, _) = scope { flushed } else { Self.wholeAddressSpace }
+                    Self.emitDeviceTLB(group.pointee.runs.2, block, repeating, &batch, &sink)
                 }
                 if group.pointee.runs.3.words.count > 0 {
-                    Self.emitDeviceTLB(
-                        group.pointee.runs.3.words, group.pointee.runs.3.counts, .wholeAddressSpace, repeating, &batch,
-                        &sink)
+                    Self.emitDeviceTLB(group.pointee.runs.3, Self.wholeAddressSpace, repeating, &batch, &sink)
                 }
             }
         }
@@ -353,13 +392,21 @@ public final class GroupedArrayTable: CacheTagTable {
     /// One device-TLB kind of a group over `block`; a template of a quirky device twice in a row.
     @inline(__always)
     private static func emitDeviceTLB<Sink: InvalidationSink>(
-        _ words: RawBuffer<UInt64>, _ counts: RawBuffer<UInt32>, _ block: AlignedInvalidation, _ repeating: Bool,
-        _ batch: inout InvalidationBatch, _ sink: inout Sink
+        _ run: TemplateRun, _ block: AlignedInvalidation, _ repeating: Bool, _ batch: inout InvalidationBatch,
+        _ sink: inout Sink
     ) {
         let plainWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 0)
         let pasidWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 11)
+        let words = run.words
+        let counts = run.counts
         let base = words.base
         guard repeating else {
+            if run.pasidTemplates == 0 || run.pasidTemplates == words.count {
+                // One kind of device-TLB descriptor in the run: one quadword 1 for all.
+                let word1 = run.pasidTemplates == 0 ? plainWord : pasidWord
+                batch.append(words: base, count: words.count, word1: word1, into: &sink)
+                return
+            }
             batch.append(count: words.count, into: &sink) {
                 let word0 = base[$0]
                 return InvalidationDescriptor(
@@ -413,7 +460,8 @@ public final class GroupedArrayTable: CacheTagTable {
     /// The interned unit and device facts are shared by every table (`CacheTagFacts`), like the
     /// kernel's `iommu` and `dev` structures, and are not counted here.
     public var footprintBytes: Int {
-        var bytes = records.capacity * MemoryLayout<TagRecord>.stride + tagIndex.footprintBytes
+        var bytes = MemoryLayout<State>.stride + records.capacity * MemoryLayout<TagRecord>.stride
+        bytes += tagIndex.footprintBytes
         bytes += groups.capacity * MemoryLayout<UnitGroup>.stride
         for group in groups.buffer { bytes += group.footprintBytes }
         return bytes
@@ -437,14 +485,17 @@ struct RawBuffer<Element> {
         @inline(__always) nonmutating _modify { yield &base[position] }
     }
 
+    /// Doubling, from 1 for large elements (a unit group) or 4 for small ones.
+    private var grownCapacity: Int { capacity > 0 ? capacity * 2 : (MemoryLayout<Element>.stride > 32 ? 1 : 4) }
+
     mutating func append(_ element: Element) {
-        if count == capacity { grow(to: Swift.max(4, capacity * 2)) }
+        if count == capacity { grow(to: grownCapacity) }
         (base + count).initialize(to: element)
         count += 1
     }
 
     mutating func insert(_ element: Element, at position: Int) {
-        if count == capacity { grow(to: Swift.max(4, capacity * 2)) }
+        if count == capacity { grow(to: grownCapacity) }
         (base + position + 1).moveInitialize(from: base + position, count: count - position)
         (base + position).initialize(to: element)
         count += 1

@@ -2,7 +2,8 @@ import VTd
 
 /// The Linux driver's cache-tag list, reproduced with its costs: every tag is a separately
 /// allocated node on a doubly linked list; assign and unassign match by walking the list; a new
-/// tag is linked after the last tag of the same unit so one walk can batch per unit; a flush
+/// tag is linked after the last tag of the same unit (a unit's first tag at the head) so one walk
+/// can batch per unit; a flush
 /// emits one descriptor per tag (two for devices with the extra-invalidation quirk), in list order,
 /// batched 16 at a time and closed at every unit change (drivers/iommu/intel/cache.c,
 /// `cache_tag_assign`, `cache_tag_unassign`, `cache_tag_flush_range`, `cache_tag_flush_all`).
@@ -24,7 +25,6 @@ public final class KernelListTable: CacheTagTable {
     }
 
     private var head: UnsafeMutablePointer<Node>?
-    private var tail: UnsafeMutablePointer<Node>?
     private let domainUsesFirstStage: Bool
     private let allocator: TagAllocator
     public private(set) var tagCount = 0
@@ -72,7 +72,9 @@ public final class KernelListTable: CacheTagTable {
             if current.pointee.tag.unit.id == tag.unit.id { lastOfUnit = current }
             node = current.pointee.next
         }
-        link(fresh, after: lastOfUnit ?? tail)
+        // After the unit's last tag; a unit's first tag goes to the head, as the kernel's
+        // insertion cursor starts at the list head.
+        link(fresh, after: lastOfUnit)
         tagCount += 1
     }
 
@@ -99,19 +101,17 @@ public final class KernelListTable: CacheTagTable {
             node.pointee.next = head
             head?.pointee.previous = node
             head = node
-            if tail == nil { tail = node }
             return
         }
         node.pointee.previous = predecessor
         node.pointee.next = predecessor.pointee.next
         predecessor.pointee.next?.pointee.previous = node
         predecessor.pointee.next = node
-        if tail == predecessor { tail = node }
     }
 
     private func unlink(_ node: UnsafeMutablePointer<Node>) {
         if let previous = node.pointee.previous { previous.pointee.next = node.pointee.next } else { head = node.pointee.next }
-        if let next = node.pointee.next { next.pointee.previous = node.pointee.previous } else { tail = node.pointee.previous }
+        node.pointee.next?.pointee.previous = node.pointee.previous
     }
 
     @discardableResult

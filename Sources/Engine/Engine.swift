@@ -121,6 +121,8 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
             if model != nil {
                 do {
                     try model!.attach(domain, device: device, pasid: pasid, domainID: attachment.domainID)
+                } catch .oracle(let violation) {
+                    throw oracle(violation)
                 } catch {
                     throw rejected(error)
                 }
@@ -268,6 +270,7 @@ public final class Engine<Table: CacheTagTable>: WorkloadEngine {
             list += [
                 count("oracle.stale", model.counters.staleTranslations),
                 count("oracle.cross_domain", model.counters.crossDomainHits),
+                count("oracle.aliased_attachments", model.counters.aliasedAttachments),
             ]
         }
         list += [

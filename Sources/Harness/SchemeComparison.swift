@@ -83,6 +83,7 @@ public struct SchemeComparison: Sendable {
     public static let headlineMetrics = [
         "hw.descriptors.total", "hw.submissions", "hw.dids_in_use", "hw.attach_failures",
         "hw.iotlb.collateral_evictions", "model.total_us", "oracle.stale", "oracle.cross_domain",
+        "oracle.aliased_attachments",
         "sw.flush_range_ns", "sw.assign_ns",
     ]
 

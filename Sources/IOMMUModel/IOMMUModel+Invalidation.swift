@@ -102,6 +102,7 @@ extension IOMMUModel {
         switch violation.kind {
         case .stale: counters.staleTranslations += 1
         case .crossDomain: counters.crossDomainHits += 1
+        case .aliasedAttachment: counters.aliasedAttachments += 1
         }
         if firstViolation == nil { firstViolation = violation }
         if configuration.strict { throw violation }

@@ -41,6 +41,14 @@ public struct IOMMUModel: InvalidationSink, Sendable {
         let pasid: PASID
     }
 
+    /// What IOTLB entries of an attachment are tagged with on its unit (VT-d spec §6.2.1): the
+    /// DID, and the PASID for first-stage and nested translations only.
+    struct IOTLBTagKey: Hashable, Sendable {
+        let unit: IOMMUUnitID
+        let domainID: DomainID
+        let pasid: PASID?
+    }
+
     struct SourceKey: Hashable, Sendable {
         let unit: Int
         let source: SourceID
@@ -58,6 +66,8 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     let devicesBySource: [SourceKey: [Int]]
     var domains: [DomainRecord] = []
     var liveDomains: [IOMMUDomainID: DomainSerial] = [:]
+    /// Live attachments per IOTLB tag, by domain: more than one domain under a key is an alias.
+    var attachmentsByTag: [IOTLBTagKey: [DomainSerial: Int]] = [:]
     var attachments: [AttachmentKey: ModeledAttachment] = [:]
     var nextGeneration: UInt64 = 1
     var context: FlushContext?
@@ -150,6 +160,11 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     /// Programs the PASID-table entry of (device, PASID) for `domain` with `domainID`: from now on
     /// DMA through it resolves to the domain.
     @discardableResult
+    ///
+    /// The oracle checks the attachment against every live one on the unit: another domain with
+    /// the same IOTLB tag (DID, PASID-or-none) means the two share translations in the IOTLB, which
+    /// is recorded as an `aliasedAttachment` violation (thrown in strict mode, as `ModelError.oracle`)
+    /// whether or not their IOVAs ever collide.
     public mutating func attach(_ domain: IOMMUDomainID, device: DeviceID, pasid: PASID, domainID: DomainID)
         throws(ModelError) -> ModeledAttachment
     {
@@ -162,6 +177,17 @@ public struct IOMMUModel: InvalidationSink, Sendable {
             pasid: pasid, domainID: domainID, unit: devices[device.rawValue].iommu)
         attachments[key] = attachment
         domains[index(serial)].attachments += 1
+        let tag = IOTLBTagKey(unit: attachment.unit, domainID: domainID, pasid: attachment.iotlbPASID)
+        let others = attachmentsByTag[tag, default: [:]].keys.filter { $0 != serial }.sorted()
+        attachmentsByTag[tag, default: [:]][serial, default: 0] += 1
+        if let other = others.first {
+            let violation = OracleViolation(
+                kind: .aliasedAttachment,
+                detail: "\(device) \(pasid) of \(name(serial)) uses did \(domainID.rawValue) "
+                    + "\(attachment.iotlbPASID.map { "pasid \($0.rawValue)" } ?? "without pasid") on \(attachment.unit), "
+                    + "already used by \(name(other))")
+            do { try record(violation) } catch { throw .oracle(error) }
+        }
         return attachment
     }
 
@@ -173,6 +199,10 @@ public struct IOMMUModel: InvalidationSink, Sendable {
             throw .notAttached(device: device, pasid: pasid)
         }
         domains[index(attachment.serial)].attachments -= 1
+        let tag = IOTLBTagKey(unit: attachment.unit, domainID: attachment.domainID, pasid: attachment.iotlbPASID)
+        attachmentsByTag[tag]![attachment.serial]! -= 1
+        if attachmentsByTag[tag]![attachment.serial] == 0 { attachmentsByTag[tag]![attachment.serial] = nil }
+        if attachmentsByTag[tag]!.isEmpty { attachmentsByTag[tag] = nil }
         return attachment
     }
 

@@ -33,6 +33,9 @@ public struct ModelCounters: Hashable, Sendable {
     public var staleTranslations = 0
     /// Lookups that hit an entry filled for another domain.
     public var crossDomainHits = 0
+    /// Attachments made while another domain's live attachment on the same unit had the same
+    /// IOTLB tag (DID, PASID-or-none): a structural alias, counted even if no lookup ever collides.
+    public var aliasedAttachments = 0
     /// Descriptors the model could not decode.
     public var undecodedDescriptors = 0
 
@@ -40,5 +43,5 @@ public struct ModelCounters: Hashable, Sendable {
     public init() {}
 
     /// Both oracle counts.
-    public var violations: Int { staleTranslations + crossDomainHits }
+    public var violations: Int { staleTranslations + crossDomainHits + aliasedAttachments }
 }

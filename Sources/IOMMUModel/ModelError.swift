@@ -12,6 +12,8 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case domainBusy(IOMMUDomainID)
     case alreadyAttached(device: DeviceID, pasid: PASID)
     case notAttached(device: DeviceID, pasid: PASID)
+    /// A strict-mode oracle violation found by the operation.
+    case oracle(OracleViolation)
 
     /// One line naming what the error refers to.
     public var description: String {
@@ -25,6 +27,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .domainBusy(id): "\(id) still has attachments or nested children"
         case let .alreadyAttached(device, pasid): "\(device) \(pasid) is already attached"
         case let .notAttached(device, pasid): "\(device) \(pasid) is not attached"
+        case let .oracle(violation): violation.description
         }
     }
 }

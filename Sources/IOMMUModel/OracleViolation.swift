@@ -6,6 +6,9 @@ public struct OracleViolation: Error, Hashable, Sendable, CustomStringConvertibl
         case stale
         /// A lookup hit an entry filled for another domain.
         case crossDomain = "cross-domain"
+        /// Two live attachments of different domains on one unit carry the same IOTLB tag
+        /// (DID, PASID-or-none): their translations alias whether or not a lookup has hit yet.
+        case aliasedAttachment = "aliased-attachment"
     }
 
     /// The rule broken.

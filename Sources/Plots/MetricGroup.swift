@@ -49,7 +49,7 @@ struct MetricGroup: Hashable, Sendable {
             metrics: ["hw.iotlb.hits", "hw.iotlb.misses", "hw.devtlb.hits", "hw.devtlb.misses", "hw.dma_faults"]),
         MetricGroup(
             id: "oracle", title: "Safety oracle violations (must be 0)", axisTitle: "violations",
-            metrics: ["oracle.stale", "oracle.cross_domain"]),
+            metrics: ["oracle.stale", "oracle.cross_domain", "oracle.aliased_attachments"]),
         MetricGroup(
             id: "events", title: "Workload events", axisTitle: "events",
             metrics: ["events.total", "events.skipped"]),

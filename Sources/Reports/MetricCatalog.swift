@@ -97,5 +97,6 @@ public enum MetricCatalog {
     private static let oracle: [MetricDescriptor] = [
         counted("oracle.stale", "stale translations", "Translations that survived the invalidation that should have removed them (must be 0)"),
         counted("oracle.cross_domain", "cross-domain hits", "Lookups that hit an entry filled for another domain (must be 0)"),
+        counted("oracle.aliased_attachments", "aliased attachments", "Attachments whose IOTLB tag (unit, DID, PASID-or-none) another live domain already used (must be 0)"),
     ]
 }

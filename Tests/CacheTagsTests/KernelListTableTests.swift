@@ -83,7 +83,7 @@ struct KernelListTableTests {
         #expect(flushAll(table).descriptors.count == 5)
     }
 
-    @Test("tags of a unit stay adjacent; a new unit's run starts at the tail")
+    @Test("tags of a unit stay adjacent; a new unit's run starts at the head, as in the kernel")
     func adjacency() throws {
         let units = (0..<3).map { makeUnit($0) }
         let devices = units.map { makeDevice($0.id.rawValue, on: $0, ats: true) }
@@ -95,20 +95,20 @@ struct KernelListTableTests {
         let order = [tag(1, 10), tag(0, 20), tag(1, 11), tag(2, 30), tag(0, 21), tag(2, 30, .devtlb), tag(1, 10, .devtlb), tag(0, 21, .devtlb)]
         for t in order { table.assign(t) }
         var listed = table.countedTags.map { "\($0.tag.unit.id.rawValue):\($0.tag.type):\($0.tag.domainID.rawValue)" }
-        #expect(listed == ["1:iotlb:10", "1:iotlb:11", "1:devtlb:10", "0:iotlb:20", "0:iotlb:21", "0:devtlb:21", "2:iotlb:30", "2:devtlb:30"])
+        #expect(listed == ["2:iotlb:30", "2:devtlb:30", "0:iotlb:20", "0:iotlb:21", "0:devtlb:21", "1:iotlb:10", "1:iotlb:11", "1:devtlb:10"])
         #expect(isContiguous(table.countedTags.map(\.tag.unit.id)))
 
-        // Emptying unit 1 and coming back puts its run at the tail.
+        // Emptying unit 1 and coming back puts its run at the head.
         for t in [tag(1, 10), tag(1, 11), tag(1, 10, .devtlb)] { try table.unassign(t) }
         table.assign(tag(1, 12))
         table.assign(tag(0, 22))
         listed = table.countedTags.map { "\($0.tag.unit.id.rawValue):\($0.tag.type):\($0.tag.domainID.rawValue)" }
-        #expect(listed == ["0:iotlb:20", "0:iotlb:21", "0:devtlb:21", "0:iotlb:22", "2:iotlb:30", "2:devtlb:30", "1:iotlb:12"])
+        #expect(listed == ["1:iotlb:12", "2:iotlb:30", "2:devtlb:30", "0:iotlb:20", "0:iotlb:21", "0:devtlb:21", "0:iotlb:22"])
 
         // The flush walks in list order, one submission per unit run.
         let result = flushAll(table)
-        #expect(result.submissions.map(\.unit) == [0, 2, 1])
-        #expect(result.sizes == [4, 2, 1])
+        #expect(result.submissions.map(\.unit) == [1, 2, 0])
+        #expect(result.sizes == [1, 2, 4])
     }
 
     @Test("random interleaved assigns keep every unit contiguous")
@@ -159,8 +159,8 @@ struct KernelListTableTests {
             }
         }
         let result = flushRange(table, pages(0, 1))
-        #expect(result.submissions.map(\.unit) == [0, 0, 1, 2, 2])
-        #expect(result.sizes == [16, 4, 5, 16, 2])
+        #expect(result.submissions.map(\.unit) == [2, 2, 1, 0, 0])
+        #expect(result.sizes == [16, 2, 5, 16, 4])
         #expect(result.returned == 43)
         // At least one submission per unit run, none above 16.
         #expect(result.sizes.allSatisfy { (1...16).contains($0) })

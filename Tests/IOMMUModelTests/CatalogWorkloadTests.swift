@@ -25,3 +25,21 @@ struct CatalogWorkloadTests {
         }
     }
 }
+
+/// The negative control on every shipped workload with more than SVA domains: whatever the
+/// IOVAs, `shared-all` must be caught. (`sva-munmap` has only SVA domains with distinct PASIDs:
+/// there `shared-all` is exactly the kernel's DID-1 sharing, which is safe.)
+@Suite("Catalog workloads, negative control")
+struct CatalogWorkloadControlTests {
+    @Test(arguments: WorkloadCatalog.names.filter { $0 != "sva-munmap" })
+    func sharedAllIsCaught(workload name: String) throws {
+        let workload = try WorkloadCatalog.make(name, ["operations": "400"])
+        let engine = try Engine<GroupedArrayTable>(
+            topology: workload.topology, scheme: SharedAllScheme(), mode: .modeled(ModelConfiguration()))
+        try engine.run(workload, seed: 11)
+        let violations = ["oracle.stale", "oracle.cross_domain", "oracle.aliased_attachments"].map {
+            Fixtures.metric($0, in: engine.metrics)
+        }
+        #expect(violations.reduce(0, +) > 0, "\(name): shared-all passed the oracle")
+    }
+}

@@ -10,7 +10,7 @@ struct MetricCatalogTests {
             #expect(metric.kind == MetricKind(metricName: metric.name), "\(metric.name)")
             #expect(!metric.meaning.isEmpty && !metric.meaning.contains("\n"))
         }
-        #expect(MetricCatalog.all.count == 39)
+        #expect(MetricCatalog.all.count == 40)
     }
 
     @Test("units and labels, with fallbacks for unknown metrics")

@@ -84,13 +84,6 @@ enum ckl_status {
 /// Passing 1 / 0 as the flags argument therefore means first-stage / second-stage.
 #define CKL_DOMAIN_FIRST_STAGE 1u
 
-/// `ckl_domain_create` flag: link the first tag of an IOMMU that has no tag in the list yet at the
-/// HEAD of the list instead of the tail. This is the exact order of the kernel's assign (which
-/// inserts after a `prev` cursor that starts at the list head); the default (tail) is the order
-/// the project's Swift list table uses. Either way a run of one IOMMU's tags stays adjacent; only
-/// the order of the runs differs.
-#define CKL_DOMAIN_NEW_IOMMU_AT_HEAD 2u
-
 /// What a cache tag is made of, plus the device and IOMMU facts its descriptors need.
 /// Matching (assign/unassign) uses `type`, `did`, `pasid`, and `iommu` for the IOTLB types or
 /// `device` for the device-TLB types. The other fields are copied into the node on first assign.
@@ -153,8 +146,8 @@ void ckl_domain_destroy(ckl_domain *CKL_NULLABLE domain);
 int ckl_domain_is_first_stage(const ckl_domain *CKL_NONNULL domain);
 
 /// Assigns a tag (Linux `cache_tag_assign`): allocates a node, walks the list; on a match bumps its
-/// `users` and frees the new node, else links the node after the last tag of the same IOMMU (at the
-/// tail, or head with `CKL_DOMAIN_NEW_IOMMU_AT_HEAD`, when the IOMMU has none).
+/// `users` and frees the new node, else links the node after the last tag of the same IOMMU, or at
+/// the head of the list when the IOMMU has none (the kernel's insertion cursor starts at the head).
 /// Returns `CKL_OK`, `CKL_ERR_NOMEM` (list unchanged) when the allocation fails, or
 /// `CKL_ERR_INVAL` (nothing allocated) for an unknown type.
 int ckl_assign(ckl_domain *CKL_NONNULL domain, const ckl_tag_spec *CKL_NONNULL spec);
