@@ -1,6 +1,6 @@
 // Micro benchmarks of the cache-tag tables (ordo-one `benchmark`).
 //
-//   swift package benchmark --no-progress                        # every benchmark (about 3 minutes)
+//   swift package benchmark --no-progress                        # all 150 benchmarks (~20-45 s)
 //   swift package benchmark --filter '.*:n=64' --no-progress     # one tag count (whole-name regex)
 //   swift package benchmark thresholds check --path Benchmarks/Thresholds --no-progress
 //   swift package --allow-writing-to-package-directory benchmark thresholds update \

@@ -19,9 +19,10 @@ public struct CacheTagBench: ParsableCommand {
               cachetag-bench compare reports/latest
               cachetag-bench plot reports/latest
               cachetag-bench list
+              cachetag-bench perf
             """,
         version: "0.1.0",
-        subcommands: [SuiteCommand.self, PerfCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
+        subcommands: [SuiteCommand.self, PerfCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self, PerfCommand.self],
         defaultSubcommand: SuiteCommand.self)
 
     public init() {}

@@ -339,8 +339,10 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     private let publishedBox: ManagedAtomic<FlushPlanBox>
     /// Replaced plans some reader may still hold (`.hazardPointers`); under `lock`.
     private var retired: [UInt] = []
+    /// Plans published so far; under `lock`.
+    private var publicationCount = 0
     /// Plans published so far (a measure of copy-on-write traffic).
-    public private(set) var publications = 0
+    public var publications: Int { lock.withLock { publicationCount } }
 
     public convenience init(domainUsesFirstStage: Bool) {
         self.init(domainUsesFirstStage: domainUsesFirstStage, protection: .hazardPointers)
@@ -388,7 +390,7 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     /// Builds and publishes a plan of the current templates; under `lock`.
     private func publish() {
         let plan = FlushPlan(table)
-        publications += 1
+        publicationCount += 1
         switch protection {
         case .hazardPointers:
             let old = published.exchange(UInt(bitPattern: plan.raw), ordering: .sequentiallyConsistent)

@@ -629,6 +629,13 @@ final class CacheTagFacts: @unchecked Sendable {
     private struct Facts: Hashable {
         let unit: IOMMUUnit
         let device: Device
+
+        /// A few identifying fields (equality still compares all): hashing every field of both
+        /// values was most of an assign's cost.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(device.id.rawValue &* 31 &+ unit.id.rawValue)
+            hasher.combine(device.source.rawValue)
+        }
     }
 
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>

@@ -30,7 +30,7 @@ public enum PerfSuite {
         public var concurrency: PerfConcurrency.Configuration?
 
         public init(
-            tagCounts: [Int] = PerfScenario.tagCounts, repetitions: Int = 15, sampleNanoseconds: UInt64 = 400_000,
+            tagCounts: [Int] = PerfScenario.tagCounts, repetitions: Int = 31, sampleNanoseconds: UInt64 = 400_000,
             concurrency: PerfConcurrency.Configuration? = .init()
         ) {
             self.tagCounts = tagCounts
@@ -97,7 +97,11 @@ public enum PerfSuite {
     public static func run(_ configuration: Configuration, progress: (String) -> Void = { _ in }) -> Result {
         var result = Result(configuration: configuration)
         let overhead = MonotonicClock.calibratedOverhead()
-        for tags in configuration.tagCounts {
+        // Largest first: list nodes are then laid out by a fresh heap (as in the one-process-per-
+        // benchmark micro benchmarks); after smaller fixtures are freed, a large list's nodes
+        // would land scattered over their chunks and the C and Swift lists would be timed on
+        // whatever layout each happened to get.
+        for tags in configuration.tagCounts.sorted(by: >) {
             progress("perf: \(tags) tags")
             measure(tags: tags, configuration, overhead: overhead, into: &result)
         }
