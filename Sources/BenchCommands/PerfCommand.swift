@@ -22,11 +22,11 @@ public struct PerfCommand: ParsableCommand {
             Examples:
               cachetag-bench perf
               cachetag-bench perf --quick
-              cachetag-bench perf --tags 64,1024 --repetitions 31 --out perf-64
+              cachetag-bench perf --tags 64,1024 --repetitions 31 --out reports/perf-64
             """)
 
-    @Option(name: .long, help: "Report directory: a name under reports/, or a path containing '/'.")
-    var out = "perf"
+    @Option(name: .long, help: "Report directory (created if missing), as for 'run'.")
+    var out = "reports/perf"
 
     @Option(name: .long, help: "Tag counts, comma-separated.")
     var tags = PerfScenario.tagCounts.map(String.init).joined(separator: ",")
@@ -47,7 +47,7 @@ public struct PerfCommand: ParsableCommand {
 
     /// Where `perf.csv` goes.
     var outputURL: URL {
-        out.contains("/") ? URL(fileURLWithPath: out) : URL(fileURLWithPath: "reports").appendingPathComponent(out)
+        URL(fileURLWithPath: out)
     }
 
     func suiteConfiguration() throws -> PerfSuite.Configuration {
@@ -99,8 +99,19 @@ public struct PerfCommand: ParsableCommand {
         }
         let report = ReportCSV(workload: "perf", parameterNames: ["tags"], rows: PerfReport.rows(result))
         let url = directory.url.appendingPathComponent("perf.csv")
+        let invocation = CacheTagBench.invocation
+        let manifest = RunManifest(
+            toolVersion: BenchmarkRunner.toolVersion, gitCommit: RunManifest.gitCommit(), seed: 0,
+            commandLine: invocation, reproduce: "swift run -c release " + ShellQuoting.commandLine(invocation),
+            workloads: [RunManifest.Workload(name: "perf", parameters: ["tags": tags], varied: "tags")],
+            tables: Array(Set(report.rows.map(\.table))).sorted(), quick: quick,
+            notes: [
+                "perf.* figures are medians of interleaved repetitions in one process; ratios compare variants measured side by side.",
+                "Scenario: one second-stage domain on one unit, 1 IOTLB tag + N-1 DEVTLB tags of ATS devices.",
+            ])
         do {
             try report.write(to: url)
+            try manifest.write(to: directory.manifestURL)
         } catch {
             throw CommandError("\(error)")
         }
