@@ -13,7 +13,7 @@ struct SchemeComparisonTests {
         "hw.descriptors.iotlb", "hw.descriptors.pasid_iotlb", "hw.descriptors.devtlb", "hw.descriptors.pasid_devtlb",
         "hw.descriptors.total", "hw.submissions", "hw.dids_in_use", "hw.attach_failures", "hw.sharing_fallbacks",
         "hw.iotlb.hits", "hw.iotlb.collateral_evictions", "hw.devtlb.collateral_evictions", "model.total_us",
-        "oracle.stale", "oracle.cross_domain",
+        "oracle.stale", "oracle.cross_domain", "oracle.aliased_attachments",
     ]
 
     /// One table is enough: both emit the same effects, so cache and oracle counts are identical;
@@ -29,6 +29,7 @@ struct SchemeComparisonTests {
             let violations =
                 Fixtures.metric("oracle.stale", in: engine.metrics)
                 + Fixtures.metric("oracle.cross_domain", in: engine.metrics)
+                + Fixtures.metric("oracle.aliased_attachments", in: engine.metrics)
             #expect(scheme.isSafe == (violations == 0), "\(scheme.name): \(violations) violations")
         }
         var lines = [
