@@ -160,12 +160,28 @@ public struct BenchmarkRunner {
             ])
     }
 
-    /// The compiler that built this binary.
+    /// The toolchain: the first line of `swift --version` when a `swift` is on PATH (the one
+    /// `swift run` used), else the compiler generation this binary was built with.
     static var swiftVersion: String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        if (try? process.run()) != nil {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if process.terminationStatus == 0,
+                let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first(where: { $0.contains("Swift version") })
+            {
+                return String(line)
+            }
+        }
         #if compiler(>=6.3)
-        "6.3 or later"
+        return "compiled with Swift 6.3 or later"
         #else
-        "6.1 or later"
+        return "compiled with Swift 6.1 or later"
         #endif
     }
 }
