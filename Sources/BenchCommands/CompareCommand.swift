@@ -21,8 +21,8 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "A report directory written by run, replay or the default suite.")
     var directory: String
 
-    @Option(name: .long, help: "The scheme every ratio is relative to.")
-    var baseline = "per-domain"
+    @Option(name: .long, help: "The scheme every ratio is relative to (default: per-domain when present, else the first scheme).")
+    var baseline: String?
 
     @Option(name: .long, help: "Output format: text, markdown or csv.")
     var format = "text"
@@ -39,12 +39,17 @@ struct CompareCommand: ParsableCommand {
     }
 }
 
-/// Reads a report directory's CSVs into a comparison; every failure is one line.
-func loadComparison(directory: URL, baseline: String, metricPrefix: String? = nil) throws -> SchemeComparison {
+/// Reads a report directory's CSVs into a comparison; every failure is one line. Without a
+/// baseline, ratios are against `per-domain` when it ran, else the first scheme (as summary.csv).
+func loadComparison(directory: URL, baseline: String?, metricPrefix: String? = nil) throws -> SchemeComparison {
     do {
         let reports = try ReportDirectory(url: directory).readWorkloadReports()
-        guard !reports.isEmpty else { throw CommandError("\(directory.path): no workload CSVs in the report directory") }
-        return try SchemeComparison(reports: reports, baseline: baseline).filtered(metricPrefix: metricPrefix)
+        guard let first = reports.first?.rows.first else {
+            throw CommandError("\(directory.path): no workload CSVs in the report directory")
+        }
+        let schemes = Set(reports.flatMap { $0.rows.map(\.scheme) })
+        let chosen = baseline ?? (schemes.contains(ReportSummary.defaultBaselineScheme) ? ReportSummary.defaultBaselineScheme : first.scheme)
+        return try SchemeComparison(reports: reports, baseline: chosen).filtered(metricPrefix: metricPrefix)
     } catch let error as CommandError {
         throw error
     } catch {

@@ -54,9 +54,7 @@ func execute(points: [PreparedWorkload], varied: [String: String], options: RunO
         throw CommandError("\(error)")
     }
     if plot { try renderPlots(directory: options.outputURL) }
-    let schemes = configuration.schemes.map(\.name)
-    let baseline = schemes.contains("per-domain") ? "per-domain" : schemes[0]
-    let comparison = try loadComparison(directory: options.outputURL, baseline: baseline, headline: true)
+    let comparison = try loadComparison(directory: options.outputURL, baseline: configuration.baselineScheme, headline: true)
     print(comparison)
     ProgressReporter.note(
         "report written to \(options.out)/ in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

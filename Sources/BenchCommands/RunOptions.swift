@@ -33,7 +33,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("cost-file"), help: "File of cost-model key=value lines ('#' comments).")
     var costFile: String?
 
-    @Flag(name: .customLong("strict-oracle"), help: "Fail at the first stale or cross-domain translation instead of counting.")
+    @Flag(name: .customLong("strict-oracle"), help: "Stop at the first oracle violation (stale, cross-domain or aliased) instead of counting.")
     var strictOracle = false
 
     @Option(name: .customLong("time-budget-ms"), help: "Timing budget per (point, scheme, table), in ms.")

@@ -25,6 +25,12 @@ public struct RunConfiguration: Sendable {
     public var varied: [String: String]
     public var notes: [String]
 
+    /// The scheme ratios are relative to: `per-domain` when it ran, else the first scheme.
+    public var baselineScheme: String {
+        let names = schemes.map(\.name)
+        return names.contains(ReportSummary.defaultBaselineScheme) ? ReportSummary.defaultBaselineScheme : names[0]
+    }
+
     public init(
         points: [PreparedWorkload], schemes: [any DomainIDScheme], tables: [TableChoice], seed: UInt64,
         budget: TimingBudget, costModel: CostModelSettings, strictOracle: Bool = false, quick: Bool = false,
@@ -67,7 +73,9 @@ public struct BenchmarkRunner {
         let total = configuration.points.count * configuration.schemes.count * configuration.tables.count
         var progress = ProgressReporter(total: total)
 
-        // A fresh run starts from empty workload files; a resumed one reads what is there.
+        // A fresh run replaces the report it finds (every file a run or plot wrote), so a summary
+        // never mixes runs; a resumed one reads what is there.
+        if !configuration.resume { try Self.removePreviousReport(in: directory) }
         var finished: [String: Set<ReportPoint>] = [:]
         for workload in Set(configuration.points.map(\.name)) {
             let url = directory.csvURL(forWorkload: workload)
@@ -102,9 +110,20 @@ public struct BenchmarkRunner {
             }
         }
 
-        let summary = ReportSummary(reports: try directory.readWorkloadReports())
+        let summary = ReportSummary(reports: try directory.readWorkloadReports(), baselineScheme: configuration.baselineScheme)
         try summary.write(to: directory.summaryURL)
         return summary
+    }
+
+    /// Removes what an earlier run left in `directory`: only in a directory holding a run.json
+    /// (one this tool wrote), and only the files a run or `plot` writes there.
+    static func removePreviousReport(in directory: ReportDirectory) throws {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory.manifestURL.path) else { return }
+        var stale = try directory.workloadCSVURLs() + [directory.summaryURL, directory.manifestURL]
+        let names = (try? manager.contentsOfDirectory(atPath: directory.url.path)) ?? []
+        stale += names.filter { $0.hasSuffix(".svg") || $0 == "index.html" }.map { directory.url.appendingPathComponent($0) }
+        for url in stale where manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
     }
 
     /// Every row of one (point, scheme, table).

@@ -68,7 +68,10 @@ public struct Jemalloc: @unchecked Sendable {
     }
 
     /// Bytes currently allocated through jemalloc (`stats.allocated`, refreshed by writing `epoch`).
+    /// The thread's cache is flushed first: objects it holds count as allocated until then, which
+    /// would hide the nodes of a run that reuses them.
     public func allocatedBytes() -> Int? {
+        _ = "thread.tcache.flush".withCString { mallctl($0, nil, nil, nil, 0) }
         var epoch: UInt64 = 1
         _ = "epoch".withCString { mallctl($0, nil, nil, &epoch, MemoryLayout<UInt64>.size) }
         var allocated = 0

@@ -90,11 +90,14 @@ public struct SchemeComparison: Sendable {
     /// The headline metrics only: what the default suite prints.
     public func headline() -> SchemeComparison {
         let order = Dictionary(uniqueKeysWithValues: Self.headlineMetrics.enumerated().map { ($1, $0) })
-        let kept = lines.enumerated().filter { order[$0.element.metric] != nil }.sorted {
-            // Keep report order between groups, headline order within a group.
-            ($0.element.workload, $0.element.table, $0.element.parameters.joinedDescription, order[$0.element.metric]!)
-                < ($1.element.workload, $1.element.table, $1.element.parameters.joinedDescription, order[$1.element.metric]!)
-        }.map(\.element)
+        // Keep each (workload, table, point) group where it first appears (so a sweep stays in
+        // the order it ran), headline order within a group.
+        var groupRank: [String: Int] = [:]
+        func group(_ line: Line) -> String { "\(line.workload)|\(line.table)|\(line.parameters.joinedDescription)" }
+        for line in lines where groupRank[group(line)] == nil { groupRank[group(line)] = groupRank.count }
+        let kept = lines.filter { order[$0.metric] != nil }.sorted {
+            (groupRank[group($0)]!, order[$0.metric]!) < (groupRank[group($1)]!, order[$1.metric]!)
+        }
         return SchemeComparison(baseline: baseline, schemes: schemes, lines: kept)
     }
 

@@ -83,8 +83,9 @@ public struct ReportCSV: Hashable, Sendable {
     }
 
     static func union(_ names: [String], _ rows: [ReportRow]) -> [String] {
-        var result = names
-        var seen = Set(names)
+        var seen = Set<String>()
+        // One column per name, even when several workloads' lists name it (a summary's case).
+        var result = names.filter { seen.insert($0).inserted }
         for row in rows {
             for parameter in row.parameters where seen.insert(parameter.name).inserted {
                 result.append(parameter.name)

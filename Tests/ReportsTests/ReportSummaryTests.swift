@@ -23,6 +23,21 @@ struct ReportSummaryTests {
         #expect(summary.rows.map(\.ratioToBaseline) == [1, 0.5, 2.5, nil, nil, nil, 1, 0.25, nil])
     }
 
+    @Test("workloads that share a parameter name share its column")
+    func sharedParameterColumns() throws {
+        func report(_ workload: String, _ parameters: [String]) -> ReportCSV {
+            let values = parameters.map { ReportParameter(name: $0, value: "1") }
+            return ReportCSV(
+                workload: workload, parameterNames: parameters,
+                rows: [ReportRow(workload: workload, scheme: "per-domain", table: "t", parameters: values,
+                                 metric: "hw.submissions", stat: "value", value: 2, unit: "count")])
+        }
+        let summary = ReportSummary(reports: [report("a", ["operations", "units"]), report("b", ["operations", "mode"])])
+        #expect(summary.parameterNames == ["operations", "units", "mode"])
+        let header = summary.encoded().split(separator: "\n")[0].split(separator: ",").map(String.init)
+        #expect(Set(header).count == header.count)
+    }
+
     @Test("the baseline scheme is a parameter")
     func otherBaseline() {
         let summary = ReportSummary(rows: [Self.row("per-domain", 10), Self.row("kernel", 20)], baselineScheme: "kernel")
