@@ -60,9 +60,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .executableTarget(name: "cachetag-bench", dependencies: ["BenchCommands"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "VTdTests", dependencies: ["VTd"], swiftSettings: swiftSettings),
+        .testTarget(name: "VTdTests", dependencies: ["VTd", "Workloads"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "CacheTagsTests", dependencies: ["VTd", "CacheTags", "CKernelList"], swiftSettings: swiftSettings),
+            name: "CacheTagsTests", dependencies: ["VTd", "CacheTags", "CKernelList", "Workloads"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "IOMMUModelTests", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Workloads", "Engine"],
             swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import CacheTags
 import Testing
 import VTd
+import Workloads
 
 /// The lock-free and the locked variants of the grouped table must emit exactly what
 /// `GroupedArrayTable` emits (same submissions, same order) for the same tags and flushes:

@@ -2,6 +2,7 @@ import CKernelList
 import CacheTags
 import Testing
 import VTd
+import Workloads
 
 /// The differential test of issue 2: seeded random attach/detach/flush sequences over random
 /// topologies, run through a `CacheTagDirectory` per table type with the same scheme and the same

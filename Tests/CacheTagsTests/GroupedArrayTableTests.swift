@@ -1,6 +1,7 @@
 import CacheTags
 import Testing
 import VTd
+import Workloads
 
 @Suite("GroupedArrayTable")
 struct GroupedArrayTableTests {

@@ -1,6 +1,7 @@
 import CacheTags
 import Testing
 import VTd
+import Workloads
 
 #if canImport(Glibc)
 import Glibc

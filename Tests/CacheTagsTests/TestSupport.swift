@@ -1,22 +1,11 @@
 import CacheTags
 import Testing
 import VTd
+import Workloads
 
-/// SplitMix64 (Steele, Lea & Flood, 2014): a tiny seeded generator so every random test replays
-/// the same inputs on every machine. CacheTagsTests does not depend on Workloads, hence this copy.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Draws for the random tests, on the project's seeded generator (`Workloads.SplitMix64`), so
+/// every random test replays the same inputs on every machine.
+extension SplitMix64 {
     /// Uniform in `0 ..< bound` (bound > 0).
     mutating func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
 

@@ -1,5 +1,6 @@
 import Testing
 import VTd
+import Workloads
 
 // MARK: - Independent references
 

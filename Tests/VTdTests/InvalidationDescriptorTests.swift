@@ -1,5 +1,6 @@
 import Testing
 import VTd
+import Workloads
 
 // MARK: - Expected words, field by field from the VT-d spec (§6.5.2.3-§6.5.2.8), independent of the encoder
 
