@@ -7,43 +7,7 @@ import Workloads
 struct GroupedArrayTableTests {
     typealias Table = GroupedArrayTable
 
-    // MARK: Behaviours shared with the list table
-
-    @Test("re-assign bumps users; the last unassign removes the tag")
-    func refcount() throws { try TableBehaviourChecks.refcountOnReassign(Table.self) }
-
-    @Test("unassign of an unknown tag throws .notAssigned")
-    func unknownUnassign() throws { try TableBehaviourChecks.unknownUnassignThrows(Table.self) }
-
-    @Test("IOTLB tags match by unit, device-TLB tags by device")
-    func matching() throws { try TableBehaviourChecks.matching(Table.self) }
-
-    @Test("an empty table emits nothing")
-    func empty() { TableBehaviourChecks.emptyTableEmitsNothing(Table.self) }
-
-    @Test("second-stage: PSI, DSI without PSI or above MAMV, DSI for flush-all")
-    func domainSelectiveFallback() throws { try TableBehaviourChecks.domainSelectiveFallback(Table.self) }
-
-    @Test("first-stage: PASID-based IOTLB descriptors")
-    func pasidBased() throws { try TableBehaviourChecks.pasidBasedForFirstStage(Table.self) }
-
-    @Test("device TLBs over the range, NESTING_DEVTLB over the whole device TLB")
-    func deviceTLBAndNesting() throws { try TableBehaviourChecks.deviceTLBAndNesting(Table.self) }
-
-    @Test("extra-invalidation repetition is kept")
-    func extraInvalidation() { TableBehaviourChecks.extraInvalidation(Table.self) }
-
-    @Test("flush_range_np: write-buffer flush, or IOTLB-only descriptors in caching mode")
-    func newMappings() throws { try TableBehaviourChecks.newMappings(Table.self) }
-
-    @Test("40 distinct descriptors on one unit: submissions of 16, 16, 8")
-    func batches() { TableBehaviourChecks.batchesOfSixteen(Table.self) }
-
-    @Test("submissions never mix units")
-    func perUnit() { TableBehaviourChecks.submissionsPerUnit(Table.self) }
-
-    @Test("footprint grows with tags")
-    func footprint() throws { try TableBehaviourChecks.footprintGrows(Table.self) }
+    // The behaviours every table shares are in `EveryTableTests`.
 
     // MARK: Duplicate elimination
 

@@ -13,44 +13,10 @@ import Darwin
 struct KernelListTableTests {
     typealias Table = KernelListTable
 
-    // MARK: Behaviours shared with the optimized table
+    // The behaviours every table shares are in `EveryTableTests`.
 
-    @Test("re-assign bumps users; the last unassign removes the tag")
-    func refcount() throws { try TableBehaviourChecks.refcountOnReassign(Table.self) }
-
-    @Test("unassign of an unknown tag throws .notAssigned")
-    func unknownUnassign() throws { try TableBehaviourChecks.unknownUnassignThrows(Table.self) }
-
-    @Test("IOTLB tags match by unit, device-TLB tags by device")
-    func matching() throws { try TableBehaviourChecks.matching(Table.self) }
-
-    @Test("an empty table emits nothing")
-    func empty() { TableBehaviourChecks.emptyTableEmitsNothing(Table.self) }
-
-    @Test("second-stage: PSI, DSI without PSI or above MAMV, DSI for flush-all")
-    func domainSelectiveFallback() throws { try TableBehaviourChecks.domainSelectiveFallback(Table.self) }
-
-    @Test("first-stage: PASID-based IOTLB descriptors")
-    func pasidBased() throws { try TableBehaviourChecks.pasidBasedForFirstStage(Table.self) }
-
-    @Test("device TLBs over the range, NESTING_DEVTLB over the whole device TLB")
-    func deviceTLBAndNesting() throws { try TableBehaviourChecks.deviceTLBAndNesting(Table.self) }
-
-    @Test("extra-invalidation devices get device-TLB descriptors twice")
-    func extraInvalidation() { TableBehaviourChecks.extraInvalidation(Table.self) }
-
-    @Test("flush_range_np: write-buffer flush, or IOTLB-only descriptors in caching mode")
-    func newMappings() throws { try TableBehaviourChecks.newMappings(Table.self) }
-
-    @Test("40 tags on one unit: submissions of 16, 16, 8")
-    func batches() { TableBehaviourChecks.batchesOfSixteen(Table.self) }
-
-    @Test("submissions never mix units")
-    func perUnit() { TableBehaviourChecks.submissionsPerUnit(Table.self) }
-
-    @Test("footprint grows with tags")
+    @Test("footprint: one node per tag")
     func footprint() throws {
-        try TableBehaviourChecks.footprintGrows(Table.self)
         let table = Table(domainUsesFirstStage: false)
         let unit = makeUnit(0)
         let device = makeDevice(0, on: unit)
