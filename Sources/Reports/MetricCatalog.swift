@@ -69,7 +69,7 @@ public enum MetricCatalog {
         counted("hw.descriptors.wait", "wait descriptors", "Invalidation wait descriptors, one per submission"),
         counted("hw.descriptors_per_flush", "descriptors per flush", "Descriptors queued per flush request", unit: "ratio"),
         counted("hw.submissions", "submissions", "Batches submitted to an invalidation queue, each closed by a wait"),
-        counted("hw.write_buffer_flushes", "write-buffer flushes", "Write-buffer flushes on units that need them (RWBF)"),
+        counted("hw.write_buffer_flushes", "write-buffer flushes", "Write-buffer flush calls of flush_range_np on units not in caching mode: one per tag in kernel-list (as the kernel), one per unit in grouped-array; a no-op on hardware without RWBF"),
         counted("hw.dids_in_use", "DIDs in use (peak)", "Peak number of Domain IDs allocated at once, over all IOMMU units"),
         counted("hw.attach_failures", "attach failures", "Attachments refused because an IOMMU unit ran out of Domain IDs"),
         counted("hw.sharing_fallbacks", "sharing fallbacks", "Shared-DID placements that fell back to an own DID because the PASID was taken under the shared DID"),
