@@ -3,7 +3,7 @@ import Foundation
 import Harness
 import Reports
 
-/// `perf`: the performance targets of issue 7, side by side in one process.
+/// `perf`: the optimized table's performance targets, side by side in one process.
 public struct PerfCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "perf",

@@ -15,7 +15,8 @@ import VTd
 ///   the cache-tag flush path only).
 ///
 /// The kernel submits each of these (and a PASID-cache invalidation the model does not cache) as
-/// its own synchronous submission; the model sends them as one submission, as the issue asks.
+/// its own synchronous submission; the model sends them as one submission (one wait), which
+/// under-counts a detach's queue time slightly and changes nothing the oracle sees.
 public enum AttachmentTeardown {
     /// The descriptors of one tear-down, in submission order.
     public static func descriptors(kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device)

@@ -3,7 +3,7 @@ import CacheTags
 import Reports
 import VTd
 
-/// The performance targets of issue 7, measured side by side in one process.
+/// The optimized table's performance targets, measured side by side in one process.
 ///
 /// For each tag count of `PerfScenario` (one second-stage domain, 1 IOTLB + N−1 DEVTLB tags on
 /// one unit) it times, per variant — the C list (`c-list`), the Swift kernel list (`kernel-list`),

@@ -1,7 +1,7 @@
 import Foundation
 import Reports
 
-/// One target of issue 7: a measured ratio (or value) against its bound.
+/// One performance target of the optimized table: a measured ratio (or value) against its bound.
 public struct PerfTarget: Sendable {
     /// A short name, also the suffix of its `perf.ratio.*` / `perf.*` metric.
     public let name: String
@@ -26,7 +26,7 @@ public struct PerfTarget: Sendable {
 
 /// Targets, report rows and the printed table of a `PerfSuite.Result`.
 public enum PerfReport {
-    /// Every target of issue 7 item 4, in the issue's order.
+    /// Every performance target, in the order the README lists them.
     public static func targets(_ result: PerfSuite.Result) -> [PerfTarget] {
         let flushTags = result.configuration.tagCounts.contains(64) ? 64 : (result.configuration.tagCounts.last ?? 64)
         let assignTags = result.configuration.tagCounts.contains(1024) ? 1024 : (result.configuration.tagCounts.last ?? 1024)
@@ -213,7 +213,7 @@ public enum PerfReport {
             lines += aligned(rows)
         }
         lines.append("")
-        lines.append("targets (issue 7)")
+        lines.append("targets")
         var rows = [["target", "measured", "bound", "status", "what"]]
         for target in targets(result) {
             rows.append([

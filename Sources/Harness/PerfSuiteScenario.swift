@@ -34,7 +34,7 @@ public struct PerfScenario: Sendable {
     /// The spare devices' IOTLB tags (identical keys to `tags[0]`: an attach bumps its users).
     public let spareIOTLBTags: [CacheTag]
 
-    /// The tag counts the sweep uses.
+    /// The tag counts the sweep uses: 1, 4, 16, 64, 256, 1024 per domain.
     public static let tagCounts = [1, 4, 16, 64, 256, 1024]
     /// A 4 KiB unmap: one page (mask 0).
     public static let smallRange = IOVARange(firstPage: 0x12345, pageCount: 1)
