@@ -44,11 +44,12 @@ struct CompareCommand: ParsableCommand {
 func loadComparison(directory: URL, baseline: String?, metricPrefix: String? = nil) throws -> SchemeComparison {
     do {
         let reports = try ReportDirectory(url: directory).readWorkloadReports()
-        guard let first = reports.first?.rows.first else {
+        var seen = Set<String>()
+        let schemes = reports.flatMap { $0.rows.map(\.scheme) }.filter { seen.insert($0).inserted }
+        guard let automatic = ReportSummary.baselineScheme(among: schemes) else {
             throw CommandError("\(directory.path): no workload CSVs in the report directory")
         }
-        let schemes = Set(reports.flatMap { $0.rows.map(\.scheme) })
-        let chosen = baseline ?? (schemes.contains(ReportSummary.defaultBaselineScheme) ? ReportSummary.defaultBaselineScheme : first.scheme)
+        let chosen = baseline ?? automatic
         return try SchemeComparison(reports: reports, baseline: chosen).filtered(metricPrefix: metricPrefix)
     } catch let error as CommandError {
         throw error

@@ -544,6 +544,9 @@ private func ringFlushAll<Table: CacheTagTable>(_ table: Table, _ sink: inout De
     table.flushAll(into: &sink)
 }
 
+// One conformance per table, each with its own body, on purpose: a shared default implementation
+// in a protocol extension is not specialized per table and measured 53 ns instead of 37 ns for a
+// 64-tag grouped-array flush (`cachetag-bench perf --tags 64`).
 extension KernelListTable: RingFlushingTable {
     @discardableResult
     public func flushRange(_ range: IOVARange, invalidationHint: Bool, intoRing sink: inout DescriptorBufferSink) -> Int {

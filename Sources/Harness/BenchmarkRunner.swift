@@ -27,8 +27,7 @@ public struct RunConfiguration: Sendable {
 
     /// The scheme ratios are relative to: `per-domain` when it ran, else the first scheme.
     public var baselineScheme: String {
-        let names = schemes.map(\.name)
-        return names.contains(ReportSummary.defaultBaselineScheme) ? ReportSummary.defaultBaselineScheme : names[0]
+        ReportSummary.baselineScheme(among: schemes.map(\.name))!
     }
 
     public init(

@@ -9,6 +9,12 @@ import Foundation
 public struct ReportSummary: Hashable, Sendable {
     /// The default baseline: every domain gets its own DID, the scheme all others are judged by.
     public static let defaultBaselineScheme = "per-domain"
+
+    /// The baseline among `schemes` (in run order): `per-domain` when present, else the first.
+    /// The one rule summary.csv, the printed summary and `compare` share.
+    public static func baselineScheme(among schemes: [String]) -> String? {
+        schemes.contains(defaultBaselineScheme) ? defaultBaselineScheme : schemes.first
+    }
     /// Name of the extra column.
     public static let ratioColumn = "ratio_to_baseline"
 
