@@ -1,8 +1,9 @@
 // swift-tools-version: 6.1
 //
 // cachetag-bench: measures the Intel VT-d driver's cache-tag machinery under invalidation load
-// and compares Domain-ID (DID) schemes. See README.md and the module layout below: data flows one
-// way, Workloads → Engine → CacheTags (schemes, tables) → IOMMUModel → Harness → Reports → Plots.
+// and compares Domain-ID (DID) schemes. See README.md ("What is here") for the module graph:
+// data flows one way, Workloads → Engine (the event driver) → CacheTags (schemes, tables) →
+// IOMMUModel → Runs → Reports → Plots.
 import PackageDescription
 
 let swiftSettings: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -21,9 +22,14 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
-        // Hardware vocabulary: IDs, page ranges, PSI address/mask, descriptors and their encodings.
+        // Hardware vocabulary: IDs, page ranges, PSI address/mask, descriptors and their encodings,
+        // cache-tag types and the sink every flush walk writes into.
         .target(name: "VTd", swiftSettings: swiftSettings),
-        // Cache tags, the two tables behind one protocol, DID schemes and allocators.
+        // The metrics a run reports: name, unit, kind, meaning, chart group, better direction.
+        .target(name: "Metrics", swiftSettings: swiftSettings),
+        // A monotonic clock with its calibrated overhead, for every timed measurement.
+        .target(name: "Timing", swiftSettings: swiftSettings),
+        // Cache tags, the table registry and its tables, DID schemes and allocators, the directory.
         .target(
             name: "CacheTags",
             dependencies: ["VTd", .product(name: "Atomics", package: "swift-atomics")],
@@ -31,55 +37,78 @@ let package = Package(
         // The kernel's list algorithm written in C, the "what C costs" anchor of the benchmarks.
         .target(name: "CKernelList"),
         // The modeled IOMMU: IOTLB, device TLBs, invalidation queue, cost model, safety oracle.
-        .target(name: "IOMMUModel", dependencies: ["VTd", "CacheTags"], swiftSettings: swiftSettings),
-        // Seeded synthetic workloads and kernel trace replay: streams of events.
+        .target(name: "IOMMUModel", dependencies: ["VTd"], swiftSettings: swiftSettings),
+        // Seeded synthetic workloads, the workload registry and kernel trace replay: streams of events.
         .target(name: "Workloads", dependencies: ["VTd"], swiftSettings: swiftSettings),
-        // Applies events to a DID scheme, the tables and (optionally) the modeled IOMMU.
+        // The one event driver: applies events to a DID scheme and the tables, and tells an
+        // observer (the modeled IOMMU, a counter, the software-path timer) what happened.
         .target(
-            name: "Engine", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Workloads"],
+            name: "Engine", dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads"],
             swiftSettings: swiftSettings),
-        // The report schema: tidy CSV rows, run.json, atomic writes, strict reading.
-        .target(name: "Reports", swiftSettings: swiftSettings),
-        // Runs workload × scheme × table: modeled metrics and real timings of the software path.
+        // The report schema: tidy CSV rows, run.json, summary, comparisons, atomic writes, strict reading.
+        .target(name: "Reports", dependencies: ["Metrics"], swiftSettings: swiftSettings),
+        // The performance targets' fixtures and suite: scenario, C-list adapter, write floor,
+        // interleaved medians; shared by `cachetag-bench perf`, the micro benchmarks and the tests.
         .target(
-            name: "Harness",
+            name: "PerfSuite", dependencies: ["VTd", "CacheTags", "CKernelList", "Reports", "Timing"],
+            swiftSettings: swiftSettings),
+        // Runs workload × point × scheme × table: modeled metrics and real timings of the software path.
+        .target(
+            name: "Runs",
             dependencies: [
-                "VTd", "CacheTags", "CKernelList", "IOMMUModel", "Workloads", "Engine", "Reports",
+                "VTd", "Metrics", "Timing", "CacheTags", "IOMMUModel", "Workloads", "Engine", "Reports",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ],
             swiftSettings: swiftSettings),
         // SVG charts and an HTML index rendered from report CSVs.
-        .target(name: "Plots", dependencies: ["Reports"], swiftSettings: swiftSettings),
+        .target(name: "Plots", dependencies: ["Metrics", "Reports"], swiftSettings: swiftSettings),
         // The command line, as a library so tests can drive it in-process.
         .target(
             name: "BenchCommands",
             dependencies: [
-                "VTd", "CacheTags", "IOMMUModel", "Workloads", "Engine", "Reports", "Harness", "Plots",
+                "VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads", "Engine", "Reports", "Runs",
+                "PerfSuite", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(name: "cachetag-bench", dependencies: ["BenchCommands"], swiftSettings: swiftSettings),
 
-        .testTarget(name: "VTdTests", dependencies: ["VTd", "Workloads"], swiftSettings: swiftSettings),
-        .testTarget(
-            name: "CacheTagsTests", dependencies: ["VTd", "CacheTags", "CKernelList", "Workloads"],
-            swiftSettings: swiftSettings),
-        .testTarget(
-            name: "IOMMUModelTests", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Workloads", "Engine"],
-            swiftSettings: swiftSettings),
-        .testTarget(
-            name: "WorkloadsTests", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Workloads", "Engine"],
+        // Fixtures every test target shares: topologies, seeded operations, temporary directories.
+        .target(
+            name: "TestSupport", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Engine", "Workloads"], path: "Tests/TestSupport",
             resources: [.copy("Traces")], swiftSettings: swiftSettings),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"], swiftSettings: swiftSettings),
-        .testTarget(name: "PlotsTests", dependencies: ["Reports", "Plots"], swiftSettings: swiftSettings),
+        .testTarget(name: "VTdTests", dependencies: ["VTd", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "HarnessTests", dependencies: ["Harness", "BenchCommands", "Reports"],
+            name: "CacheTagsTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "Workloads", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "IOMMUModelTests", dependencies: ["VTd", "CacheTags", "IOMMUModel", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WorkloadsTests", dependencies: ["VTd", "CacheTags", "Workloads", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads", "Engine", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "ReportsTests", dependencies: ["Metrics", "Reports", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PerfSuiteTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RunsTests", dependencies: ["CacheTags", "Workloads", "Reports", "Runs", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(name: "PlotsTests", dependencies: ["Metrics", "Reports", "Plots"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BenchCommandsTests",
+            dependencies: ["Metrics", "CacheTags", "Reports", "Runs", "BenchCommands", "TestSupport"],
             swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "CacheTagBenchmarks",
             dependencies: [
-                "VTd", "CacheTags", "CKernelList",
+                "VTd", "CacheTags", "CKernelList", "PerfSuite",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CacheTagBenchmarks",

@@ -29,6 +29,7 @@
 // `baseline compare/check`), never a static threshold: this machine is shared and noisy.
 import Benchmark
 import CKernelList
+import PerfSuite
 import CacheTags
 import VTd
 

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Harness
+import Runs
 
 /// The `cachetag-bench` command: runs cache-tag workloads under DID schemes, writes CSV reports,
 /// compares schemes and plots reports. With no subcommand it runs the default suite.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Harness
+import Runs
 import Reports
 
 /// `compare`: schemes side by side with ratios to a baseline, for every metric of a report.

@@ -1,6 +1,7 @@
+import Metrics
 import ArgumentParser
 import CacheTags
-import Harness
+import Runs
 import Reports
 import Workloads
 
@@ -35,12 +36,12 @@ struct ListCommand: ParsableCommand {
         }
         lines.append("")
         lines.append("TABLES (--table NAME[,NAME] or all)")
-        for kind in CacheTagTableKind.allCases {
-            lines.append("  \(kind.rawValue): \(kind.tableType.summary)")
+        for table in CacheTagTables.runnable {
+            lines.append("  \(table.name): \(table.summary)")
         }
         lines.append("")
         lines.append("METRICS (report column 'metric'; unit; meaning)")
-        for metric in MetricCatalog.all {
+        for metric in Metric.all {
             lines.append("  \(metric.name) [\(metric.unit), \(metric.kind)]: \(metric.meaning)")
         }
         lines.append("")

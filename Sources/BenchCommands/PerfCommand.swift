@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Harness
+import PerfSuite
+import Runs
 import Reports
 
 /// `perf`: the optimized table's performance targets, side by side in one process.

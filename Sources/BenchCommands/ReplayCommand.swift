@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Harness
+import Runs
 import Workloads
 
 /// `replay`: re-runs the flush operations of a kernel trace under any DID scheme.

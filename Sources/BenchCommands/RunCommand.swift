@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Harness
+import Runs
 import Workloads
 
 /// `run`: chosen workloads (optionally a sweep over one parameter) under chosen schemes and tables.

@@ -1,15 +1,23 @@
 import ArgumentParser
 import CacheTags
 import Foundation
-import Harness
+import Runs
 
 /// Options shared by `run`, `replay` and the default suite: the scheme and table axes, the
 /// seed, budgets, the cost model and where the report goes.
 struct RunOptions: ParsableArguments {
-    @Option(name: .long, help: "DID schemes, comma-separated, or 'all' (per-domain, shared-pasid, kernel, shared-all).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "DID schemes, comma-separated, or 'all' (\(DomainIDSchemes.all.map(\.name).joined(separator: ", "))).",
+            valueName: "scheme"))
     var scheme = "all"
 
-    @Option(name: .long, help: "Tables, comma-separated, or 'all' (kernel-list, grouped-array).")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Tables, comma-separated, or 'all' (\(CacheTagTables.runnable.map(\.name).joined(separator: ", "))).",
+            valueName: "table"))
     var table = "all"
 
     @Option(name: .long, help: "Allocators for the kernel-list table's tag nodes: system, jemalloc, or both comma-separated.")
@@ -51,40 +59,44 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    /// The table axis named by `--table` and `--allocator`.
+    /// The table axis named by `--table` and `--allocator`: each table in registry order, a table
+    /// with tag nodes once per allocator.
     func tables() throws -> [TableChoice] {
-        let kinds: [CacheTagTableKind] =
+        let runnable = CacheTagTables.runnable
+        let named: [CacheTagTableDescriptor] =
             table == "all"
-            ? CacheTagTableKind.allCases
+            ? runnable
             : try Self.list(table, option: "--table").map { name in
-                guard let kind = CacheTagTableKind(rawValue: name) else {
+                guard let table = runnable.first(where: { $0.name == name }) else {
                     throw CommandError(
-                        "--table: unknown table '\(name)' (known: \(CacheTagTableKind.allCases.map(\.rawValue).joined(separator: ", ")), all)")
+                        "--table: unknown table '\(name)' (known: \(runnable.map(\.name).joined(separator: ", ")), all)")
                 }
-                return kind
+                return table
             }
-        var listChoices: [TableChoice] = []
+        var jemalloc: Jemalloc?
+        var useSystem = false
         for name in try Self.list(allocator, option: "--allocator") {
             switch name {
             case "system":
-                listChoices.append(TableChoice(kind: .kernelList))
+                useSystem = true
             case "jemalloc":
                 switch Jemalloc.load() {
-                case let .success(jemalloc): listChoices.append(.kernelList(on: jemalloc))
+                case let .success(loaded): jemalloc = loaded
                 case let .failure(error): ProgressReporter.note("note: \(error)")
                 }
             default:
                 throw CommandError("--allocator: unknown allocator '\(name)' (known: system, jemalloc)")
             }
         }
-        if listChoices.isEmpty { listChoices = [TableChoice(kind: .kernelList)] }
+        if jemalloc == nil { useSystem = true }
         var choices: [TableChoice] = []
-        for kind in kinds {
-            if kind == .kernelList {
-                choices += listChoices
-            } else {
-                choices.append(TableChoice(kind: kind))
+        for table in named {
+            guard table.traits.contains(.nodeAllocator) else {
+                choices.append(TableChoice(table))
+                continue
             }
+            if useSystem { choices.append(TableChoice(table)) }
+            if let jemalloc { choices.append(.on(jemalloc, table)) }
         }
         return choices
     }

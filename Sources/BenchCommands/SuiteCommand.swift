@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import Harness
+import Runs
 import Workloads
 
 /// The default suite: what `cachetag-bench` with no arguments runs.

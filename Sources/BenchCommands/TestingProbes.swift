@@ -1,5 +1,6 @@
 import Foundation
-import Harness
+import Reports
+import Runs
 
 /// Entry points the tests use to reach output the commands print, without capturing stdout.
 public enum ListCommandProbe {

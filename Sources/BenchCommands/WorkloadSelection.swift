@@ -1,5 +1,5 @@
 import Foundation
-import Harness
+import Runs
 import Reports
 import Workloads
 

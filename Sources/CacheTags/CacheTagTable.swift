@@ -16,6 +16,9 @@ public protocol CacheTagTable: AnyObject {
     /// An empty table for a domain; `domainUsesFirstStage` selects PASID-based IOTLB descriptors
     /// for the domain's own IOTLB tags (Linux `domain->use_first_level`).
     init(domainUsesFirstStage: Bool)
+    /// The same, with tag nodes from `allocator` for tables that allocate a node per tag (the
+    /// kernel list); others ignore it (the default).
+    init(domainUsesFirstStage: Bool, allocator: TagAllocator)
 
     /// Adds a reference to `tag`, creating it on first use (`cache_tag_assign`).
     func assign(_ tag: CacheTag)
@@ -42,6 +45,12 @@ public protocol CacheTagTable: AnyObject {
     var footprintBytes: Int { get }
 }
 
+extension CacheTagTable {
+    public init(domainUsesFirstStage: Bool, allocator: TagAllocator) {
+        self.init(domainUsesFirstStage: domainUsesFirstStage)
+    }
+}
+
 /// Errors a table reports to its caller.
 public enum CacheTagError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `unassign` found no matching tag: the caller's attach/detach bookkeeping is broken.
@@ -50,20 +59,6 @@ public enum CacheTagError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .notAssigned(tag): "unassign: no cache tag matches \(tag)"
-        }
-    }
-}
-
-/// The table implementations this package ships, for the command line and reports.
-public enum CacheTagTableKind: String, CaseIterable, Sendable {
-    case kernelList = "kernel-list"
-    case groupedArray = "grouped-array"
-
-    /// The implementing type.
-    public var tableType: any CacheTagTable.Type {
-        switch self {
-        case .kernelList: KernelListTable.self
-        case .groupedArray: GroupedArrayTable.self
         }
     }
 }

@@ -31,7 +31,7 @@ import Darwin
 /// A device with the extra-invalidation quirk still gets its device-TLB descriptor twice: that
 /// repetition is the erratum's workaround, not a duplicate.
 public final class GroupedArrayTable: CacheTagTable {
-    public static let name = CacheTagTableKind.groupedArray.rawValue
+    public static let name = "grouped-array"
     public static let summary =
         "hash-indexed tags over per-unit arrays of precomputed descriptor templates; exact duplicates emitted once"
 

@@ -105,12 +105,6 @@ struct InvalidationBatch {
     }
 }
 
-/// The public face of the batch size, for sinks and tests.
-public enum InvalidationBatchLimits {
-    /// Descriptors per submission before its wait descriptor.
-    public static let capacity = 16
-}
-
 /// Runs `body` with a stack-allocated batch and closes it at the end. Returns descriptors emitted.
 func withInvalidationBatch<Sink: InvalidationSink>(
     into sink: inout Sink, _ body: (inout InvalidationBatch, inout Sink) -> Void

@@ -11,7 +11,7 @@ import VTd
 /// It is the reference the optimized table is differentially tested against, and the baseline
 /// it is timed against.
 public final class KernelListTable: CacheTagTable {
-    public static let name = CacheTagTableKind.kernelList.rawValue
+    public static let name = "kernel-list"
     public static let summary =
         "the kernel's algorithm: a linked list of individually allocated tags, linear match, one descriptor per tag"
 

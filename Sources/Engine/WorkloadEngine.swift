@@ -25,11 +25,11 @@ public protocol WorkloadEngine: AnyObject {
 public enum Engines {
     /// An engine over `table`'s implementation.
     public static func make(
-        table: CacheTagTableKind, topology: Topology, scheme: any DomainIDScheme, mode: EngineMode
+        table: CacheTagTableDescriptor, topology: Topology, scheme: any DomainIDScheme, mode: EngineMode
     ) throws(EngineError) -> any WorkloadEngine {
-        switch table {
-        case .kernelList: try Engine<KernelListTable>(topology: topology, scheme: scheme, mode: mode)
-        case .groupedArray: try Engine<GroupedArrayTable>(topology: topology, scheme: scheme, mode: mode)
+        func make<Table: CacheTagTable>(_: Table.Type) throws(EngineError) -> any WorkloadEngine {
+            try Engine<Table>(topology: topology, scheme: scheme, mode: mode)
         }
+        return try make(table.type)
     }
 }

@@ -1,4 +1,3 @@
-import CacheTags
 import VTd
 
 extension IOMMUModel {

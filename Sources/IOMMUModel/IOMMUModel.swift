@@ -1,4 +1,3 @@
-import CacheTags
 import VTd
 
 /// The modeled IOMMU hardware behind a topology: an IOTLB per unit, a device TLB per ATS device,

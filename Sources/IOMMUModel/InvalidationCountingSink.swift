@@ -1,4 +1,3 @@
-import CacheTags
 import VTd
 
 /// The fast sink: counts descriptors by type and their modeled queue time, keeps no caches.

@@ -1,3 +1,4 @@
+import Metrics
 import Reports
 
 /// Decides which charts a report directory gets and builds them.
@@ -158,10 +159,10 @@ struct ChartPlanner {
             }
         }
         let yLog = ValueAxis.wantsLogarithmic(values)
-        let baseLabel = MetricCatalog.axisLabel(for: metric, unit: unit)
+        let baseLabel = Metric.axisLabel(for: metric, unit: unit)
         let statText = kind == .measured ? ", \(choice.center)" : ""
         let yTitle = Self.withScaleNote(baseLabel, extra: statText, log: yLog)
-        let label = MetricCatalog.label(of: metric)
+        let label = (Metric.named(metric)?.label ?? metric)
         let fixed = workload.fixedParameters + combination
         let title = "\(workload.name): \(label) vs \(x)"
         var subtitle = ["\(metric) · \(describe(kind: kind, choice: choice)) · \(tableNote)"]
@@ -183,7 +184,7 @@ struct ChartPlanner {
         }
         let numbers = NumberTable(
             caption: "\(metric): \(choice.band == nil ? choice.center : "\(choice.center) (\(choice.band!.low)–\(choice.band!.high))")"
-                + (unit.isEmpty ? "" : ", \(MetricCatalog.displayUnit(unit))"),
+                + (unit.isEmpty ? "" : ", \(MetricUnit.display(unit))"),
             header: ["table", "scheme"] + axis.labels.map { "\(x)=\($0)" }, rows: tableRows, labelColumns: 2)
         let suffix = combination.isEmpty ? "" : "-" + combination.map { "\($0.name)-\($0.value)" }.joined(separator: "-")
         return PlannedChart(
@@ -238,7 +239,7 @@ struct ChartPlanner {
                     }
                 }
                 guard clusters.contains(where: { !$0.bars.isEmpty }) else { continue }
-                barGroups.append(BarChart.Group(metric: metric, label: MetricCatalog.label(of: metric), clusters: clusters))
+                barGroups.append(BarChart.Group(metric: metric, label: (Metric.named(metric)?.label ?? metric), clusters: clusters))
             }
             guard !barGroups.isEmpty else { continue }
 
@@ -247,7 +248,7 @@ struct ChartPlanner {
             let choice = choices.count == 1 ? choices.first! : workload.statChoice(for: group.metrics[0])
             let unit = workload.unit(of: group.metrics[0])
             let values = barGroups.flatMap { $0.clusters.flatMap { $0.bars.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } } }
-            let unitText = unit.isEmpty || unit == "count" ? "" : MetricCatalog.displayUnit(unit)
+            let unitText = unit.isEmpty || unit == "count" ? "" : MetricUnit.display(unit)
             let baseTitle = unitText.isEmpty ? group.axisTitle : "\(group.axisTitle) (\(unitText))"
             let statText = kind == .measured && choice.center != ReportStat.value ? ", \(choice.center)" : ""
             let yTitle = Self.withScaleNote(baseTitle, extra: statText, log: ValueAxis.wantsLogarithmic(values))

@@ -1,3 +1,4 @@
+import Metrics
 import Reports
 
 /// One workload's report with the facts charts need: which parameters vary, which metrics,
@@ -47,7 +48,7 @@ struct WorkloadReport: Sendable {
     /// The unit of `metric`, from its rows (falling back to the catalog).
     func unit(of metric: String) -> String {
         let fromFile = report.rows.first { $0.metric == metric }?.unit ?? ""
-        return fromFile.isEmpty ? MetricCatalog.unit(of: metric, fallback: "") : fromFile
+        return fromFile.isEmpty ? (Metric.named(metric)?.unit.rawValue ?? "") : fromFile
     }
 
     /// Whether every row of `metric` is zero (such metrics are listed, not charted).

@@ -1,3 +1,4 @@
+import Metrics
 /// One number of a report: a statistic of one metric at one point of a workload × scheme × table run.
 ///
 /// Reports are "tidy" (one observation per row) so that pandas, gnuplot and a spreadsheet can
@@ -12,7 +13,7 @@ public struct ReportRow: Hashable, Sendable {
     public var table: String
     /// Workload parameters of this point, in CSV column order.
     public var parameters: [ReportParameter]
-    /// Dotted metric name, e.g. `sw.flush_range_ns` (see `MetricCatalog`).
+    /// Dotted metric name, e.g. `sw.flush_range_ns` (see `Metric.all`).
     public var metric: String
     /// Statistic of the metric: `value` for single numbers, `p10`…`p99`, `mean`, `count` for
     /// distributions of measured times.

@@ -1,3 +1,4 @@
+import TestSupport
 import CacheTags
 import Testing
 import VTd
@@ -94,7 +95,7 @@ struct InvalidationSinkTests {
     func bufferInPlace(capacity: Int, tags: Int) {
         let unit = makeUnit(0)
         let device = makeDevice(0, on: unit)
-        for kind in [CacheTagTableKind.kernelList, .groupedArray] {
+        for kind in CacheTagTables.runnable {
             let table = makeTable(kind, firstStage: true)
             for value in 1...tags { table.assign(makeTag(.iotlb, unit, device, did: 1, pasid: UInt32(value))) }
             var recorded = RecordingSink()

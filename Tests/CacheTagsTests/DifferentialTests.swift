@@ -1,3 +1,4 @@
+import TestSupport
 import CKernelList
 import CacheTags
 import Testing
@@ -342,8 +343,8 @@ func runSequence(seed: UInt64, scheme: any DomainIDScheme, stats: inout Differen
             }
         let listTable = list.table(of: domain)!
         let groupedTable = grouped.table(of: domain)!
-        let ours = CacheTagsTests.flush(groupedTable, operation)
-        let theirs = CacheTagsTests.flush(listTable, operation)
+        let ours = TestSupport.flush(groupedTable, operation)
+        let theirs = TestSupport.flush(listTable, operation)
         let c = baseline.flush(domain, operation)
         let here = "\(context) step \(step) \(domain) \(operation)"
         stats.flushes += 1

@@ -1,3 +1,4 @@
+import TestSupport
 import CacheTags
 import Testing
 import VTd
@@ -194,9 +195,9 @@ struct GroupedArrayTableTests {
     @Test("name and catalogue")
     func names() {
         #expect(Table.name == "grouped-array")
-        let kind = CacheTagTableKind(rawValue: "grouped-array")
-        #expect(kind.map { ObjectIdentifier($0.tableType) } == ObjectIdentifier(GroupedArrayTable.self))
-        #expect(Set(CacheTagTableKind.allCases.map(\.rawValue)).isSuperset(of: ["kernel-list", "grouped-array"]))
+        let entry = CacheTagTables.named("grouped-array")
+        #expect(entry.map { ObjectIdentifier($0.type) } == ObjectIdentifier(GroupedArrayTable.self))
+        #expect(Set(CacheTagTables.runnable.map(\.name)).isSuperset(of: ["kernel-list", "grouped-array"]))
         #expect(!Table.summary.isEmpty && !KernelListTable.summary.isEmpty)
     }
 }

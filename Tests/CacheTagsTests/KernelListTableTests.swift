@@ -1,3 +1,4 @@
+import TestSupport
 import CacheTags
 import Testing
 import VTd
@@ -141,7 +142,7 @@ struct KernelListTableTests {
         table.assign(makeTag(.iotlb, unit, makeDevice(0, on: unit), did: 2))
         #expect(table.tagCount == 1)
         #expect(Table.name == "kernel-list")
-        #expect(ObjectIdentifier(CacheTagTableKind.kernelList.tableType) == ObjectIdentifier(KernelListTable.self))
+        #expect(ObjectIdentifier(CacheTagTables.kernel.type) == ObjectIdentifier(KernelListTable.self))
     }
 }
 

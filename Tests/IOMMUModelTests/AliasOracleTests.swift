@@ -1,3 +1,4 @@
+import TestSupport
 import CacheTags
 import IOMMUModel
 import Testing

@@ -1,3 +1,4 @@
+import TestSupport
 import IOMMUModel
 import Testing
 import VTd

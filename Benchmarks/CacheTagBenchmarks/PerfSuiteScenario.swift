@@ -1,1 +1,0 @@
-../../Sources/Harness/PerfSuiteScenario.swift

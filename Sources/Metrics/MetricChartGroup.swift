@@ -1,0 +1,55 @@
+/// The grouped bar chart a metric is drawn in: one question per chart ("which descriptors does
+/// each scheme emit?", "how many DIDs does it use?"), metrics of one kind on one axis. Measured
+/// and modeled numbers never share a chart (docs/design.md §4).
+public enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
+    case descriptors
+    case submissions
+    case perFlush = "per-flush"
+    case modeledTime = "modeled-time"
+    case measuredTime = "measured-time"
+    case memory
+    case dids
+    case collateral
+    case tlb
+    case oracle
+    case events
+
+    /// The identifier used in file names, e.g. `descriptors`.
+    public var id: String { rawValue }
+
+    /// The chart's title.
+    public var title: String {
+        switch self {
+        case .descriptors: "Invalidation descriptors by type"
+        case .submissions: "Queue submissions and flushes"
+        case .perFlush: "Descriptors per flush"
+        case .modeledTime: "Modeled invalidation cost"
+        case .measuredTime: "Measured CPU time of the software path"
+        case .memory: "Measured memory of the table"
+        case .dids: "Domain IDs in use and attach failures"
+        case .collateral: "Collateral and capacity evictions"
+        case .tlb: "Modeled TLB hits and misses"
+        case .oracle: "Safety oracle violations (must be 0)"
+        case .events: "Workload events"
+        }
+    }
+
+    /// The y-axis title, without unit.
+    public var axisTitle: String {
+        switch self {
+        case .descriptors: "descriptors"
+        case .submissions, .dids: "count"
+        case .perFlush: "descriptors per flush"
+        case .modeledTime: "modeled time"
+        case .measuredTime: "time per operation"
+        case .memory: "memory"
+        case .collateral: "entries evicted"
+        case .tlb: "lookups"
+        case .oracle: "violations"
+        case .events: "events"
+        }
+    }
+
+    /// The group's metrics, in catalog order.
+    public var metrics: [Metric] { Metric.all.filter { $0.group == self } }
+}

@@ -1,0 +1,92 @@
+import CKernelList
+import CacheTags
+import VTd
+
+/// The C implementation of the kernel's list (Sources/CKernelList) behind a small Swift face, so
+/// it is driven with the same tags and writes into the same `DescriptorBufferSink` as the Swift
+/// tables: its submit callback copies each batch into the sink's ring, as the Swift batch does.
+public final class CKernelListBaseline {
+    /// The C domain (`ckl_domain *`).
+    public let domain: OpaquePointer
+
+    public init(domainUsesFirstStage: Bool) {
+        guard let domain = ckl_domain_create(domainUsesFirstStage ? CKL_DOMAIN_FIRST_STAGE : 0, nil, nil) else {
+            fatalError("ckl_domain_create failed")
+        }
+        self.domain = domain
+    }
+
+    deinit { ckl_domain_destroy(domain) }
+
+    /// The C spec of `tag`: the same identity and device/unit facts the Swift tables use.
+    public static func spec(_ tag: CacheTag) -> ckl_tag_spec {
+        let type: UInt8 =
+            switch tag.type {
+            case .iotlb: UInt8(CKL_IOTLB.rawValue)
+            case .devtlb: UInt8(CKL_DEVTLB.rawValue)
+            case .nestingIotlb: UInt8(CKL_NESTING_IOTLB.rawValue)
+            case .nestingDevtlb: UInt8(CKL_NESTING_DEVTLB.rawValue)
+            }
+        let capabilities = tag.unit.capabilities
+        return ckl_tag_spec(
+            type: type, iommu: UInt32(tag.unit.id.rawValue), device: UInt32(tag.device.id.rawValue),
+            did: tag.domainID.rawValue, pasid: tag.pasid.rawValue, sid: tag.device.source.rawValue,
+            pfsid: tag.device.physicalFunctionSource.rawValue, queue_depth: UInt8(tag.device.queueDepth),
+            extra_invalidation: tag.device.needsExtraInvalidation ? 1 : 0,
+            psi: capabilities.pageSelectiveInvalidation ? 1 : 0, mamv: UInt8(capabilities.maximumAddressMaskValue),
+            caching_mode: capabilities.cachingMode ? 1 : 0)
+    }
+
+    /// `ckl_assign`.
+    public func assign(_ tag: CacheTag) {
+        var spec = Self.spec(tag)
+        assign(&spec)
+    }
+
+    /// `ckl_assign` with a prebuilt spec (what the timed loops use, so spec building is not timed).
+    @inline(__always)
+    public func assign(_ spec: inout ckl_tag_spec) {
+        let status = ckl_assign(domain, &spec)
+        precondition(status == 0, "ckl_assign failed: \(status)")
+    }
+
+    /// `ckl_unassign` with a prebuilt spec.
+    @inline(__always)
+    public func unassign(_ spec: inout ckl_tag_spec) {
+        let status = ckl_unassign(domain, &spec)
+        precondition(status == 0, "ckl_unassign failed: \(status)")
+    }
+
+    /// Distinct tags held.
+    public var tagCount: Int { ckl_tag_count(domain) }
+
+    /// Bytes of tag storage: 48-byte nodes (see ckernel_list.c), allocator overhead excluded.
+    public var footprintBytes: Int { tagCount * 48 }
+
+    /// `ckl_flush_range` into `sink`. Returns descriptors emitted.
+    @inline(__always)
+    @discardableResult
+    public func flushRange(_ range: IOVARange, invalidationHint: Bool = false, into sink: inout DescriptorBufferSink)
+        -> Int
+    {
+        withUnsafeMutablePointer(to: &sink) { pointer in
+            ckl_flush_range(domain, range.start, range.end, invalidationHint ? 1 : 0, cklSubmitToRing, pointer)
+        }
+    }
+
+    /// `ckl_flush_all` into `sink`. Returns descriptors emitted.
+    @inline(__always)
+    @discardableResult
+    public func flushAll(into sink: inout DescriptorBufferSink) -> Int {
+        withUnsafeMutablePointer(to: &sink) { pointer in ckl_flush_all(domain, cklSubmitToRing, pointer) }
+    }
+}
+
+/// The C baseline's `qi_submit_sync` stand-in: copies the batch into the `DescriptorBufferSink`
+/// that `context` points to (the two descriptor layouts are the same four quadwords).
+private let cklSubmitToRing: ckl_submit_fn = { context, iommu, descriptors, count in
+    let sink = context.unsafelyUnwrapped.assumingMemoryBound(to: DescriptorBufferSink.self)
+    UnsafeRawPointer(descriptors).withMemoryRebound(to: InvalidationDescriptor.self, capacity: count) { base in
+        sink.pointee.submit(UnsafeBufferPointer(start: base, count: count), to: IOMMUUnitID(Int(iommu)))
+    }
+}

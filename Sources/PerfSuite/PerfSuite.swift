@@ -1,0 +1,337 @@
+import Timing
+import CKernelList
+import CacheTags
+import Reports
+import VTd
+
+/// The optimized table's performance targets, measured side by side in one process.
+///
+/// For each tag count of `PerfScenario` (one second-stage domain, 1 IOTLB + N−1 DEVTLB tags on
+/// one unit) it times, per variant — the C list (`c-list`), the Swift kernel list (`kernel-list`),
+/// the optimized table (`grouped-array`), its lock-free-reader form (`concurrent-grouped`) and the
+/// limit probe (`write-floor`: writing N descriptors into the ring with nothing else):
+/// one-page and 2 MiB range flushes, flush-all, assign and unassign of 16 spare DEVTLB tags.
+/// Every sample times a batch of operations long enough (`sampleNanoseconds`) to make clock
+/// overhead negligible and yields ns per operation; a repetition takes one sample of every
+/// (operation, variant) with the variants in a rotating order, so drift on this shared machine
+/// hits all of them alike; statistics are over repetitions (medians for every ratio).
+///
+/// Swift flushes go through `RingFlushingTable` (specialized for the ring inside CacheTags); the
+/// unspecialized protocol path is timed too (`perf.flush_range_generic_ns`). The concurrency part
+/// (`PerfConcurrency`) runs two flushing threads against one attaching/detaching thread.
+public enum PerfSuite {
+    /// What to measure and for how long.
+    public struct Configuration: Sendable {
+        public var tagCounts: [Int]
+        /// Repetitions (samples per operation and variant); medians are over these.
+        public var repetitions: Int
+        /// Target length of one sample, in ns.
+        public var sampleNanoseconds: UInt64
+        /// The concurrency run (nil: skipped).
+        public var concurrency: PerfConcurrency.Configuration?
+
+        public init(
+            tagCounts: [Int] = PerfScenario.tagCounts, repetitions: Int = 31, sampleNanoseconds: UInt64 = 400_000,
+            concurrency: PerfConcurrency.Configuration? = .init()
+        ) {
+            self.tagCounts = tagCounts
+            self.repetitions = repetitions
+            self.sampleNanoseconds = sampleNanoseconds
+            self.concurrency = concurrency
+        }
+
+        /// A few seconds: for tests and smoke runs.
+        public static let quick = Configuration(
+            tagCounts: [1, 64, 1024], repetitions: 5, sampleNanoseconds: 100_000,
+            concurrency: .init(tagCount: 64, milliseconds: 50, repetitions: 1))
+    }
+
+    /// The variants on the table axis.
+    public enum Variant: String, CaseIterable, Sendable {
+        case cList = "c-list"
+        case kernelList = "kernel-list"
+        case groupedArray = "grouped-array"
+        case concurrentGrouped = "concurrent-grouped"
+        case writeFloor = "write-floor"
+    }
+
+    /// Timed operations and their metric names (all ns per operation).
+    public enum Operation: String, CaseIterable, Sendable {
+        case flushRange = "perf.flush_range_ns"
+        case flushRange2M = "perf.flush_range_2m_ns"
+        case flushAll = "perf.flush_all_ns"
+        case flushRangeGeneric = "perf.flush_range_generic_ns"
+        case assign = "perf.assign_ns"
+        case unassign = "perf.unassign_ns"
+        /// The limit probe: writing N descriptors.
+        case write = "perf.write_ns"
+
+        var isFlush: Bool { self == .flushRange || self == .flushRange2M || self == .flushAll || self == .flushRangeGeneric }
+    }
+
+    /// Everything one run found.
+    public struct Result: Sendable {
+        /// ns per operation, one value per repetition, by (variant, operation, tags).
+        public var samples: [Key: [Double]] = [:]
+        /// Table bytes per tag by (variant, tags).
+        public var bytesPerTag: [Key: Double] = [:]
+        /// Descriptors one range flush emits, by tags.
+        public var descriptorsPerFlush: [Int: Int] = [:]
+        /// Submissions one range flush makes, by tags.
+        public var submissionsPerFlush: [Int: Int] = [:]
+        public var concurrency: PerfConcurrency.Result?
+        public var configuration: Configuration
+
+        public struct Key: Hashable, Sendable {
+            public let variant: Variant
+            public let operation: Operation
+            public let tags: Int
+        }
+
+        /// Median ns per operation, or nil when not measured.
+        public func median(_ variant: Variant, _ operation: Operation, tags: Int) -> Double? {
+            samples[Key(variant: variant, operation: operation, tags: tags)].map(PerfStatistics.median)
+        }
+    }
+
+    /// Runs everything; `progress` receives one line per step.
+    public static func run(_ configuration: Configuration, progress: (String) -> Void = { _ in }) -> Result {
+        var result = Result(configuration: configuration)
+        let overhead = MonotonicClock.calibratedOverhead()
+        // Largest first: list nodes are then laid out by a fresh heap (as in the one-process-per-
+        // benchmark micro benchmarks); after smaller fixtures are freed, a large list's nodes
+        // would land scattered over their chunks and the C and Swift lists would be timed on
+        // whatever layout each happened to get.
+        for tags in configuration.tagCounts.sorted(by: >) {
+            progress("perf: \(tags) tags")
+            measure(tags: tags, configuration, overhead: overhead, into: &result)
+        }
+        if let concurrency = configuration.concurrency {
+            progress("perf: concurrency, \(concurrency.tagCount) tags, 2 flushing threads + 1 attach/detach thread")
+            result.concurrency = PerfConcurrency.run(concurrency)
+        }
+        return result
+    }
+
+    // MARK: - One tag count
+
+    /// The fixtures of one tag count: every variant's table and its own ring.
+    final class Fixtures {
+        let scenario: PerfScenario
+        let c: CKernelListBaseline
+        let list: KernelListTable
+        let grouped: GroupedArrayTable
+        let concurrent: ConcurrentGroupedTable
+        var spareSpecs: [ckl_tag_spec]
+        var sink = DescriptorBufferSink()
+        let ring: UnsafeMutableBufferPointer<InvalidationDescriptor>
+        var ringPosition = 0
+
+        init(_ scenario: PerfScenario) {
+            self.scenario = scenario
+            c = scenario.makeCBaseline()
+            list = scenario.makeKernelList()
+            grouped = scenario.makeTable(GroupedArrayTable.self)
+            concurrent = scenario.makeTable(ConcurrentGroupedTable.self)
+            spareSpecs = scenario.spareTags.map(CKernelListBaseline.spec)
+            ring = .allocate(capacity: 256)
+            ring.initialize(repeating: InvalidationDescriptor(0, 0))
+        }
+
+        deinit {
+            sink.deallocate()
+            ring.deallocate()
+        }
+    }
+
+    private static func operations(for variant: Variant) -> [Operation] {
+        switch variant {
+        case .writeFloor: [.write]
+        case .cList, .concurrentGrouped: [.flushRange, .flushRange2M, .flushAll, .assign, .unassign]
+        case .kernelList, .groupedArray: [.flushRange, .flushRange2M, .flushAll, .flushRangeGeneric, .assign, .unassign]
+        }
+    }
+
+    private static func measure(tags: Int, _ configuration: Configuration, overhead: UInt64, into result: inout Result) {
+        let fixtures = Fixtures(PerfScenario(tagCount: tags))
+        defer { withExtendedLifetime(fixtures) {} }
+
+        // Shape of a range flush (the same for every table of the scenario).
+        var counter = CountingSink()
+        fixtures.grouped.flushRange(PerfScenario.smallRange, invalidationHint: false, into: &counter)
+        result.descriptorsPerFlush[tags] = counter.descriptors
+        result.submissionsPerFlush[tags] = counter.submissions
+
+        let footprints: [(Variant, Int)] = [
+            (.cList, fixtures.c.footprintBytes), (.kernelList, fixtures.list.footprintBytes),
+            (.groupedArray, fixtures.grouped.footprintBytes), (.concurrentGrouped, fixtures.concurrent.footprintBytes),
+        ]
+        for (variant, bytes) in footprints {
+            result.bytesPerTag[Result.Key(variant: variant, operation: .assign, tags: tags)] = Double(bytes) / Double(tags)
+        }
+
+        // Calibrate: operations per sample for each (variant, operation), after a warm-up.
+        var batchSizes: [Result.Key: Int] = [:]
+        for variant in Variant.allCases {
+            for operation in operations(for: variant) {
+                _ = sample(variant, operation, fixtures, count: 8, overhead: overhead)
+                var count = 8
+                var elapsed = sample(variant, operation, fixtures, count: count, overhead: overhead) * Double(count)
+                while elapsed < Double(configuration.sampleNanoseconds) / 4, count < 1 << 24 {
+                    count *= 2
+                    elapsed = sample(variant, operation, fixtures, count: count, overhead: overhead) * Double(count)
+                }
+                let perOperation = max(elapsed / Double(count), 1)
+                let wanted = Int(Double(configuration.sampleNanoseconds) / perOperation)
+                batchSizes[Result.Key(variant: variant, operation: operation, tags: tags)] = max(1, wanted)
+            }
+        }
+
+        // Repetitions: every (operation, variant) once each, variants in rotating order.
+        let variants = Variant.allCases
+        for repetition in 0..<configuration.repetitions {
+            for operation in Operation.allCases {
+                for offset in 0..<variants.count {
+                    let variant = variants[(offset + repetition) % variants.count]
+                    guard operations(for: variant).contains(operation) else { continue }
+                    let key = Result.Key(variant: variant, operation: operation, tags: tags)
+                    let value = sample(variant, operation, fixtures, count: batchSizes[key]!, overhead: overhead)
+                    result.samples[key, default: []].append(value)
+                }
+            }
+        }
+    }
+
+    /// Times `count` operations (for assign/unassign: `count` rounded up to cycles of 16) and
+    /// returns ns per operation.
+    private static func sample(
+        _ variant: Variant, _ operation: Operation, _ fixtures: Fixtures, count: Int, overhead: UInt64
+    ) -> Double {
+        switch operation {
+        case .assign, .unassign:
+            return timeAssignCycles(variant, fixtures, operations: count, overhead: overhead)[operation == .assign ? 0 : 1]
+        case .write:
+            let start = MonotonicClock.now()
+            var position = fixtures.ringPosition
+            for iteration in 0..<count {
+                position = DescriptorWriteFloor.write(
+                    count: fixtures.scenario.tagCount, into: fixtures.ring, from: position, seed: UInt64(iteration))
+            }
+            let end = MonotonicClock.now()
+            fixtures.ringPosition = position
+            return perOperation(start, end, count, overhead)
+        default:
+            let range = operation == .flushRange2M ? PerfScenario.largeRange : PerfScenario.smallRange
+            let start = MonotonicClock.now()
+            var descriptors = 0
+            switch (variant, operation) {
+            case (.cList, .flushAll):
+                for _ in 0..<count { descriptors &+= fixtures.c.flushAll(into: &fixtures.sink) }
+            case (.cList, _):
+                for _ in 0..<count { descriptors &+= fixtures.c.flushRange(range, into: &fixtures.sink) }
+            case (.kernelList, .flushRangeGeneric):
+                descriptors = genericFlushes(fixtures.list, range, count, &fixtures.sink)
+            case (.groupedArray, .flushRangeGeneric):
+                descriptors = genericFlushes(fixtures.grouped, range, count, &fixtures.sink)
+            case (.kernelList, _):
+                descriptors = ringFlushes(fixtures.list, operation, range, count, &fixtures.sink)
+            case (.groupedArray, _):
+                descriptors = ringFlushes(fixtures.grouped, operation, range, count, &fixtures.sink)
+            case (.concurrentGrouped, _):
+                descriptors = ringFlushes(fixtures.concurrent, operation, range, count, &fixtures.sink)
+            case (.writeFloor, _):
+                preconditionFailure("the limit probe only writes")
+            }
+            let end = MonotonicClock.now()
+            precondition(descriptors == count * fixtures.scenario.tagCount, "\(variant) \(operation): \(descriptors)")
+            return perOperation(start, end, count, overhead)
+        }
+    }
+
+    @inline(never)
+    private static func ringFlushes<Table: RingFlushingTable>(
+        _ table: Table, _ operation: Operation, _ range: IOVARange, _ count: Int, _ sink: inout DescriptorBufferSink
+    ) -> Int {
+        var descriptors = 0
+        if operation == .flushAll {
+            for _ in 0..<count { descriptors &+= table.flushAll(intoRing: &sink) }
+        } else {
+            for _ in 0..<count { descriptors &+= table.flushRange(range, invalidationHint: false, intoRing: &sink) }
+        }
+        return descriptors
+    }
+
+    /// Through the protocol's generic method, as another module's generic code calls it.
+    @inline(never)
+    private static func genericFlushes<Table: CacheTagTable>(
+        _ table: Table, _ range: IOVARange, _ count: Int, _ sink: inout DescriptorBufferSink
+    ) -> Int {
+        var descriptors = 0
+        for _ in 0..<count { descriptors &+= table.flushRange(range, invalidationHint: false, into: &sink) }
+        return descriptors
+    }
+
+    /// Assigns the 16 spare tags and unassigns them, `operations / 16` times (at least once),
+    /// timing each half; returns [ns per assign, ns per unassign].
+    private static func timeAssignCycles(
+        _ variant: Variant, _ fixtures: Fixtures, operations: Int, overhead: UInt64
+    ) -> [Double] {
+        let spares = fixtures.scenario.spareTags
+        let cycles = max(1, (operations + spares.count - 1) / spares.count)
+        var assignNanoseconds: UInt64 = 0
+        var unassignNanoseconds: UInt64 = 0
+        func cycle(_ assign: () -> Void, _ unassign: () -> Void) {
+            let start = MonotonicClock.now()
+            assign()
+            let middle = MonotonicClock.now()
+            unassign()
+            let end = MonotonicClock.now()
+            assignNanoseconds &+= (middle &- start) &- min(overhead, middle &- start)
+            unassignNanoseconds &+= (end &- middle) &- min(overhead, end &- middle)
+        }
+        for _ in 0..<cycles {
+            switch variant {
+            case .cList:
+                cycle(
+                    { for index in fixtures.spareSpecs.indices { fixtures.c.assign(&fixtures.spareSpecs[index]) } },
+                    { for index in fixtures.spareSpecs.indices { fixtures.c.unassign(&fixtures.spareSpecs[index]) } })
+            case .kernelList: tableCycle(fixtures.list, spares, cycle)
+            case .groupedArray: tableCycle(fixtures.grouped, spares, cycle)
+            case .concurrentGrouped: tableCycle(fixtures.concurrent, spares, cycle)
+            case .writeFloor: preconditionFailure("the limit probe has no tags")
+            }
+        }
+        let total = Double(cycles * spares.count)
+        return [Double(assignNanoseconds) / total, Double(unassignNanoseconds) / total]
+    }
+
+    @inline(never)
+    private static func tableCycle<Table: CacheTagTable>(
+        _ table: Table, _ spares: [CacheTag], _ cycle: (() -> Void, () -> Void) -> Void
+    ) {
+        cycle(
+            { for tag in spares { table.assign(tag) } },
+            { for tag in spares { try! table.unassign(tag) } })
+    }
+
+    @inline(__always)
+    private static func perOperation(_ start: UInt64, _ end: UInt64, _ count: Int, _ overhead: UInt64) -> Double {
+        let elapsed = end &- start
+        return Double(elapsed &- min(overhead, elapsed)) / Double(count)
+    }
+}
+
+/// Order statistics of a small sample.
+public enum PerfStatistics {
+    public static func median(_ values: [Double]) -> Double { percentile(values, 50) }
+
+    /// Nearest-rank percentile (0 … 100) of `values` (non-empty).
+    public static func percentile(_ values: [Double], _ percent: Double) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(max(rank, 1), sorted.count) - 1]
+    }
+
+    public static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+}

@@ -1,0 +1,239 @@
+import Timing
+import CacheTags
+import Foundation
+import Reports
+import Workloads
+
+/// Everything one run needs: the points, the axes, the budgets and where to write.
+public struct RunConfiguration: Sendable {
+    /// Each workload's points, in order (one per parameter value of a sweep).
+    public var points: [PreparedWorkload]
+    public var schemes: [any DomainIDScheme]
+    public var tables: [TableChoice]
+    public var seed: UInt64
+    public var budget: TimingBudget
+    /// Cost-model overrides already validated, as `key=value`.
+    public var costModel: CostModelSettings
+    /// Stop at the first oracle violation instead of counting.
+    public var strictOracle: Bool
+    public var quick: Bool
+    public var outputDirectory: URL
+    /// Skip points already in the output's CSVs.
+    public var resume: Bool
+    /// The command line that produced the run, for run.json.
+    public var commandLine: [String]
+    /// Which parameter each workload varies, for run.json and the plots.
+    public var varied: [String: String]
+    public var notes: [String]
+
+    /// The scheme ratios are relative to: `per-domain` when it ran, else the first scheme.
+    public var baselineScheme: String {
+        ReportSummary.baselineScheme(among: schemes.map(\.name))!
+    }
+
+    public init(
+        points: [PreparedWorkload], schemes: [any DomainIDScheme], tables: [TableChoice], seed: UInt64,
+        budget: TimingBudget, costModel: CostModelSettings, strictOracle: Bool = false, quick: Bool = false,
+        outputDirectory: URL, resume: Bool = false, commandLine: [String], varied: [String: String] = [:],
+        notes: [String] = []
+    ) {
+        self.points = points
+        self.schemes = schemes
+        self.tables = tables
+        self.seed = seed
+        self.budget = budget
+        self.costModel = costModel
+        self.strictOracle = strictOracle
+        self.quick = quick
+        self.outputDirectory = outputDirectory
+        self.resume = resume
+        self.commandLine = commandLine
+        self.varied = varied
+        self.notes = notes
+    }
+}
+
+/// Runs workload × point × scheme × table: the modeled metrics from one run through the
+/// modeled IOMMU, then real timings of the software path alone. Each finished point is
+/// appended to its workload's CSV at once (atomically), so an interrupted run keeps every
+/// finished point and `--resume` skips them.
+public struct BenchmarkRunner {
+    public let configuration: RunConfiguration
+
+    public init(configuration: RunConfiguration) { self.configuration = configuration }
+
+    /// The version written into run.json.
+    public static let toolVersion = "0.1.0"
+
+    /// Runs everything; returns the report directory's summary.
+    @discardableResult
+    public func run() throws -> ReportSummary {
+        let configuration = self.configuration
+        let directory = try ReportDirectory.create(at: configuration.outputDirectory)
+        let total = configuration.points.count * configuration.schemes.count * configuration.tables.count
+        var progress = ProgressReporter(total: total)
+
+        // A fresh run replaces the report it finds (every file a run or plot wrote), so a summary
+        // never mixes runs; a resumed one reads what is there.
+        if !configuration.resume { try Self.removePreviousReport(in: directory) }
+        var finished: [String: Set<ReportPoint>] = [:]
+        for workload in Set(configuration.points.map(\.name)) {
+            let url = directory.csvURL(forWorkload: workload)
+            if configuration.resume {
+                finished[workload] = try ReportCSV.finishedPoints(at: url)
+            } else if FileManager.default.fileExists(atPath: url.path) {
+                try FileManager.default.removeItem(at: url)
+            }
+        }
+        try manifest().write(to: directory.manifestURL)
+        var generationNotes: [String] = []
+
+        for point in configuration.points {
+            var events: [WorkloadEvent]?
+            for scheme in configuration.schemes {
+                for table in configuration.tables {
+                    let variedParameter = configuration.varied[point.name]
+                    let shown = point.parameters.filter { $0.name == variedParameter }.joinedDescription
+                    let label = "\(point.name)\(shown.isEmpty ? "" : " " + shown) \(scheme.name) \(table.label)"
+                    let identity = ReportPoint(
+                        workload: point.name, scheme: scheme.name, table: table.label, parameters: point.parameters)
+                    if finished[point.name]?.contains(identity) == true {
+                        progress.finished(label, skipped: true)
+                        continue
+                    }
+                    if events == nil {
+                        let (generated, nanoseconds) = Self.generate(point, seed: configuration.seed)
+                        events = generated
+                        let rate = Double(generated.count) / (Double(max(nanoseconds, 1)) / 1e9)
+                        generationNotes.append(
+                            "\(point.name)\(point.parameters.isEmpty ? "" : " " + point.parameters.joinedDescription): "
+                                + "\(generated.count) events generated in \(String(format: "%.2f", Double(nanoseconds) / 1e6)) ms "
+                                + "(\(String(format: "%.1f", rate / 1e6)) M events/s, best of 3)")
+                    }
+                    let rows = try measure(point: point, events: events!, scheme: scheme, table: table)
+                    try ReportCSV.append(
+                        rows, workload: point.name, parameterNames: point.parameters.map(\.name),
+                        to: directory.csvURL(forWorkload: point.name))
+                    progress.finished(label)
+                }
+            }
+        }
+
+        // run.json again, now with how fast each event stream was generated.
+        try manifest(extraNotes: generationNotes).write(to: directory.manifestURL)
+        let summary = ReportSummary(reports: try directory.readWorkloadReports(), baselineScheme: configuration.baselineScheme)
+        try summary.write(to: directory.summaryURL)
+        return summary
+    }
+
+    /// Removes what an earlier run left in `directory`: only in a directory holding a run.json
+    /// (one this tool wrote), and only the files a run or `plot` writes there.
+    static func removePreviousReport(in directory: ReportDirectory) throws {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory.manifestURL.path) else { return }
+        var stale = try directory.workloadCSVURLs() + [directory.summaryURL, directory.manifestURL]
+        let names = (try? manager.contentsOfDirectory(atPath: directory.url.path)) ?? []
+        stale += names.filter { $0.hasSuffix(".svg") || $0 == "index.html" }.map { directory.url.appendingPathComponent($0) }
+        for url in stale where manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
+    }
+
+    /// Every row of one (point, scheme, table).
+    func measure(point: PreparedWorkload, events: [WorkloadEvent], scheme: any DomainIDScheme, table: TableChoice) throws
+        -> [ReportRow]
+    {
+        try measure(point: point, events: events, scheme: scheme, table: table, as: table.table.type)
+    }
+
+    /// The same, specialized for the table's type.
+    private func measure<Table: CacheTagTable>(
+        point: PreparedWorkload, events: [WorkloadEvent], scheme: any DomainIDScheme, table: TableChoice,
+        as type: Table.Type
+    ) throws -> [ReportRow] {
+        let makeTable = table.makeTable(type)
+        func row(_ metric: String, _ stat: String, _ value: Double, _ unit: String) -> ReportRow {
+            ReportRow(
+                workload: point.name, scheme: scheme.name, table: table.label, parameters: point.parameters,
+                metric: metric, stat: stat, value: value, unit: unit)
+        }
+        let modeled = try ModeledRun.metrics(
+            events: events, topology: point.topology, scheme: scheme, makeTable: makeTable,
+            costModel: configuration.costModel, strictOracle: configuration.strictOracle)
+        // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
+        var rows = modeled.map { row($0.name, "value", ($0.value * 1e6).rounded() / 1e6, $0.unit) }
+        let byName = Dictionary(modeled.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        if let descriptors = byName["hw.descriptors.total"], let flushes = byName["hw.flushes"], flushes > 0 {
+            rows.append(row("hw.descriptors_per_flush", "value", (descriptors / flushes * 1e6).rounded() / 1e6, "ratio"))
+        }
+        let measurement = SoftwarePathTimer.measure(
+            events: events, topology: point.topology, scheme: scheme, budget: configuration.budget,
+            heapBytes: table.heapBytes, makeTable: makeTable)
+        rows += measurement.timings.rows(row)
+        if measurement.bytesPerTag > 0 { rows.append(row("sw.bytes_per_tag", "value", measurement.bytesPerTag, "bytes")) }
+        if let heap = measurement.heapBytes { rows.append(row("sw.heap_bytes", "value", Double(heap), "bytes")) }
+        return rows
+    }
+
+    /// The run.json of this run.
+    /// Generates a point's events three times and keeps the fastest time (the streams are
+    /// identical: same seed).
+    static func generate(_ point: PreparedWorkload, seed: UInt64) -> ([WorkloadEvent], UInt64) {
+        var best = UInt64.max
+        var events: [WorkloadEvent] = []
+        for _ in 0..<3 {
+            let start = MonotonicClock.now()
+            events = point.events(seed: seed)
+            best = min(best, MonotonicClock.now() &- start)
+        }
+        return (events, best)
+    }
+
+    func manifest(extraNotes: [String] = []) -> RunManifest {
+        var seen = Set<String>()
+        var workloads: [RunManifest.Workload] = []
+        for point in configuration.points where seen.insert(point.name).inserted {
+            let varied = configuration.varied[point.name]
+            workloads.append(
+                RunManifest.Workload(
+                    name: point.name,
+                    parameters: Dictionary(
+                        point.parameters.filter { $0.name != varied }.map { ($0.name, $0.value) },
+                        uniquingKeysWith: { first, _ in first }),
+                    varied: varied))
+        }
+        return RunManifest(
+            toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
+            seed: configuration.seed, costModel: configuration.costModel.values, commandLine: configuration.commandLine,
+            reproduce: "swift run -c release " + ShellQuoting.commandLine(configuration.commandLine),
+            workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),
+            quick: configuration.quick,
+            allocator: configuration.tables.compactMap(\.allocator?.name).first ?? TagAllocator.system.name,
+            notes: configuration.notes + [
+                "sw.* figures are CPU time of the software path alone, clock overhead subtracted; hw.*, model.* and oracle.* come from the modeled IOMMU and repeat exactly for the same seed."
+            ] + extraNotes)
+    }
+
+    /// The toolchain: the first line of `swift --version` when a `swift` is on PATH (the one
+    /// `swift run` used), else the compiler generation this binary was built with.
+    static var swiftVersion: String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "--version"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        if (try? process.run()) != nil {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if process.terminationStatus == 0,
+                let line = String(decoding: data, as: UTF8.self).split(separator: "\n").first(where: { $0.contains("Swift version") })
+            {
+                return String(line)
+            }
+        }
+        #if compiler(>=6.3)
+        return "compiled with Swift 6.3 or later"
+        #else
+        return "compiled with Swift 6.1 or later"
+        #endif
+    }
+}

@@ -1,0 +1,36 @@
+import CacheTags
+
+/// One configuration on the table axis of a run: a table from the registry and, for tables with
+/// a node per tag, where the nodes are allocated.
+public struct TableChoice: Sendable {
+    public let table: CacheTagTableDescriptor
+    /// The node allocator (tables with the `nodeAllocator` trait only); nil means the system allocator.
+    public let allocator: TagAllocator?
+    /// Bytes the node allocator holds now, when it can tell (jemalloc's `stats.allocated`).
+    public let heapBytes: (@Sendable () -> Int?)?
+
+    public init(_ table: CacheTagTableDescriptor, allocator: TagAllocator? = nil, heapBytes: (@Sendable () -> Int?)? = nil) {
+        let takesAllocator = table.traits.contains(.nodeAllocator)
+        self.table = table
+        self.allocator = takesAllocator ? allocator : nil
+        self.heapBytes = takesAllocator ? heapBytes : nil
+    }
+
+    /// `table` with its nodes on jemalloc, with its heap statistics.
+    public static func on(_ jemalloc: Jemalloc, _ table: CacheTagTableDescriptor) -> TableChoice {
+        TableChoice(table, allocator: jemalloc.allocator, heapBytes: { jemalloc.allocatedBytes() })
+    }
+
+    /// The name written in reports: `kernel-list`, `kernel-list+jemalloc`, `grouped-array`.
+    public var label: String {
+        guard let allocator, allocator.name != TagAllocator.system.name else { return table.name }
+        return "\(table.name)+\(allocator.name)"
+    }
+
+    /// Builds this choice's tables as `Table` (the registry entry's type, opened by the caller's
+    /// generic function).
+    func makeTable<Table: CacheTagTable>(_: Table.Type) -> (Bool) -> Table {
+        let allocator = self.allocator ?? .system
+        return { Table(domainUsesFirstStage: $0, allocator: allocator) }
+    }
+}

@@ -1,0 +1,68 @@
+import TestSupport
+import Foundation
+import Reports
+import Testing
+
+/// The built executable, run as a process: exit status, stderr, and the jemalloc path (which
+/// needs a fresh process, see `Jemalloc.reexecuteWithStaticTLSRoomIfNeeded`).
+@Suite("Executable", .serialized)
+struct ExecutableTests {
+    /// `cachetag-bench` next to the test bundle in the build directory, if it was built.
+    static let executable: URL? = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("cachetag-bench")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }()
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try #require(executable, "cachetag-bench was not built next to the tests")
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: executable != nil))
+    func badInputExitsNonZeroWithOneLineOnStderr() throws {
+        let result = try Self.run(["run", "--workload", "nested-s2", "--param", "children=0", "--out", "/tmp/never-written-\(UUID())"])
+        #expect(result.status != 0)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("children"))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test(.enabled(if: executable != nil))
+    func jemallocAxisWhenInstalledAndANoteWhenNot() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachetag-bench-jemalloc-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Self.run([
+            "run", "--workload", "sva-munmap", "--scheme", "kernel", "--table", "kernel-list", "--allocator", "system,jemalloc",
+            "--quick", "--out", directory.path,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try ReportCSV.read(from: directory.appendingPathComponent("sva-munmap.csv"))
+        let tables = Set(report.rows.map(\.table))
+        let installed = ["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu"]
+            .contains { FileManager.default.fileExists(atPath: "\($0)/libjemalloc.so.2") }
+        if installed {
+            #expect(tables == ["kernel-list", "kernel-list+jemalloc"])
+            let heap = report.rows.filter { $0.table == "kernel-list+jemalloc" && $0.metric == "sw.heap_bytes" }
+            #expect(heap.count == 1 && heap[0].value > 0)
+        } else {
+            #expect(tables == ["kernel-list"])
+            #expect(result.stderr.contains("jemalloc not available"))
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Metrics
+import Testing
+
+@Suite("Metric catalog")
+struct MetricTests {
+    @Test("names are unique, kinds follow the prefix, every metric has a meaning")
+    func consistency() {
+        #expect(Set(Metric.all.map(\.name)).count == Metric.all.count)
+        for metric in Metric.all {
+            #expect(metric.kind == MetricKind(metricName: metric.name), "\(metric.name)")
+            #expect(!metric.meaning.isEmpty && !metric.meaning.contains("\n"))
+            #expect(Metric.named(metric.name) == metric)
+        }
+        #expect(Metric.all.count == 40)
+    }
+
+    @Test("measured and modeled metrics never share a chart group")
+    func groupsAreOneKind() {
+        for group in MetricChartGroup.allCases {
+            let kinds = Set(group.metrics.map(\.kind))
+            #expect(kinds.count == 1, "\(group.id) mixes \(kinds)")
+        }
+    }
+
+    @Test("timed metrics are measured nanoseconds with percentile statistics")
+    func timedMetrics() {
+        for metric in Metric.all where metric.statistics == .timing {
+            #expect(metric.kind == .measured && metric.unit == .ns, "\(metric.name)")
+        }
+        #expect(Metric.swFlushRangeNanos.statistics.names == ["p10", "p50", "p90", "p99", "mean", "count"])
+        #expect(Metric.swNanosPerDescriptor.statistics.central == "mean")
+    }
+
+    @Test("axis labels, with fallbacks for unknown metrics")
+    func labels() {
+        #expect(Metric.named("hw.future_thing") == nil)
+        #expect(Metric.axisLabel(for: "model.total_us", unit: "us") == "total modeled time (µs)")
+        #expect(Metric.axisLabel(for: "hw.submissions", unit: "count") == "submissions")
+        #expect(Metric.axisLabel(for: "x.y", unit: "bytes") == "x.y (bytes)")
+        #expect(MetricKind(metricName: "sw.new_ns") == .measured)
+        #expect(MetricKind(metricName: "oracle.stale") == .modeled)
+    }
+}

@@ -1,0 +1,74 @@
+import CacheTags
+import Engine
+import IOMMUModel
+import VTd
+import Workloads
+
+/// Small hand-built topologies and helpers shared by the tests.
+public enum Fixtures {
+    /// A unit with the given capabilities.
+    public static func unit(
+        _ index: Int, domainCount: Int = 65536, pageSelective: Bool = true, mamv: Int = 18, cachingMode: Bool = false
+    ) -> IOMMUUnit {
+        IOMMUUnit(
+            id: IOMMUUnitID(index),
+            capabilities: try! IOMMUCapabilities(
+                domainIDs: try! DomainIDSpace(domainCount: domainCount), pageSelectiveInvalidation: pageSelective,
+                maximumAddressMaskValue: mamv, cachingMode: cachingMode))
+    }
+
+    /// Device `index` behind unit `unit`, source ID bus `index + 1`, device 0, function 0.
+    public static func device(_ index: Int, unit: Int, ats: Bool = false, quirk: Bool = false) -> Device {
+        try! Device(
+            id: DeviceID(index), iommu: IOMMUUnitID(unit),
+            source: try! SourceID(bus: index + 1, device: 0, function: 0),
+            hasATS: ats, queueDepth: 32, needsExtraInvalidation: quirk)
+    }
+
+    /// One server unit with four devices: dev0 and dev1 plain, dev2 and dev3 with ATS.
+    public static var singleUnit: Topology {
+        try! Topology(
+            units: [unit(0)],
+            devices: [
+                device(0, unit: 0), device(1, unit: 0), device(2, unit: 0, ats: true), device(3, unit: 0, ats: true),
+            ])
+    }
+
+    /// The property tests' topology: unit 0 is a server part; unit 1 is small and emulated-like
+    /// (16 DIDs so attachments can fail, MAMV 4 so wide flushes fall back to domain-selective,
+    /// caching mode so new mappings are flushed). Devices alternate units; some have ATS, one has
+    /// the extra-invalidation quirk.
+    public static var mixed: Topology {
+        try! Topology(
+            units: [unit(0), unit(1, domainCount: 16, mamv: 4, cachingMode: true)],
+            devices: [
+                device(0, unit: 0), device(1, unit: 0, ats: true), device(2, unit: 0, ats: true, quirk: true),
+                device(3, unit: 0), device(4, unit: 1), device(5, unit: 1, ats: true), device(6, unit: 1),
+                device(7, unit: 1, ats: true),
+            ])
+    }
+
+    public static func pasid(_ value: UInt32) -> PASID { PASID(unchecked: value) }
+    public static func domain(_ value: Int) -> IOMMUDomainID { IOMMUDomainID(value) }
+    public static func did(_ value: UInt16) -> DomainID { DomainID(value) }
+
+    /// The aligned block of `count` pages at `first`.
+    public static func block(_ first: UInt64, _ count: UInt64) -> AlignedInvalidation {
+        AlignedInvalidation(covering: IOVARange(firstPage: first, pageCount: count))
+    }
+
+    /// An IOTLB entry for hand-built caches.
+    public static func entry(
+        did: UInt16, pasid: UInt32?, page: UInt64, kind: TranslationKind, owner: Int32, generation: UInt64 = 1
+    ) -> IOTLBEntry {
+        IOTLBEntry(
+            tag: IOTLBTag(domainID: DomainID(did), pasid: pasid.map { PASID(unchecked: $0) }, page: page), kind: kind,
+            origin: TranslationOrigin(owner: DomainSerial(owner), generation: generation))
+    }
+
+    /// The metric called `name` (fails loudly when missing).
+    public static func metric(_ name: String, in metrics: [EngineMetric]) -> Double {
+        guard let metric = metrics.first(where: { $0.name == name }) else { preconditionFailure("no metric \(name)") }
+        return metric.value
+    }
+}
