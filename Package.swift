@@ -75,7 +75,7 @@ let package = Package(
 
         // Fixtures every test target shares: topologies, seeded operations, temporary directories.
         .target(
-            name: "TestSupport", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Engine", "Workloads"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Engine", "Workloads"], path: "Tests/TestSupport",
             resources: [.copy("Traces")], swiftSettings: swiftSettings),
         .testTarget(name: "VTdTests", dependencies: ["VTd", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import Timing
 import CacheTags
 import Foundation
+import Metrics
 import Reports
 import Workloads
 
@@ -155,21 +156,20 @@ public struct BenchmarkRunner {
                 workload: point.name, scheme: scheme.name, table: table.label, parameters: point.parameters,
                 metric: metric, stat: stat, value: value, unit: unit)
         }
+        func row(_ metric: Metric, _ value: Double) -> ReportRow {
+            row(metric.name, metric.statistics.central, value, metric.unit.rawValue)
+        }
         let modeled = try ModeledRun.metrics(
             events: events, topology: point.topology, scheme: scheme, makeTable: makeTable,
             costModel: configuration.costModel, strictOracle: configuration.strictOracle)
         // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
-        var rows = modeled.map { row($0.name, "value", ($0.value * 1e6).rounded() / 1e6, $0.unit) }
-        let byName = Dictionary(modeled.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        if let descriptors = byName["hw.descriptors.total"], let flushes = byName["hw.flushes"], flushes > 0 {
-            rows.append(row("hw.descriptors_per_flush", "value", (descriptors / flushes * 1e6).rounded() / 1e6, "ratio"))
-        }
-        let measurement = SoftwarePathTimer.measure(
+        var rows = modeled.map { row($0.metric.name, "value", ($0.value * 1e6).rounded() / 1e6, $0.metric.unit.rawValue) }
+        let measurement = try SoftwarePathTimer.measure(
             events: events, topology: point.topology, scheme: scheme, budget: configuration.budget,
             heapBytes: table.heapBytes, makeTable: makeTable)
         rows += measurement.timings.rows(row)
-        if measurement.bytesPerTag > 0 { rows.append(row("sw.bytes_per_tag", "value", measurement.bytesPerTag, "bytes")) }
-        if let heap = measurement.heapBytes { rows.append(row("sw.heap_bytes", "value", Double(heap), "bytes")) }
+        if measurement.bytesPerTag > 0 { rows.append(row(Metric.swBytesPerTag, measurement.bytesPerTag)) }
+        if let heap = measurement.heapBytes { rows.append(row(Metric.swHeapBytes, Double(heap))) }
         return rows
     }
 

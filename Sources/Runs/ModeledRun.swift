@@ -1,20 +1,21 @@
 import CacheTags
 import Engine
 import IOMMUModel
+import Metrics
 import Workloads
 
 /// One pass of a workload through the modeled IOMMU: the deterministic `hw.*`, `model.*` and
 /// `oracle.*` figures of a (point, scheme, table).
 public enum ModeledRun {
-    /// Runs `events` and returns the engine's metrics, plus table bytes per tag.
+    /// Runs `events` through the model and returns the driver's metrics.
     public static func metrics<Table: CacheTagTable>(
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, makeTable: @escaping (Bool) -> Table,
         costModel: CostModel, strictOracle: Bool
-    ) throws -> [EngineMetric] {
-        let engine = try Engine<Table>(
-            topology: topology, scheme: scheme, mode: .modeled(ModelConfiguration(cost: costModel, strict: strictOracle)),
-            makeTable: makeTable)
-        try engine.run(events)
-        return engine.metrics
+    ) throws(EngineError) -> [MetricValue] {
+        let observer = try ModelObserver(
+            topology: topology, configuration: ModelConfiguration(cost: costModel, strict: strictOracle))
+        var driver = EventDriver(topology: topology, scheme: scheme, observer: observer, makeTable: makeTable)
+        try driver.run(events)
+        return driver.metrics
     }
 }

@@ -1,4 +1,5 @@
 import Histogram
+import Metrics
 import Reports
 
 /// The software operations the harness times, each one table-facing call of the driver.
@@ -15,7 +16,15 @@ public enum TimedOperation: String, CaseIterable, Sendable {
     case flushRangeForNewMappings = "flush_range_np"
 
     /// The report metric, e.g. `sw.flush_range_ns`.
-    public var metric: String { "sw.\(rawValue)_ns" }
+    public var metric: Metric {
+        switch self {
+        case .assign: .swAssignNanos
+        case .unassign: .swUnassignNanos
+        case .flushRange: .swFlushRangeNanos
+        case .flushAll: .swFlushAllNanos
+        case .flushRangeForNewMappings: .swFlushRangeNPNanos
+        }
+    }
 }
 
 /// Latency histograms (HdrHistogram, 3 significant digits) of each timed operation, with
@@ -50,14 +59,15 @@ public struct OperationTimings: Sendable {
         var rows: [ReportRow] = []
         for operation in TimedOperation.allCases {
             guard let histogram = histograms[operation], histogram.totalCount > 0 else { continue }
+            let name = operation.metric.name
             for (stat, percentile) in [("p10", 10.0), ("p50", 50.0), ("p90", 90.0), ("p99", 99.0)] {
-                rows.append(row(operation.metric, stat, Double(histogram.valueAtPercentile(percentile)), "ns"))
+                rows.append(row(name, stat, Double(histogram.valueAtPercentile(percentile)), "ns"))
             }
-            rows.append(row(operation.metric, "mean", histogram.mean, "ns"))
-            rows.append(row(operation.metric, "count", Double(histogram.totalCount), "count"))
+            rows.append(row(name, "mean", histogram.mean, "ns"))
+            rows.append(row(name, "count", Double(histogram.totalCount), "count"))
         }
         if flushDescriptors > 0 {
-            rows.append(row("sw.ns_per_descriptor", "mean", Double(flushNanoseconds) / Double(flushDescriptors), "ns"))
+            rows.append(row(Metric.swNanosPerDescriptor.name, "mean", Double(flushNanoseconds) / Double(flushDescriptors), "ns"))
         }
         return rows
     }

@@ -1,5 +1,6 @@
 import Timing
 import CacheTags
+import Engine
 import VTd
 import Workloads
 
@@ -42,30 +43,37 @@ public struct SoftwareMeasurement: Sendable {
 
 /// Times the software path alone: the directory's attach/detach (DID choice and tag assignment)
 /// and the tables' flush walks writing descriptors into a preallocated ring, with no model
-/// bookkeeping in the figure (DESIGN.md §4). Page-table and DMA events are not software-path
-/// work and are skipped; `map` is timed as the `cache_tag_flush_range_np` it causes.
+/// bookkeeping in the figure (docs/design.md §4). The events run through the same `EventDriver`
+/// as the modeled run, with `TimingObserver` reading the clock around each table-facing call;
+/// page-table and DMA events cost nothing here, and `map` is timed as the
+/// `cache_tag_flush_range_np` it causes. An event the stream cannot justify stops the
+/// measurement with its error: a broken stream is never timed.
 public enum SoftwarePathTimer {
     /// Measures `events` on `topology` under `scheme` with tables built by `makeTable`.
     public static func measure<Table: CacheTagTable>(
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, budget: TimingBudget,
         heapBytes: (() -> Int?)? = nil, makeTable: @escaping (Bool) -> Table
-    ) -> SoftwareMeasurement {
+    ) throws(EngineError) -> SoftwareMeasurement {
         var measurement = SoftwareMeasurement()
         measurement.clockOverhead = MonotonicClock.calibratedOverhead()
         var sink = DescriptorBufferSink()
         defer { sink.deallocate() }
 
         for _ in 0..<budget.warmUpPasses {
-            var discarded = OperationTimings()
-            (measurement.bytesPerTag, measurement.heapBytes) = pass(
-                events, topology, scheme, makeTable, &sink, &discarded, overhead: measurement.clockOverhead,
-                footprint: heapBytes ?? { nil }, sampleFootprint: true)
+            let observer = try pass(
+                events, topology, scheme, makeTable,
+                TimingObserver(sink: sink, overhead: measurement.clockOverhead, samplesFootprint: true, heapBytes: heapBytes))
+            sink = observer.sink
+            (measurement.bytesPerTag, measurement.heapBytes) = (observer.bytesPerTagAtPeak, observer.heapAtPeak)
         }
         let start = MonotonicClock.now()
         while measurement.passes < budget.maximumPasses {
-            _ = pass(
-                events, topology, scheme, makeTable, &sink, &measurement.timings, overhead: measurement.clockOverhead,
-                footprint: { nil }, sampleFootprint: false)
+            var observer = TimingObserver(sink: sink, overhead: measurement.clockOverhead)
+            // Moved, not copied: the histograms stay uniquely referenced, so recording never copies them.
+            swap(&observer.timings, &measurement.timings)
+            observer = try pass(events, topology, scheme, makeTable, observer)
+            sink = observer.sink
+            measurement.timings = observer.timings
             measurement.passes += 1
             if measurement.passes >= budget.minimumPasses && MonotonicClock.now() &- start >= budget.nanoseconds { break }
         }
@@ -73,75 +81,13 @@ public enum SoftwarePathTimer {
         return measurement
     }
 
-    /// One pass over the events with a fresh directory. Returns bytes per tag, and the heap
-    /// growth `footprint` reports, at the peak tag count when `sampleFootprint` is set (sampled
-    /// outside the timed intervals).
+    /// One pass over the events with a fresh directory; returns the observer with what it timed.
     private static func pass<Table: CacheTagTable>(
         _ events: [WorkloadEvent], _ topology: Topology, _ scheme: any DomainIDScheme,
-        _ makeTable: @escaping (Bool) -> Table, _ sink: inout DescriptorBufferSink, _ timings: inout OperationTimings,
-        overhead: UInt64, footprint: () -> Int?, sampleFootprint: Bool
-    ) -> (bytesPerTag: Double, heapBytes: Int?) {
-        let heapAtStart = sampleFootprint ? footprint() : nil
-        var heapAtPeak: Int?
-        let directory = CacheTagDirectory<Table>(
-            units: topology.units, devices: topology.devices, scheme: scheme, makeTable: makeTable)
-        var peakTags = 0
-        var bytesPerTagAtPeak = 0.0
-        for event in events {
-            switch event {
-            case let .createDomain(domain, kind):
-                try? directory.createDomain(domain, kind: kind)
-            case let .destroyDomain(domain):
-                try? directory.destroyDomain(domain)
-            case let .attach(domain, device, pasid):
-                let start = MonotonicClock.now()
-                let attached = (try? directory.attach(domain, device: device, pasid: pasid)) != nil
-                let end = MonotonicClock.now()
-                if attached {
-                    timings.record(.assign, nanoseconds: (end &- start) &- min(overhead, end &- start))
-                    if sampleFootprint {
-                        let tags = directory.tagCount
-                        if tags > peakTags {
-                            peakTags = tags
-                            bytesPerTagAtPeak = Double(directory.footprintBytes) / Double(tags)
-                            if let heapAtStart, let now = footprint() { heapAtPeak = now - heapAtStart }
-                        }
-                    }
-                }
-            case let .detach(device, pasid):
-                let start = MonotonicClock.now()
-                let detached = (try? directory.detach(device: device, pasid: pasid)) != nil
-                let end = MonotonicClock.now()
-                if detached { timings.record(.unassign, nanoseconds: (end &- start) &- min(overhead, end &- start)) }
-            case let .flushRange(domain, range):
-                time(.flushRange, &timings, overhead) { try? directory.flushRange(domain, range, into: &sink) }
-            case let .flushAll(domain):
-                time(.flushAll, &timings, overhead) { try? directory.flushAll(domain, into: &sink) }
-            case let .flushRangeForNewMappings(domain, range):
-                time(.flushRangeForNewMappings, &timings, overhead) {
-                    try? directory.flushRangeForNewMappings(domain, range, into: &sink)
-                }
-            case let .map(domain, firstPage, pageCount):
-                let range = IOVARange(firstPage: firstPage, pageCount: pageCount)
-                time(.flushRangeForNewMappings, &timings, overhead) {
-                    try? directory.flushRangeForNewMappings(domain, range, into: &sink)
-                }
-            case .unmap, .access:
-                continue
-            }
-        }
-        return (bytesPerTagAtPeak, heapAtPeak)
-    }
-
-    @inline(__always)
-    private static func time(
-        _ operation: TimedOperation, _ timings: inout OperationTimings, _ overhead: UInt64, _ body: () -> Int?
-    ) {
-        let start = MonotonicClock.now()
-        let descriptors = body()
-        let end = MonotonicClock.now()
-        guard let descriptors else { return }
-        let elapsed = end &- start
-        timings.record(operation, nanoseconds: elapsed &- min(overhead, elapsed), descriptors: descriptors)
+        _ makeTable: @escaping (Bool) -> Table, _ observer: TimingObserver
+    ) throws(EngineError) -> TimingObserver {
+        var driver = EventDriver(topology: topology, scheme: scheme, observer: observer, makeTable: makeTable)
+        try driver.run(events)
+        return driver.observer
     }
 }

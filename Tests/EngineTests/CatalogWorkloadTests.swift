@@ -14,8 +14,8 @@ struct CatalogWorkloadTests {
     func safeSchemesPassTheStrictOracle(workload name: String) throws {
         let workload = try WorkloadCatalog.make(name, ["operations": "1500"])
         for scheme in DomainIDSchemes.safe {
-            let engine = try Engine<GroupedArrayTable>(
-                topology: workload.topology, scheme: scheme, mode: .modeled(ModelConfiguration(strict: true)))
+            var engine = try ModeledDriver<GroupedArrayTable>(
+                topology: workload.topology, scheme: scheme, configuration: ModelConfiguration(strict: true))
             do {
                 try engine.run(workload, seed: 11)
             } catch {
@@ -35,8 +35,7 @@ struct CatalogWorkloadControlTests {
     @Test(arguments: WorkloadCatalog.names.filter { $0 != "sva-munmap" })
     func sharedAllIsCaught(workload name: String) throws {
         let workload = try WorkloadCatalog.make(name, ["operations": "400"])
-        let engine = try Engine<GroupedArrayTable>(
-            topology: workload.topology, scheme: SharedAllScheme(), mode: .modeled(ModelConfiguration()))
+        var engine = try ModeledDriver<GroupedArrayTable>(topology: workload.topology, scheme: SharedAllScheme())
         try engine.run(workload, seed: 11)
         let violations = ["oracle.stale", "oracle.cross_domain", "oracle.aliased_attachments"].map {
             Fixtures.metric($0, in: engine.metrics)

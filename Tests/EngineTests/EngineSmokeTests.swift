@@ -12,10 +12,10 @@ struct EngineSmokeTests {
     func run(_ source: some EventSource, scheme: any DomainIDScheme, table: CacheTagTableDescriptor, seed: UInt64 = 7) throws
         -> [String: Double]
     {
-        let engine = try Engines.make(
-            table: table, topology: source.topology, scheme: scheme, mode: .modeled(ModelConfiguration()))
-        try engine.run(source.events(seed: seed))
-        return Dictionary(engine.metrics.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let metrics = try modeledRun(
+            table, topology: source.topology, scheme: scheme, events: source.events(seed: seed)
+        ).metrics
+        return Dictionary(metrics.map { ($0.metric.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 
     @Test(

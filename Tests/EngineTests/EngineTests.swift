@@ -2,6 +2,7 @@ import TestSupport
 import CacheTags
 import Engine
 import IOMMUModel
+import Metrics
 import Testing
 import VTd
 import Workloads
@@ -19,18 +20,20 @@ struct EngineTests {
 
     func engine(
         _ topology: Topology = Fixtures.singleUnit, scheme: any DomainIDScheme = PerDomainScheme(),
-        mode: EngineMode = .modeled(ModelConfiguration(strict: true))
-    )
-        throws -> Engine<GroupedArrayTable>
-    {
-        try Engine<GroupedArrayTable>(topology: topology, scheme: scheme, mode: mode)
+        configuration: ModelConfiguration = ModelConfiguration(strict: true)
+    ) throws -> ModeledDriver<GroupedArrayTable> {
+        try ModeledDriver<GroupedArrayTable>(topology: topology, scheme: scheme, configuration: configuration)
+    }
+
+    func counting(_ topology: Topology = Fixtures.singleUnit) -> CountingDriver<GroupedArrayTable> {
+        CountingDriver<GroupedArrayTable>(topology: topology, scheme: PerDomainScheme(), cost: .defaults)
     }
 
     @Test func metricsAreFlatStableAndComplete() throws {
-        let modeled = try engine().metrics.map(\.name)
+        let modeled = try engine().metrics.map(\.metric.name)
         for name in Self.requiredMetrics { #expect(modeled.contains(name), "\(name)") }
         #expect(Set(modeled).count == modeled.count)
-        let counting = try engine(mode: .counting(.defaults)).metrics.map(\.name)
+        let counting = counting().metrics.map(\.metric.name)
         #expect(!counting.contains("oracle.stale"))
         #expect(!counting.contains("hw.iotlb.hits"))
         #expect(counting.contains("hw.descriptors.total") && counting.contains("model.invalidation_us"))
@@ -39,7 +42,7 @@ struct EngineTests {
     @Test func attachFailuresAreCountedAndTheirEventsSkipped() throws {
         // A unit with 16 DIDs: 14 allocatable, so the 15th domain's attach fails under per-domain.
         let topology = try Topology(units: [Fixtures.unit(0, domainCount: 16)], devices: [Fixtures.device(0, unit: 0)])
-        let engine = try engine(topology)
+        var engine = try engine(topology)
         for index in 0..<15 {
             try engine.apply(.createDomain(Fixtures.domain(index), .firstStage))
             try engine.apply(
@@ -56,7 +59,7 @@ struct EngineTests {
     }
 
     @Test func detachTearsDownTheAttachment() throws {
-        let engine = try engine(mode: .counting(.defaults))
+        var engine = counting()
         try engine.apply(.createDomain(Fixtures.domain(1), .secondStage))
         try engine.apply(.attach(Fixtures.domain(1), device: DeviceID(2), pasid: .none))
         try engine.apply(.detach(device: DeviceID(2), pasid: .none))
@@ -75,7 +78,7 @@ struct EngineTests {
     }
 
     @Test func aFreedAndReusedDIDStartsClean() throws {
-        let engine = try engine()
+        var engine = try engine()
         for domain in 1...2 {
             try engine.apply(.createDomain(Fixtures.domain(domain), .secondStage))
             try engine.apply(.map(Fixtures.domain(domain), firstPage: 0, pageCount: 1))
@@ -95,7 +98,7 @@ struct EngineTests {
         let topology = try Topology(
             units: [Fixtures.unit(0), Fixtures.unit(1, cachingMode: true)],
             devices: [Fixtures.device(0, unit: 0), Fixtures.device(1, unit: 1)])
-        let engine = try engine(topology)
+        var engine = try engine(topology)
         try engine.apply(.createDomain(Fixtures.domain(1), .secondStage))
         try engine.apply(.attach(Fixtures.domain(1), device: DeviceID(0), pasid: .none))
         try engine.apply(.attach(Fixtures.domain(1), device: DeviceID(1), pasid: .none))
@@ -107,7 +110,7 @@ struct EngineTests {
     }
 
     @Test func contradictoryEventsAreRejectedWithTheirIndex() throws {
-        let engine = try engine()
+        var engine = try engine()
         try engine.apply(.createDomain(Fixtures.domain(1), .secondStage))
         #expect(throws: EngineError.self) { try engine.apply(.flushAll(Fixtures.domain(9))) }
         do {
@@ -124,28 +127,47 @@ struct EngineTests {
 
     @Test func geometryErrorsAreConfigurationErrors() {
         #expect(throws: EngineError.self) {
-            try engine(mode: .modeled(ModelConfiguration(iotlbEntries: 100, iotlbWays: 8)))
+            try engine(configuration: ModelConfiguration(iotlbEntries: 100, iotlbWays: 8))
         }
     }
 
-    /// Same seed, same numbers: two runs, and the model on or off for what both count.
+    /// Same seed, same numbers: two runs in one process, and the model on or off for what both
+    /// count (across processes: `DeterminismTests` in RunsTests).
     @Test(arguments: CacheTagTables.runnable)
     func sameSeedGivesIdenticalCounters(table: CacheTagTableDescriptor) throws {
         let topology = Fixtures.mixed
-        func run(_ mode: EngineMode) throws -> [EngineMetric] {
-            let events = RandomOperations.events(seed: 77, operations: 20_000, topology: topology)
-            let engine = try Engines.make(table: table, topology: topology, scheme: SharedPASIDScheme(), mode: mode)
-            try engine.run(events)
-            return engine.metrics
-        }
-        let first = try run(.modeled(ModelConfiguration()))
-        let second = try run(.modeled(ModelConfiguration()))
+        let events = RandomOperations.events(seed: 77, operations: 20_000, topology: topology)
+        let first = try modeledRun(table, topology: topology, scheme: SharedPASIDScheme(), events: events).metrics
+        let second = try modeledRun(table, topology: topology, scheme: SharedPASIDScheme(), events: events).metrics
         #expect(first == second)
-        let counting = try run(.counting(.defaults))
-        for metric in counting {
+        let counted = try countedRun(table, topology: topology, scheme: SharedPASIDScheme(), events: events)
+        for value in counted {
             #expect(
-                Fixtures.metric(metric.name, in: first) == metric.value || metric.name == "model.total_us",
-                "\(metric.name)")
+                Fixtures.metric(value.metric.name, in: first) == value.value || value.metric.name == "model.total_us",
+                "\(value.metric.name)")
         }
+    }
+
+    /// A stream error is never dropped: it stops the run, or is skipped and counted.
+    @Test func streamErrorsStopOrAreCounted() throws {
+        let events: [WorkloadEvent] = [
+            .createDomain(Fixtures.domain(1), .secondStage),
+            .flushAll(Fixtures.domain(9)),
+            .detach(device: DeviceID(0), pasid: .none),
+            .flushAll(Fixtures.domain(1)),
+        ]
+        var strict = counting()
+        #expect(throws: EngineError.self) { try strict.run(events) }
+        #expect(strict.counters.events == 2)
+        var lenient = counting()
+        try lenient.run(events, policy: .skipAndCount)
+        #expect(lenient.counters.events == 4)
+        #expect(lenient.counters.rejected == 2)
+        #expect(lenient.counters.flushes == 1)
+        guard case let .rejected(index, _, _) = lenient.firstError else {
+            Issue.record("no first error kept")
+            return
+        }
+        #expect(index == 1)
     }
 }

@@ -2,6 +2,7 @@ import TestSupport
 import CacheTags
 import Engine
 import IOMMUModel
+import Metrics
 import Testing
 import VTd
 import Workloads
@@ -16,12 +17,11 @@ struct PropertyTests {
     /// Generated once, shared by every run.
     static let events = RandomOperations.events(seed: seed, operations: operations, topology: topology)
 
-    static func run(scheme: String, table: CacheTagTableDescriptor, strict: Bool) throws(EngineError) -> [EngineMetric] {
-        let engine = try Engines.make(
-            table: table, topology: topology, scheme: DomainIDSchemes.named(scheme)!,
-            mode: .modeled(ModelConfiguration(strict: strict)))
-        try engine.run(events)
-        return engine.metrics
+    static func run(scheme: String, table: CacheTagTableDescriptor, strict: Bool) throws(EngineError) -> [MetricValue] {
+        try modeledRun(
+            table, topology: topology, scheme: DomainIDSchemes.named(scheme)!,
+            configuration: ModelConfiguration(strict: strict), events: events
+        ).metrics
     }
 
     @Test(arguments: ["per-domain", "shared-pasid", "kernel"], CacheTagTables.runnable)

@@ -3,6 +3,7 @@ import CacheTags
 import Engine
 import Foundation
 import IOMMUModel
+import Metrics
 import Testing
 import Workloads
 
@@ -21,16 +22,16 @@ struct SchemeComparisonTests {
     /// only descriptor counts differ (the grouped array drops exact duplicates).
     @Test func everySchemeOnTheSameSeed() throws {
         let table = CacheTagTables.named("grouped-array")!
-        var rows: [(String, [EngineMetric])] = []
+        var rows: [(String, [MetricValue])] = []
         for scheme in DomainIDSchemes.all {
-            let engine = try Engines.make(
-                table: table, topology: PropertyTests.topology, scheme: scheme, mode: .modeled(ModelConfiguration()))
-            try engine.run(PropertyTests.events)
-            rows.append((scheme.name, engine.metrics))
+            let metrics = try modeledRun(
+                table, topology: PropertyTests.topology, scheme: scheme, events: PropertyTests.events
+            ).metrics
+            rows.append((scheme.name, metrics))
             let violations =
-                Fixtures.metric("oracle.stale", in: engine.metrics)
-                + Fixtures.metric("oracle.cross_domain", in: engine.metrics)
-                + Fixtures.metric("oracle.aliased_attachments", in: engine.metrics)
+                Fixtures.metric("oracle.stale", in: metrics)
+                + Fixtures.metric("oracle.cross_domain", in: metrics)
+                + Fixtures.metric("oracle.aliased_attachments", in: metrics)
             #expect(scheme.isSafe == (violations == 0), "\(scheme.name): \(violations) violations")
         }
         var lines = [

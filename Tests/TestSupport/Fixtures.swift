@@ -1,3 +1,4 @@
+import Metrics
 import CacheTags
 import Engine
 import IOMMUModel
@@ -67,8 +68,34 @@ public enum Fixtures {
     }
 
     /// The metric called `name` (fails loudly when missing).
-    public static func metric(_ name: String, in metrics: [EngineMetric]) -> Double {
-        guard let metric = metrics.first(where: { $0.name == name }) else { preconditionFailure("no metric \(name)") }
+    public static func metric(_ name: String, in metrics: [MetricValue]) -> Double {
+        guard let metric = metrics.first(where: { $0.metric.name == name }) else { preconditionFailure("no metric \(name)") }
         return metric.value
     }
+}
+
+/// Runs `events` through the modeled IOMMU on the registry's `table`; returns the metrics and
+/// the first oracle violation.
+public func modeledRun(
+    _ table: CacheTagTableDescriptor, topology: Topology, scheme: any DomainIDScheme,
+    configuration: ModelConfiguration = ModelConfiguration(), events: [WorkloadEvent]
+) throws(EngineError) -> (metrics: [MetricValue], firstViolation: OracleViolation?) {
+    func run<Table: CacheTagTable>(_: Table.Type) throws(EngineError) -> ([MetricValue], OracleViolation?) {
+        var driver = try ModeledDriver<Table>(topology: topology, scheme: scheme, configuration: configuration)
+        try driver.run(events)
+        return (driver.metrics, driver.firstViolation)
+    }
+    return try run(table.type)
+}
+
+/// Runs `events` counting descriptors only, on the registry's `table`.
+public func countedRun(
+    _ table: CacheTagTableDescriptor, topology: Topology, scheme: any DomainIDScheme, events: [WorkloadEvent]
+) throws(EngineError) -> [MetricValue] {
+    func run<Table: CacheTagTable>(_: Table.Type) throws(EngineError) -> [MetricValue] {
+        var driver = CountingDriver<Table>(topology: topology, scheme: scheme, cost: .defaults)
+        try driver.run(events)
+        return driver.metrics
+    }
+    return try run(table.type)
 }

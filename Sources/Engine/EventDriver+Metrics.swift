@@ -1,0 +1,73 @@
+import CacheTags
+import IOMMUModel
+import Metrics
+
+/// The figures of a finished run, in the order reports write them (docs/design.md §5).
+extension EventDriver where Observer == ModelObserver {
+    /// Every modeled metric: queue, DIDs, caches, model times, oracle, events, descriptors per flush.
+    public var metrics: [MetricValue] {
+        let model = observer.model
+        let cache = model.counters
+        return driverMetrics(queue: model.queue, caches: [
+            MetricValue(.iotlbHits, Double(cache.iotlbHits)),
+            MetricValue(.iotlbMisses, Double(cache.iotlbMisses)),
+            MetricValue(.iotlbCollateralEvictions, Double(cache.iotlbCollateralEvictions)),
+            MetricValue(.iotlbCapacityEvictions, Double(cache.iotlbCapacityEvictions)),
+            MetricValue(.deviceTLBHits, Double(cache.deviceTLBHits)),
+            MetricValue(.deviceTLBMisses, Double(cache.deviceTLBMisses)),
+            MetricValue(.deviceTLBCollateralEvictions, Double(cache.deviceTLBCollateralEvictions)),
+            MetricValue(.deviceTLBCapacityEvictions, Double(cache.deviceTLBCapacityEvictions)),
+            MetricValue(.dmaFaults, Double(cache.dmaFaults)),
+        ], pageWalkMicros: cache.pageWalkMicros, oracle: [
+            MetricValue(.oracleStale, Double(cache.staleTranslations)),
+            MetricValue(.oracleCrossDomain, Double(cache.crossDomainHits)),
+            MetricValue(.oracleAliasedAttachments, Double(cache.aliasedAttachments)),
+        ])
+    }
+
+    /// The model's first oracle violation (strict or not), nil when none.
+    public var firstViolation: OracleViolation? { observer.model.firstViolation }
+}
+
+extension EventDriver where Observer == CountingObserver {
+    /// The counted metrics: queue and DIDs. Lookup, page-walk and oracle metrics are absent
+    /// rather than zero, so nothing reports "no violations" without having checked.
+    public var metrics: [MetricValue] {
+        driverMetrics(queue: observer.sink.counters, caches: [], pageWalkMicros: nil, oracle: [])
+    }
+}
+
+extension EventDriver {
+    func driverMetrics(
+        queue: InvalidationQueueCounters, caches: [MetricValue], pageWalkMicros: Double?, oracle: [MetricValue]
+    ) -> [MetricValue] {
+        func count(_ metric: Metric, _ value: Int) -> MetricValue { MetricValue(metric, Double(value)) }
+        var list = [
+            count(.flushes, counters.flushes),
+            count(.descriptorsTotal, queue.totalDescriptors),
+            count(.descriptorsIOTLB, queue.iotlb),
+            count(.descriptorsPASIDIOTLB, queue.pasidIOTLB),
+            count(.descriptorsDeviceTLB, queue.deviceTLB),
+            count(.descriptorsPASIDDeviceTLB, queue.pasidDeviceTLB),
+            count(.descriptorsWait, queue.waits),
+            count(.submissions, queue.submissions),
+            count(.writeBufferFlushes, queue.writeBufferFlushes),
+            count(.didsInUse, directory.peakDIDsInUse),
+            count(.attachFailures, directory.attachFailures),
+            count(.sharingFallbacks, directory.sharingFallbacks),
+            count(.teardowns, counters.teardowns),
+        ]
+        list += caches
+        list.append(MetricValue(.modelInvalidationMicros, queue.invalidationMicros))
+        list.append(MetricValue(.modelDeviceTLBMicros, queue.deviceTLBMicros))
+        if let pageWalkMicros { list.append(MetricValue(.modelPageWalkMicros, pageWalkMicros)) }
+        list.append(
+            MetricValue(.modelTotalMicros, queue.invalidationMicros + queue.deviceTLBMicros + (pageWalkMicros ?? 0)))
+        list += oracle
+        list += [count(.eventsTotal, counters.events), count(.eventsSkipped, counters.skipped)]
+        if counters.flushes > 0 {
+            list.append(MetricValue(.descriptorsPerFlush, Double(queue.totalDescriptors) / Double(counters.flushes)))
+        }
+        return list
+    }
+}

@@ -1,0 +1,203 @@
+import CacheTags
+import IOMMUModel
+import VTd
+import Workloads
+
+/// The one place workload events become driver calls: the DID scheme, the cache tags and the
+/// flush walks of a `CacheTagDirectory`, with an `EventObserver` told what happened. The modeled
+/// run (`ModelObserver`), the counting run (`CountingObserver`) and the timed run of the
+/// software path (Runs' timer) all use it, so the three can never read a stream differently.
+///
+/// Per event:
+/// - `createDomain` / `destroyDomain`: the directory, then the observer;
+/// - `attach`: the scheme leases a DID and the tags are assigned (timed as `.assign`). A DID the
+///   scheme cannot find (exhaustion) is counted by the directory (`hw.attach_failures`), not an
+///   error; later `detach` and `access` events of that (device, PASID) are skipped and counted
+///   (`events.skipped`);
+/// - `detach`: the tags are unassigned (timed as `.unassign`); the observer tears the attachment
+///   down (`AttachmentTeardown`);
+/// - `map`: the observer maps the pages, then `cache_tag_flush_range_np`;
+/// - `unmap`: the observer only (the workload issues the flush, strict or lazy);
+/// - `flushRange` / `flushAll` / `flushRangeForNewMappings`: the table walk into the observer's
+///   sink (timed as `.flush`), bracketed by `willFlush`/`didFlush` (the oracle's check);
+/// - `access`: the observer (a model lookup).
+///
+/// An event the stream cannot justify (an unknown domain, a double attach) is an error naming
+/// the event; `run(_:policy:)` stops at the first or skips and counts every one (`counters.rejected`,
+/// `firstError`): none is dropped silently.
+///
+/// A struct over its observer so the observer's sink is reached without a dynamic exclusivity
+/// check, and `@inlinable` so a caller in another module (the timer) gets it specialized for its
+/// table and observer: the timed walk then runs the same machine code as a direct call.
+public struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
+    /// The driver side: domains, DID leases, tables.
+    public let directory: CacheTagDirectory<Table>
+    /// The party told about every event.
+    public var observer: Observer
+    /// Events seen, skipped and rejected; flushes; tear-downs.
+    public var counters: DriverCounters { tally }
+    /// The first event error, when the policy let the run go on past it.
+    public var firstError: EngineError? { firstSkippedError }
+    @usableFromInline var tally = DriverCounters()
+    @usableFromInline var firstSkippedError: EngineError?
+    /// (device, PASID) pairs whose attach failed and that have not been detached since.
+    @usableFromInline var failedAttachments: Set<AttachmentKey> = []
+
+    @usableFromInline struct AttachmentKey: Hashable {
+        @usableFromInline let device: DeviceID
+        @usableFromInline let pasid: PASID
+        @inlinable init(_ device: DeviceID, _ pasid: PASID) {
+            self.device = device
+            self.pasid = pasid
+        }
+    }
+
+    /// What to do with an event the stream cannot justify.
+    public enum ErrorPolicy: Sendable {
+        /// Throw it: the run's figures would describe a broken stream (the default).
+        case stop
+        /// Skip it, count it (`counters.rejected`) and keep the first (`firstError`).
+        case skipAndCount
+    }
+
+    /// A driver over `topology` with `scheme`, tables from `makeTable` (`domainUsesFirstStage` → table).
+    public init(
+        topology: Topology, scheme: any DomainIDScheme, observer: Observer,
+        makeTable: @escaping (Bool) -> Table = { Table(domainUsesFirstStage: $0) }
+    ) {
+        directory = CacheTagDirectory(
+            units: topology.units, devices: topology.devices, scheme: scheme, makeTable: makeTable)
+        self.observer = observer
+    }
+
+    /// The table implementation's name.
+    public var tableName: String { Table.name }
+    /// The DID scheme's name.
+    public var schemeName: String { directory.scheme.name }
+
+    /// Applies `events` in order under `policy`.
+    @inlinable
+    public mutating func run(_ events: [WorkloadEvent], policy: ErrorPolicy = .stop) throws(EngineError) {
+        for event in events {
+            do {
+                try apply(event)
+            } catch {
+                guard case .skipAndCount = policy, case .rejected = error else { throw error }
+                tally.rejected += 1
+                if firstSkippedError == nil { firstSkippedError = error }
+            }
+        }
+    }
+
+    /// Applies one event.
+    @inlinable
+    public mutating func apply(_ event: WorkloadEvent) throws(EngineError) {
+        let index = tally.events
+        tally.events += 1
+        do {
+            try dispatch(event)
+        } catch {
+            switch error {
+            case let .rejected(reason): throw .rejected(eventIndex: index, event: "\(event)", reason: reason)
+            case let .oracle(violation): throw .oracle(eventIndex: index, violation)
+            }
+        }
+    }
+
+    @inlinable
+    mutating func dispatch(_ event: WorkloadEvent) throws(ObserverError) {
+        switch event {
+        case let .createDomain(id, kind):
+            do { try directory.createDomain(id, kind: kind) } catch { throw .rejected(error.description) }
+            try observer.domainCreated(id, kind: kind)
+
+        case let .destroyDomain(id):
+            do { try directory.destroyDomain(id) } catch { throw .rejected(error.description) }
+            try observer.domainDestroyed(id)
+
+        case let .attach(domain, device, pasid):
+            let key = AttachmentKey(device, pasid)
+            let attachment: CacheTagDirectory<Table>.Attachment
+            observer.willRun(.assign)
+            do {
+                attachment = try directory.attach(domain, device: device, pasid: pasid)
+            } catch .domainID {
+                failedAttachments.insert(key)
+                return
+            } catch {
+                throw .rejected(error.description)
+            }
+            observer.didRun(.assign, descriptors: 0)
+            failedAttachments.remove(key)
+            try observer.attached(attachment, device: device, pasid: pasid, directory: directory)
+
+        case let .detach(device, pasid):
+            if failedAttachments.remove(AttachmentKey(device, pasid)) != nil {
+                tally.skipped += 1
+                return
+            }
+            let attachment: CacheTagDirectory<Table>.Attachment
+            observer.willRun(.unassign)
+            do { attachment = try directory.detach(device: device, pasid: pasid) } catch {
+                throw .rejected(error.description)
+            }
+            observer.didRun(.unassign, descriptors: 0)
+            tally.teardowns += 1
+            try observer.detached(attachment, device: device, pasid: pasid)
+
+        case let .map(domain, firstPage, pageCount):
+            guard pageCount > 0 else { throw .rejected("map of zero pages") }
+            try requireDomain(domain)
+            try observer.mapped(domain, firstPage: firstPage, pageCount: pageCount)
+            try flush(.newMappings, domain, IOVARange(firstPage: firstPage, pageCount: pageCount))
+
+        case let .unmap(domain, firstPage, pageCount):
+            guard pageCount > 0 else { throw .rejected("unmap of zero pages") }
+            try requireDomain(domain)
+            try observer.unmapped(domain, firstPage: firstPage, pageCount: pageCount)
+
+        case let .flushRange(domain, range):
+            try flush(.range, domain, range)
+
+        case let .flushAll(domain):
+            try flush(.all, domain, .everything)
+
+        case let .flushRangeForNewMappings(domain, range):
+            try flush(.newMappings, domain, range)
+
+        case let .access(device, pasid, page):
+            if failedAttachments.contains(AttachmentKey(device, pasid)) {
+                tally.skipped += 1
+                return
+            }
+            try observer.accessed(device: device, pasid: pasid, page: page)
+        }
+    }
+
+    @inlinable
+    func requireDomain(_ domain: IOMMUDomainID) throws(ObserverError) {
+        guard directory.kind(of: domain) != nil else { throw .rejected(DirectoryError.unknownDomain(domain).description) }
+    }
+
+    /// One table flush into the observer's sink, bracketed by the observer's flush hooks.
+    @inlinable
+    mutating func flush(_ reason: FlushReason, _ domain: IOMMUDomainID, _ range: IOVARange) throws(ObserverError) {
+        try requireDomain(domain)
+        tally.flushes += 1
+        try observer.willFlush(domain, range: range, reason: reason)
+        observer.willRun(.flush(reason))
+        let descriptors: Int
+        do {
+            switch reason {
+            case .range: descriptors = try directory.flushRange(domain, range, into: &observer.sink)
+            case .all: descriptors = try directory.flushAll(domain, into: &observer.sink)
+            case .newMappings: descriptors = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
+            case .teardown: preconditionFailure("tear-downs are not table flushes")
+            }
+        } catch {
+            throw .rejected(error.description)
+        }
+        observer.didRun(.flush(reason), descriptors: descriptors)
+        try observer.didFlush()
+    }
+}

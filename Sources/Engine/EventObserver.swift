@@ -1,0 +1,84 @@
+import CacheTags
+import IOMMUModel
+import VTd
+import Workloads
+
+/// What an `EventDriver` tells the party watching a run: the modeled IOMMU (`ModelObserver`),
+/// a descriptor counter (`CountingObserver`) or the software-path timer (in Runs).
+///
+/// The driver does the driver's side of every event (the DID scheme, the cache tags, the flush
+/// walks); the observer does the hardware's side, or times the driver's. Every hook has a no-op
+/// default, so an observer implements only what it watches.
+public protocol EventObserver {
+    /// Where the tables' flush walks write their descriptors.
+    associatedtype Sink: InvalidationSink
+    var sink: Sink { get set }
+
+    /// Just before the table-facing call of `operation` (a timer reads its clock here).
+    mutating func willRun(_ operation: DriverOperation)
+    /// Just after it succeeded; `descriptors` is what a flush emitted (0 otherwise). A call that
+    /// failed gets no `didRun`.
+    mutating func didRun(_ operation: DriverOperation, descriptors: Int)
+
+    mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError)
+    mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError)
+    /// After a successful attach; `directory` is the state after it (for footprint samples).
+    mutating func attached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID,
+        directory: CacheTagDirectory<Table>
+    ) throws(ObserverError)
+    /// After a detach: the attachment is gone from the directory; its tear-down is the observer's.
+    mutating func detached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
+    ) throws(ObserverError)
+    /// New mappings, before their `cache_tag_flush_range_np`.
+    mutating func mapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ObserverError)
+    /// Pages removed from the page table (the workload issues the flush, strict or lazy).
+    mutating func unmapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ObserverError)
+    /// Before a table flush of `domain`.
+    mutating func willFlush(_ domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ObserverError)
+    /// After it: the oracle checks what the flush should have removed.
+    mutating func didFlush() throws(ObserverError)
+    /// A DMA by (device, PASID) to `page`.
+    mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError)
+}
+
+/// The table-facing operations a driver runs, as a timer names them.
+public enum DriverOperation: Sendable, Hashable {
+    /// An attach: the scheme picks a DID and the tags are assigned (`cache_tag_assign_domain`).
+    case assign
+    /// A detach: the tags are unassigned and the DID released (`cache_tag_unassign_domain`).
+    case unassign
+    /// A flush walk (`cache_tag_flush_range`, `_flush_all`, `_flush_range_np`).
+    case flush(FlushReason)
+}
+
+/// Why an observer refused an event.
+public enum ObserverError: Error, Sendable {
+    /// The event contradicts the observer's state (an unknown domain, a double attach).
+    case rejected(String)
+    /// A strict-mode oracle violation.
+    case oracle(OracleViolation)
+}
+
+extension EventObserver {
+    @inlinable public mutating func willRun(_ operation: DriverOperation) {}
+    @inlinable public mutating func didRun(_ operation: DriverOperation, descriptors: Int) {}
+    @inlinable public mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {}
+    @inlinable public mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {}
+    @inlinable public mutating func attached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID,
+        directory: CacheTagDirectory<Table>
+    ) throws(ObserverError) {}
+    @inlinable public mutating func detached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
+    ) throws(ObserverError) {}
+    @inlinable public mutating func mapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
+        throws(ObserverError) {}
+    @inlinable public mutating func unmapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
+        throws(ObserverError) {}
+    @inlinable public mutating func willFlush(_ domain: IOMMUDomainID, range: IOVARange, reason: FlushReason)
+        throws(ObserverError) {}
+    @inlinable public mutating func didFlush() throws(ObserverError) {}
+    @inlinable public mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError) {}
+}
