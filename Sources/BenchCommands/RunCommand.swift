@@ -20,7 +20,11 @@ struct RunCommand: ParsableCommand {
               cachetag-bench run --workload attach-churn --param ndoms=64 --cost submission_us=3 --quick
             """)
 
-    @Option(name: .long, help: "Workloads, comma-separated, or 'all' (see 'list').")
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Workloads, comma-separated, or 'all' (\(WorkloadCatalog.names.joined(separator: ", ")); parameters: 'list').",
+            valueName: "workload"))
     var workload = "all"
 
     @Option(name: .long, help: "Parameter name=value or workload.name=value (repeatable).")

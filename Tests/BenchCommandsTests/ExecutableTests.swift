@@ -65,4 +65,38 @@ struct ExecutableTests {
             #expect(result.stderr.contains("jemalloc not available"))
         }
     }
+
+    /// Modeled rows (everything but `sw.*`) of every CSV in `directory`, by file.
+    static func modeledRows(in directory: URL) throws -> [String: [ReportRow]] {
+        var rows: [String: [ReportRow]] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        where name.hasSuffix(".csv") && name != "summary.csv" {
+            rows[name] = try ReportCSV.read(from: directory.appendingPathComponent(name)).rows.filter {
+                !$0.metric.hasPrefix("sw.")
+            }
+        }
+        return rows
+    }
+
+    /// Same seed, same numbers, across processes: each process seeds Swift's hashing anew, so a
+    /// result that depended on dictionary or set order would differ here (it cannot within one).
+    @Test(.enabled(if: executable != nil), arguments: [
+        ["run", "--workload", "all", "--scheme", "all", "--table", "all", "--quick", "--seed", "5"],
+        ["replay", sampleTracePath(), "--scheme", "all", "--table", "all", "--quick"],
+    ])
+    func twoProcessesGiveIdenticalModeledRows(arguments: [String]) throws {
+        var reports: [[String: [ReportRow]]] = []
+        for _ in 0..<2 {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachetag-bench-det-\(UUID())")
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let result = try Self.run(arguments + ["--out", directory.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            reports.append(try Self.modeledRows(in: directory))
+        }
+        #expect(!reports[0].isEmpty && reports[0].values.allSatisfy { !$0.isEmpty })
+        #expect(reports[0] == reports[1])
+    }
 }
+
+/// The sample trace's path, for the executable.
+private func sampleTracePath() -> String { sampleTraceURL?.path ?? "missing-sample-trace" }

@@ -16,9 +16,9 @@ import Workloads
 /// (d) the C baseline emits exactly the list table's descriptor sequence and submission boundaries;
 /// (e) write-buffer flushes: list >= optimized >= one per unit with tags that is not in caching mode
 ///     (every unit with tags for a first-stage domain), and none for range and all flushes.
-@Suite("Differential: kernel-list vs grouped-array vs C baseline")
+@Suite("Differential: kernel-list vs grouped-array vs C baseline", .tags(.slow))
 struct DifferentialTests {
-    static let sequencesPerScheme = 5_000
+    static let sequencesPerScheme = TestScale.scaled(5_000)
 
     @Test("every scheme × both tables × the C baseline agree", arguments: DomainIDSchemes.all.map(\.name))
     func differential(schemeName: String) throws {

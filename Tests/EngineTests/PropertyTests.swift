@@ -9,9 +9,9 @@ import Workloads
 
 /// The oracle over long random runs: the safe schemes never violate it, on both tables, and the
 /// negative control does — proof that the oracle can fail.
-@Suite("Oracle property")
+@Suite("Oracle property", .tags(.slow))
 struct PropertyTests {
-    static let operations = 100_000
+    static let operations = TestScale.scaled(100_000)
     static let seed: UInt64 = 0xC0FF_EE15_600D
     static let topology = Fixtures.mixed
     /// Generated once, shared by every run.

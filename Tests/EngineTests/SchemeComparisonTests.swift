@@ -9,7 +9,7 @@ import Workloads
 
 /// Every scheme on one fixed seed, side by side: the table quoted in the hand-off.
 /// Reproduce with `swift test --filter SchemeComparison` (prints the table).
-@Suite("Scheme comparison")
+@Suite("Scheme comparison", .tags(.slow))
 struct SchemeComparisonTests {
     static let columns = [
         "hw.descriptors.iotlb", "hw.descriptors.pasid_iotlb", "hw.descriptors.devtlb", "hw.descriptors.pasid_devtlb",

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import Testing
 
@@ -39,5 +40,19 @@ struct MetricTests {
         #expect(Metric.axisLabel(for: "x.y", unit: "bytes") == "x.y (bytes)")
         #expect(MetricKind(metricName: "sw.new_ns") == .measured)
         #expect(MetricKind(metricName: "oracle.stale") == .modeled)
+    }
+}
+
+@Suite("README metric table")
+struct ReadmeMetricTableTests {
+    @Test("README's metric table is the catalog's, row for row")
+    func readmeMatchesTheCatalog() throws {
+        let readme = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("README.md")
+        let text = try String(contentsOf: readme, encoding: .utf8)
+        let tableLines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            .drop { !$0.hasPrefix("| metric | unit | kind | better |") }
+            .prefix { $0.hasPrefix("|") }
+        #expect(tableLines.joined(separator: "\n") == Metric.markdownTable)
     }
 }
