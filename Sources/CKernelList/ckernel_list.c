@@ -1,7 +1,7 @@
 /*
  * ckernel_list.c - the VT-d cache-tag list algorithm (see include/ckernel_list.h).
  *
- * Written for cachetag-bench from the behaviour summarised in VTD-FACTS.md; no kernel text.
+ * Written for cachetag-bench from the behaviour summarised in docs/vtd-facts.md §1; no kernel text.
  * The shape of the costs is the kernel's: one heap node per tag, a linear walk per
  * assign/unassign, a linear walk per flush emitting descriptors into a 16-entry per-domain batch
  * that is handed to the submitter per IOMMU run.

@@ -5,12 +5,12 @@
 #endif
 
 /// Modeled hardware time (µs): what invalidations and misses would cost on a real IOMMU.
-/// Deterministic: the same counts give the same times on any machine (DESIGN.md §4).
+/// Deterministic: the same counts give the same times on any machine (docs/design.md §4).
 ///
 /// - A submission (`qi_submit_sync`: descriptors + wait, spinning on the status write) costs
 ///   `submission_us` + `descriptor_us` × descriptors. The defaults add up to 2 µs for a one-descriptor
 ///   IOTLB submission, the Linux debugfs `dmar_perf_latency` example (Kaby Lake, 18 samples,
-///   min = max = avg = 2 µs; VTD-FACTS.md "Costs"). The split between fixed and per-descriptor
+///   min = max = avg = 2 µs; docs/vtd-facts.md §6). The split between fixed and per-descriptor
 ///   parts is an assumption: the wait round trip dominates.
 /// - Device-TLB invalidations wait for the endpoint's completion (ATS round trip),
 ///   `devtlb_invalidation_us` each. Within one submission, invalidations to different devices
@@ -42,7 +42,7 @@ public struct CostModel: Hashable, Sendable {
         CostParameter(
             key: "submission_us", defaultValue: 1.9, unit: "us", isInteger: false,
             meaning: "fixed cost of one synchronous submission, wait descriptor and status spin included",
-            source: "VTD-FACTS.md: dmar_perf_latency example, 2 us per one-descriptor submission (minus descriptor_us)"),
+            source: "docs/vtd-facts.md §6: dmar_perf_latency example, 2 us per one-descriptor submission (minus descriptor_us)"),
         CostParameter(
             key: "descriptor_us", defaultValue: 0.1, unit: "us", isInteger: false,
             meaning: "each non-wait descriptor in a submission",
@@ -50,7 +50,7 @@ public struct CostModel: Hashable, Sendable {
         CostParameter(
             key: "devtlb_invalidation_us", defaultValue: 5, unit: "us", isInteger: false,
             meaning: "completion of one device-TLB (ATS) invalidation; overlaps across devices within a submission",
-            source: "assumption: no public measurement (VTD-FACTS.md); PCIe round trip, sweep it"),
+            source: "assumption: no public measurement (docs/vtd-facts.md §6); PCIe round trip, sweep it"),
         CostParameter(
             key: "page_walk_levels", defaultValue: 4, unit: "levels", isInteger: true,
             meaning: "page-table levels walked on an IOTLB miss ((levels+1)^2-1 references when nested)",

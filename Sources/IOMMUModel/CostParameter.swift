@@ -11,6 +11,6 @@ public struct CostParameter: Hashable, Sendable {
     public let isInteger: Bool
     /// What the value is the cost of, one line.
     public let meaning: String
-    /// The source of the default (VTD-FACTS.md), or "assumption" with the reasoning.
+    /// The source of the default (docs/vtd-facts.md §6), or "assumption" with the reasoning.
     public let source: String
 }

@@ -11,7 +11,7 @@ import VTd
 /// try model.completeFlush()          // oracle: nothing stale left in the domain's range
 /// ```
 ///
-/// The oracle has two rules (DESIGN.md §3):
+/// The oracle has two rules (docs/design.md §3):
 /// - **stale**: when a flush of domain D over range R completes, no IOTLB or device-TLB entry
 ///   filled for D may still translate a page of R to a mapping that no longer exists (unmapped, or
 ///   mapped again with a newer generation). When D is a second-stage parent the rule covers its

@@ -4,7 +4,7 @@ import VTd
 /// (DID, PASID-or-none, page) — see `IOTLBTag`.
 ///
 /// Geometry: Intel does not publish IOTLB sizes. The default of 1024 entries matches the cap of
-/// QEMU's intel-iommu IOTLB (VTD-FACTS.md), and 8 ways is the associativity of typical CPU L2
+/// QEMU's intel-iommu IOTLB (docs/vtd-facts.md §7), and 8 ways is the associativity of typical CPU L2
 /// TLBs; both are configurable (`ModelConfiguration`). The set index is the page frame modulo the
 /// number of sets (low address bits, DID not hashed in), so domains that use the same IOVAs compete
 /// for the same sets — the pessimistic choice for conflict misses, and one that keeps every

@@ -16,7 +16,7 @@ struct ReportDataset: Sendable {
     /// legends and the key of each scheme's colour, so a scheme looks the same in every chart.
     var schemeOrder: [String]
 
-    /// Schemes listed first when present, in this order (DESIGN §2).
+    /// Schemes listed first when present, in this order (docs/design.md §2).
     static let knownSchemes = ["per-domain", "kernel", "shared-pasid", "shared-all"]
 
     /// Reads the workload CSVs and `run.json` of `directory`.

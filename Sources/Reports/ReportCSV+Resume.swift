@@ -1,7 +1,7 @@
 import Foundation
 
 /// Incremental sweeps: write each finished point as it completes, and skip finished points on
-/// `--resume` (DESIGN §5).
+/// `--resume` (docs/design.md §5).
 ///
 /// Appending rewrites the whole file atomically (old rows + new rows) instead of appending in
 /// place: files stay small, and an interruption can then never leave half a row.

@@ -2,7 +2,7 @@ import Foundation
 
 /// One workload's report file: `workload,scheme,table,<parameters…>,metric,stat,value,unit`.
 ///
-/// One tidy CSV per workload (DESIGN §5) because each workload has its own parameter columns;
+/// One tidy CSV per workload (docs/design.md §5) because each workload has its own parameter columns;
 /// a file mixing workloads would need a union of columns mostly left empty. Everything that
 /// writes or reads these files goes through this type so the harness, `compare` and `plot`
 /// agree on the format, and a damaged file is rejected with its file, line and column.

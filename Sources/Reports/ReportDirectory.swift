@@ -9,7 +9,7 @@ import Foundation
 #endif
 
 /// A report directory, `reports/<name>/`: one CSV per workload, `run.json`, `summary.csv`, and
-/// after `plot` the charts (DESIGN §5).
+/// after `plot` the charts (docs/design.md §5).
 ///
 /// Knowing the file names in one place lets the harness, `compare` and `plot` find each other's
 /// output, and lets a run fail up front, with one clear line, when the directory is not writable

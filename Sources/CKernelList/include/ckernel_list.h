@@ -2,7 +2,7 @@
  * ckernel_list.h - the Linux Intel VT-d driver's cache-tag list algorithm, written in C11 as the
  * "what the kernel's C costs" baseline of cachetag-bench.
  *
- * Written from the behaviour described in /work/shared/VTD-FACTS.md (drivers/iommu/intel/cache.c,
+ * Written from the behaviour described in docs/vtd-facts.md §1 (drivers/iommu/intel/cache.c,
  * Linux 6.10+), not from kernel text. What is kept faithful, because it is what the benchmark
  * measures:
  *   - every tag is an individually allocated node of a doubly linked list;
