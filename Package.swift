@@ -97,7 +97,8 @@ let package = Package(
             name: "PerfSuiteTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "RunsTests", dependencies: ["CacheTags", "Workloads", "Reports", "Runs", "TestSupport"],
+            name: "RunsTests",
+            dependencies: ["VTd", "CacheTags", "Engine", "Workloads", "Reports", "Runs", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "PlotsTests", dependencies: ["Metrics", "Reports", "Plots"], swiftSettings: swiftSettings),
         .testTarget(
