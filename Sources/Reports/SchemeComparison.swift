@@ -1,3 +1,4 @@
+import Metrics
 import Reports
 
 /// Schemes side by side for every metric of a report, with each scheme's ratio to a baseline:
@@ -34,7 +35,8 @@ public struct SchemeComparison: Sendable {
         for report in reports {
             for row in report.rows {
                 if !schemes.contains(row.scheme) { schemes.append(row.scheme) }
-                let isCentral = row.stat == "value" || row.stat == "p50" || (row.stat == "mean" && row.metric == "sw.ns_per_descriptor")
+                let central = Metric.named(row.metric)?.statistics.central ?? (row.stat == "p50" ? "p50" : "value")
+                let isCentral = row.stat == central
                 let isSpread = row.stat == "p10" || row.stat == "p90"
                 guard isCentral || isSpread else { continue }
                 let key = [row.workload, row.table, row.parameters.joinedDescription, row.metric].joined(separator: "\u{1f}")
@@ -81,11 +83,10 @@ public struct SchemeComparison: Sendable {
 
     /// The metrics a one-screen summary shows.
     public static let headlineMetrics = [
-        "hw.descriptors.total", "hw.submissions", "hw.dids_in_use", "hw.attach_failures",
-        "hw.iotlb.collateral_evictions", "model.total_us", "oracle.stale", "oracle.cross_domain",
-        "oracle.aliased_attachments",
-        "sw.flush_range_ns", "sw.assign_ns",
-    ]
+        Metric.descriptorsTotal, .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions,
+        .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos,
+        .swAssignNanos,
+    ].map(\.name)
 
     /// The headline metrics only: what the default suite prints.
     public func headline() -> SchemeComparison {
