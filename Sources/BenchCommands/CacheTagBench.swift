@@ -3,8 +3,8 @@ import Runs
 
 /// The `cachetag-bench` command: runs cache-tag workloads under DID schemes, writes CSV reports,
 /// compares schemes and plots reports. With no subcommand it runs the default suite.
-public struct CacheTagBench: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct CacheTagBench: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "cachetag-bench",
         abstract: "Benchmark the VT-d cache-tag machinery and compare Domain-ID schemes.",
         discussion: """
@@ -25,20 +25,20 @@ public struct CacheTagBench: ParsableCommand {
         subcommands: [SuiteCommand.self, PerfCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
         defaultSubcommand: SuiteCommand.self)
 
-    public init() {}
+    package init() {}
 
     /// The arguments of the invocation being run, for run.json (`CommandLine.arguments` would name
     /// the test runner when the command is driven in process).
     @TaskLocal static var invocation: [String] = CommandLine.arguments
 
     /// Parses and runs `arguments` (without the program name), recording them for run.json.
-    public static func invoke(arguments: [String]) throws {
+    package static func invoke(arguments: [String]) throws {
         var command = try parseAsRoot(arguments)
         try $invocation.withValue(["cachetag-bench"] + arguments) { try command.run() }
     }
 
     /// The executable's entry point: runs, prints a one-line error and exits non-zero on failure.
-    public static func runAsMain() -> Never {
+    package static func runAsMain() -> Never {
         Jemalloc.reexecuteWithStaticTLSRoomIfNeeded(arguments: CommandLine.arguments)
         do {
             try invoke(arguments: Array(CommandLine.arguments.dropFirst()))

@@ -5,8 +5,8 @@ import Runs
 import Reports
 
 /// `perf`: the optimized table's performance targets, side by side in one process.
-public struct PerfCommand: ParsableCommand {
-    public static let configuration = CommandConfiguration(
+package struct PerfCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
         commandName: "perf",
         abstract: "Time the tables against the C list and the descriptor-write floor; check the performance targets.",
         discussion: """
@@ -44,7 +44,7 @@ public struct PerfCommand: ParsableCommand {
     @Flag(name: .long, help: "A few seconds: tags 1,64,1024, 5 repetitions, short samples.")
     var quick = false
 
-    public init() {}
+    package init() {}
 
     /// Where `perf.csv` goes.
     var outputURL: URL {
@@ -84,7 +84,7 @@ public struct PerfCommand: ParsableCommand {
         return configuration
     }
 
-    public func run() throws {
+    package func run() throws {
         let configuration = try suiteConfiguration()
         let directory: ReportDirectory
         do {

@@ -7,9 +7,9 @@ import Reports
 ///
 /// Thin over `PlotRenderer`: parsing and validation of the options here, chart decisions there,
 /// so the default suite can render the same charts without going through the command line.
-public struct PlotCommand: ParsableCommand {
+package struct PlotCommand: ParsableCommand {
     /// Name, help and examples shown by `cachetag-bench plot --help`.
-    public static let configuration = CommandConfiguration(
+    package static let configuration = CommandConfiguration(
         commandName: "plot",
         abstract: "Render SVG charts and an index.html from a report directory.",
         discussion: """
@@ -50,17 +50,17 @@ public struct PlotCommand: ParsableCommand {
     var format = PlotFormat.html.rawValue
 
     /// Creates the command with no options set (ArgumentParser fills them in).
-    public init() {}
+    package init() {}
 
     /// Rejects an unknown `--format` before any file is read.
-    public func validate() throws {
+    package func validate() throws {
         guard PlotFormat(rawValue: format) != nil else {
             throw ValidationError("--format: unknown format '\(format)' (known: svg, html)")
         }
     }
 
     /// Renders the charts and prints the path of every file written, one per line.
-    public func run() throws {
+    package func run() throws {
         let written = try renderPlots(
             directory: URL(fileURLWithPath: directory), metric: metric, xParameter: xParameter,
             format: PlotFormat(rawValue: format) ?? .html)

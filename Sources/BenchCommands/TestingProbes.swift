@@ -3,14 +3,14 @@ import Reports
 import Runs
 
 /// Entry points the tests use to reach output the commands print, without capturing stdout.
-public enum ListCommandProbe {
+package enum ListCommandProbe {
     /// What `cachetag-bench list` prints.
-    public static func text() -> String { ListCommand.text() }
+    package static func text() -> String { ListCommand.text() }
 }
 
 /// What `cachetag-bench compare DIR --format F` prints.
-public enum SchemeComparisonProbe {
-    public static func render(_ directory: URL, format: String, baseline: String = "per-domain") throws -> String {
+package enum SchemeComparisonProbe {
+    package static func render(_ directory: URL, format: String, baseline: String = "per-domain") throws -> String {
         guard let format = SchemeComparison.Format(rawValue: format) else { throw CommandError("unknown format \(format)") }
         return try loadComparison(directory: directory, baseline: baseline).rendered(as: format)
     }

@@ -17,9 +17,9 @@ import VTd
 /// The kernel submits each of these (and a PASID-cache invalidation the model does not cache) as
 /// its own synchronous submission; the model sends them as one submission (one wait), which
 /// under-counts a detach's queue time slightly and changes nothing the oracle sees.
-public enum AttachmentTeardown {
+package enum AttachmentTeardown {
     /// The descriptors of one tear-down, in submission order.
-    public static func descriptors(kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device)
+    package static func descriptors(kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device)
         -> [InvalidationDescriptor]
     {
         var descriptors: [InvalidationDescriptor] = []

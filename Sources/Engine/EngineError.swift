@@ -3,7 +3,7 @@ import IOMMUModel
 /// Why a run stopped. Attach failures from DID exhaustion are not errors (they are counted);
 /// these are event streams that contradict themselves, oracle violations in strict mode, and
 /// impossible configurations. Each is one line.
-public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Event number `eventIndex` (0-based, in the order applied) was refused.
     case rejected(eventIndex: Int, event: String, reason: String)
     /// A strict-mode oracle violation, at event `eventIndex`.
@@ -12,7 +12,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case configuration(String)
 
     /// One line: the event index, the event and the reason.
-    public var description: String {
+    package var description: String {
         switch self {
         case let .rejected(index, event, reason): "event \(index) (\(event)): \(reason)"
         case let .oracle(index, violation): "event \(index): oracle violation: \(violation)"

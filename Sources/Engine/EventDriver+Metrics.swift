@@ -5,7 +5,7 @@ import Metrics
 /// The figures of a finished run, in the order reports write them (docs/design.md §5).
 extension EventDriver where Observer == ModelObserver {
     /// Every modeled metric: queue, DIDs, caches, model times, oracle, events, descriptors per flush.
-    public var metrics: [MetricValue] {
+    package var metrics: [MetricValue] {
         let model = observer.model
         let cache = model.counters
         return driverMetrics(queue: model.queue, caches: [
@@ -26,13 +26,13 @@ extension EventDriver where Observer == ModelObserver {
     }
 
     /// The model's first oracle violation (strict or not), nil when none.
-    public var firstViolation: OracleViolation? { observer.model.firstViolation }
+    package var firstViolation: OracleViolation? { observer.model.firstViolation }
 }
 
 extension EventDriver where Observer == CountingObserver {
     /// The counted metrics: queue and DIDs. Lookup, page-walk and oracle metrics are absent
     /// rather than zero, so nothing reports "no violations" without having checked.
-    public var metrics: [MetricValue] {
+    package var metrics: [MetricValue] {
         driverMetrics(queue: observer.sink.counters, caches: [], pageWalkMicros: nil, oracle: [])
     }
 }

@@ -3,13 +3,13 @@ import IOMMUModel
 import Workloads
 
 /// A driver whose observer is the modeled IOMMU.
-public typealias ModeledDriver<Table: CacheTagTable> = EventDriver<Table, ModelObserver>
+package typealias ModeledDriver<Table: CacheTagTable> = EventDriver<Table, ModelObserver>
 /// A driver whose observer only counts descriptors.
-public typealias CountingDriver<Table: CacheTagTable> = EventDriver<Table, CountingObserver>
+package typealias CountingDriver<Table: CacheTagTable> = EventDriver<Table, CountingObserver>
 
 extension EventDriver where Observer == ModelObserver {
     /// A driver over `topology` with the modeled IOMMU of `configuration`.
-    public init(
+    package init(
         topology: Topology, scheme: any DomainIDScheme, configuration: ModelConfiguration = ModelConfiguration(),
         makeTable: @escaping (Bool) -> Table = { Table(domainUsesFirstStage: $0) }
     ) throws(EngineError) {
@@ -21,7 +21,7 @@ extension EventDriver where Observer == ModelObserver {
 
 extension EventDriver where Observer == CountingObserver {
     /// A driver over `topology` that counts descriptors with `cost`'s queue time.
-    public init(
+    package init(
         topology: Topology, scheme: any DomainIDScheme, cost: CostModel,
         makeTable: @escaping (Bool) -> Table = { Table(domainUsesFirstStage: $0) }
     ) {
@@ -31,7 +31,7 @@ extension EventDriver where Observer == CountingObserver {
 
 extension EventDriver {
     /// Applies `source`'s events for `seed`. The source must run on the driver's topology.
-    public mutating func run(_ source: some EventSource, seed: UInt64) throws(EngineError) {
+    package mutating func run(_ source: some EventSource, seed: UInt64) throws(EngineError) {
         guard source.topology.units == directory.units, source.topology.devices == directory.devices else {
             throw .configuration("the event source's topology is not the driver's")
         }

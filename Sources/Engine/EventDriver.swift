@@ -29,15 +29,15 @@ import Workloads
 /// A struct over its observer so the observer's sink is reached without a dynamic exclusivity
 /// check, and `@inlinable` so a caller in another module (the timer) gets it specialized for its
 /// table and observer: the timed walk then runs the same machine code as a direct call.
-public struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
+package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     /// The driver side: domains, DID leases, tables.
-    public let directory: CacheTagDirectory<Table>
+    package let directory: CacheTagDirectory<Table>
     /// The party told about every event.
-    public var observer: Observer
+    package var observer: Observer
     /// Events seen, skipped and rejected; flushes; tear-downs.
-    public var counters: DriverCounters { tally }
+    package var counters: DriverCounters { tally }
     /// The first event error, when the policy let the run go on past it.
-    public var firstError: EngineError? { firstSkippedError }
+    package var firstError: EngineError? { firstSkippedError }
     @usableFromInline var tally = DriverCounters()
     @usableFromInline var firstSkippedError: EngineError?
     /// (device, PASID) pairs whose attach failed and that have not been detached since.
@@ -53,7 +53,7 @@ public struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     }
 
     /// What to do with an event the stream cannot justify.
-    public enum ErrorPolicy: Sendable {
+    package enum ErrorPolicy: Sendable {
         /// Throw it: the run's figures would describe a broken stream (the default).
         case stop
         /// Skip it, count it (`counters.rejected`) and keep the first (`firstError`).
@@ -61,7 +61,7 @@ public struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     }
 
     /// A driver over `topology` with `scheme`, tables from `makeTable` (`domainUsesFirstStage` → table).
-    public init(
+    package init(
         topology: Topology, scheme: any DomainIDScheme, observer: Observer,
         makeTable: @escaping (Bool) -> Table = { Table(domainUsesFirstStage: $0) }
     ) {
@@ -71,13 +71,13 @@ public struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     }
 
     /// The table implementation's name.
-    public var tableName: String { Table.name }
+    package var tableName: String { Table.name }
     /// The DID scheme's name.
-    public var schemeName: String { directory.scheme.name }
+    package var schemeName: String { directory.scheme.name }
 
     /// Applies `events` in order under `policy`.
     @inlinable
-    public mutating func run(_ events: [WorkloadEvent], policy: ErrorPolicy = .stop) throws(EngineError) {
+    package mutating func run(_ events: [WorkloadEvent], policy: ErrorPolicy = .stop) throws(EngineError) {
         for event in events {
             do {
                 try apply(event)
@@ -91,7 +91,7 @@ public struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
 
     /// Applies one event.
     @inlinable
-    public mutating func apply(_ event: WorkloadEvent) throws(EngineError) {
+    package mutating func apply(_ event: WorkloadEvent) throws(EngineError) {
         let index = tally.events
         tally.events += 1
         do {

@@ -9,7 +9,7 @@ import Workloads
 /// The driver does the driver's side of every event (the DID scheme, the cache tags, the flush
 /// walks); the observer does the hardware's side, or times the driver's. Every hook has a no-op
 /// default, so an observer implements only what it watches.
-public protocol EventObserver {
+package protocol EventObserver {
     /// Where the tables' flush walks write their descriptors.
     associatedtype Sink: InvalidationSink
     var sink: Sink { get set }
@@ -44,7 +44,7 @@ public protocol EventObserver {
 }
 
 /// The table-facing operations a driver runs, as a timer names them.
-public enum DriverOperation: Sendable, Hashable {
+package enum DriverOperation: Sendable, Hashable {
     /// An attach: the scheme picks a DID and the tags are assigned (`cache_tag_assign_domain`).
     case assign
     /// A detach: the tags are unassigned and the DID released (`cache_tag_unassign_domain`).
@@ -54,7 +54,7 @@ public enum DriverOperation: Sendable, Hashable {
 }
 
 /// Why an observer refused an event.
-public enum ObserverError: Error, Sendable {
+package enum ObserverError: Error, Sendable {
     /// The event contradicts the observer's state (an unknown domain, a double attach).
     case rejected(String)
     /// A strict-mode oracle violation.
@@ -62,23 +62,23 @@ public enum ObserverError: Error, Sendable {
 }
 
 extension EventObserver {
-    @inlinable public mutating func willRun(_ operation: DriverOperation) {}
-    @inlinable public mutating func didRun(_ operation: DriverOperation, descriptors: Int) {}
-    @inlinable public mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {}
-    @inlinable public mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {}
-    @inlinable public mutating func attached<Table: CacheTagTable>(
+    @inlinable package mutating func willRun(_ operation: DriverOperation) {}
+    @inlinable package mutating func didRun(_ operation: DriverOperation, descriptors: Int) {}
+    @inlinable package mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {}
+    @inlinable package mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {}
+    @inlinable package mutating func attached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID,
         directory: CacheTagDirectory<Table>
     ) throws(ObserverError) {}
-    @inlinable public mutating func detached<Table: CacheTagTable>(
+    @inlinable package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
     ) throws(ObserverError) {}
-    @inlinable public mutating func mapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
+    @inlinable package mutating func mapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
         throws(ObserverError) {}
-    @inlinable public mutating func unmapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
+    @inlinable package mutating func unmapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
         throws(ObserverError) {}
-    @inlinable public mutating func willFlush(_ domain: IOMMUDomainID, range: IOVARange, reason: FlushReason)
+    @inlinable package mutating func willFlush(_ domain: IOMMUDomainID, range: IOVARange, reason: FlushReason)
         throws(ObserverError) {}
-    @inlinable public mutating func didFlush() throws(ObserverError) {}
-    @inlinable public mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError) {}
+    @inlinable package mutating func didFlush() throws(ObserverError) {}
+    @inlinable package mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError) {}
 }

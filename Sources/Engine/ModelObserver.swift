@@ -5,12 +5,12 @@ import Workloads
 
 /// The modeled IOMMU as an event observer: caches, queues, page tables, cost model and oracle
 /// follow the driver in lock step. The model is itself the sink the flush walks write into.
-public struct ModelObserver: EventObserver {
+package struct ModelObserver: EventObserver {
     /// The modeled hardware.
-    public var sink: IOMMUModel
+    package var sink: IOMMUModel
 
     /// A model of `topology` with `configuration` (cache geometry, cost model, strictness).
-    public init(topology: Topology, configuration: ModelConfiguration = ModelConfiguration()) throws(EngineError) {
+    package init(topology: Topology, configuration: ModelConfiguration = ModelConfiguration()) throws(EngineError) {
         do {
             sink = try IOMMUModel(units: topology.units, devices: topology.devices, configuration: configuration)
         } catch {
@@ -19,17 +19,17 @@ public struct ModelObserver: EventObserver {
     }
 
     /// The model.
-    public var model: IOMMUModel { sink }
+    package var model: IOMMUModel { sink }
 
-    public mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {
+    package mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {
         do { try sink.createDomain(domain, kind: kind) } catch { throw .rejected(error.description) }
     }
 
-    public mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {
+    package mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {
         do { try sink.destroyDomain(domain) } catch { throw .rejected(error.description) }
     }
 
-    public mutating func attached<Table: CacheTagTable>(
+    package mutating func attached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID,
         directory: CacheTagDirectory<Table>
     ) throws(ObserverError) {
@@ -43,7 +43,7 @@ public struct ModelObserver: EventObserver {
     }
 
     /// Forgets the attachment and submits its tear-down invalidations as one submission.
-    public mutating func detached<Table: CacheTagTable>(
+    package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
     ) throws(ObserverError) {
         do {
@@ -58,39 +58,39 @@ public struct ModelObserver: EventObserver {
         do { try sink.completeFlush() } catch { throw .oracle(error) }
     }
 
-    public mutating func mapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ObserverError) {
+    package mutating func mapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ObserverError) {
         do { try sink.map(domain, firstPage: firstPage, pageCount: pageCount) } catch { throw .rejected(error.description) }
     }
 
-    public mutating func unmapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ObserverError) {
+    package mutating func unmapped(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ObserverError) {
         do { try sink.unmap(domain, firstPage: firstPage, pageCount: pageCount) } catch {
             throw .rejected(error.description)
         }
     }
 
-    public mutating func willFlush(_ domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ObserverError) {
+    package mutating func willFlush(_ domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ObserverError) {
         do { try sink.beginFlush(of: domain, range: range, reason: reason) } catch {
             throw .rejected(DirectoryError.unknownDomain(domain).description)
         }
     }
 
-    public mutating func didFlush() throws(ObserverError) {
+    package mutating func didFlush() throws(ObserverError) {
         do { try sink.completeFlush() } catch { throw .oracle(error) }
     }
 
-    public mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError) {
+    package mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError) {
         do { _ = try sink.access(device: device, pasid: pasid, page: page) } catch { throw .oracle(error) }
     }
 }
 
 /// Counts what the tables emit, tear-downs included, with the cost model's queue time: no
 /// caches, no oracle. The fast observer for large sweeps and for tests of the driver alone.
-public struct CountingObserver: EventObserver {
-    public var sink: InvalidationCountingSink
+package struct CountingObserver: EventObserver {
+    package var sink: InvalidationCountingSink
 
-    public init(cost: CostModel = .defaults) { sink = InvalidationCountingSink(cost: cost) }
+    package init(cost: CostModel = .defaults) { sink = InvalidationCountingSink(cost: cost) }
 
-    public mutating func detached<Table: CacheTagTable>(
+    package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
     ) throws(ObserverError) {
         AttachmentTeardown.descriptors(

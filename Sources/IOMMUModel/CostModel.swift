@@ -19,26 +19,26 @@
 /// - An IOTLB miss walks the page table: `page_walk_levels` memory references of
 ///   `page_walk_access_us` each; a nested walk is two-dimensional, (levels + 1)² − 1 references
 ///   (24 for 4-level over 4-level; Bhargava et al., ASPLOS 2008).
-public struct CostModel: Hashable, Sendable {
+package struct CostModel: Hashable, Sendable {
     /// Fixed part of one synchronous submission, wait descriptor and status spin included.
-    public var submissionMicros: Double = 1.9
+    package var submissionMicros: Double = 1.9
     /// Each non-wait descriptor of a submission.
-    public var descriptorMicros: Double = 0.1
+    package var descriptorMicros: Double = 0.1
     /// One device-TLB invalidation's completion (ATS round trip).
-    public var deviceTLBInvalidationMicros: Double = 5
+    package var deviceTLBInvalidationMicros: Double = 5
     /// Levels of a page walk (4-level paging; 5 with LA57).
-    public var pageWalkLevels: Int = 4
+    package var pageWalkLevels: Int = 4
     /// One memory reference of a page walk.
-    public var pageWalkAccessMicros: Double = 0.1
+    package var pageWalkAccessMicros: Double = 0.1
 
     /// The defaults (see each property and `parameters`).
-    public init() {}
+    package init() {}
 
     /// The defaults above.
-    public static let defaults = CostModel()
+    package static let defaults = CostModel()
 
     /// Every parameter, in the order files and `list` show them.
-    public static let parameters: [CostParameter] = [
+    package static let parameters: [CostParameter] = [
         CostParameter(
             key: "submission_us", defaultValue: 1.9, unit: "us", isInteger: false,
             meaning: "fixed cost of one synchronous submission, wait descriptor and status spin included",
@@ -50,7 +50,7 @@ public struct CostModel: Hashable, Sendable {
         CostParameter(
             key: "devtlb_invalidation_us", defaultValue: 5, unit: "us", isInteger: false,
             meaning: "completion of one device-TLB (ATS) invalidation; overlaps across devices within a submission",
-            source: "assumption: no public measurement (docs/vtd-facts.md §6); PCIe round trip, sweep it"),
+            source: "assumption: no package measurement (docs/vtd-facts.md §6); PCIe round trip, sweep it"),
         CostParameter(
             key: "page_walk_levels", defaultValue: 4, unit: "levels", isInteger: true,
             meaning: "page-table levels walked on an IOTLB miss ((levels+1)^2-1 references when nested)",
@@ -62,10 +62,10 @@ public struct CostModel: Hashable, Sendable {
     ]
 
     /// The keys, in order.
-    public static var keys: [String] { parameters.map(\.key) }
+    package static var keys: [String] { parameters.map(\.key) }
 
     /// The current value of `key` (nil for an unknown key).
-    public func value(of key: String) -> Double? {
+    package func value(of key: String) -> Double? {
         switch key {
         case "submission_us": submissionMicros
         case "descriptor_us": descriptorMicros
@@ -77,13 +77,13 @@ public struct CostModel: Hashable, Sendable {
     }
 
     /// Every parameter with its current value, in order: for run.json and `list`.
-    public var settings: [(key: String, value: Double, unit: String)] {
+    package var settings: [(key: String, value: Double, unit: String)] {
         Self.parameters.map { ($0.key, value(of: $0.key)!, $0.unit) }
     }
 
     /// Sets `key` from text, refusing unknown keys, non-numbers, non-finite and negative values,
     /// and non-integers for integer parameters. `location` names where the value came from.
-    public mutating func set(_ key: String, to text: String, location: String) throws(CostModelError) {
+    package mutating func set(_ key: String, to text: String, location: String) throws(CostModelError) {
         guard let parameter = Self.parameters.first(where: { $0.key == key }) else {
             throw .unknownKey(key, location: location, known: Self.keys)
         }
@@ -110,7 +110,7 @@ public struct CostModel: Hashable, Sendable {
 
     /// A copy with `key=value` assignments applied in order (`--cost` arguments). `source` names
     /// them in errors, followed by the assignment's position.
-    public func overriding(assignments: [String], source: String = "command line") throws(CostModelError) -> CostModel {
+    package func overriding(assignments: [String], source: String = "command line") throws(CostModelError) -> CostModel {
         var result = self
         for (index, assignment) in assignments.enumerated() {
             let location = "\(source) assignment \(index + 1)"
@@ -122,7 +122,7 @@ public struct CostModel: Hashable, Sendable {
 
     /// A copy with the overrides of a file's text: `key=value` lines, `#` starts a comment, blank
     /// lines are skipped. Errors carry `file:line`.
-    public func overriding(fileText: String, file: String) throws(CostModelError) -> CostModel {
+    package func overriding(fileText: String, file: String) throws(CostModelError) -> CostModel {
         var result = self
         var lineNumber = 0
         for rawLine in fileText.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -139,7 +139,7 @@ public struct CostModel: Hashable, Sendable {
     }
 
     /// A copy with the overrides of the file at `path`.
-    public func overriding(contentsOfFile path: String) throws(CostModelError) -> CostModel {
+    package func overriding(contentsOfFile path: String) throws(CostModelError) -> CostModel {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -172,13 +172,13 @@ public struct CostModel: Hashable, Sendable {
 
     /// Modeled time of one submission of `descriptors` non-wait descriptors.
     @inlinable
-    public func submissionTime(descriptors: Int) -> Double {
+    package func submissionTime(descriptors: Int) -> Double {
         submissionMicros + descriptorMicros * Double(descriptors)
     }
 
     /// Modeled time of one page walk; nested walks are two-dimensional.
     @inlinable
-    public func pageWalkTime(nested: Bool) -> Double {
+    package func pageWalkTime(nested: Bool) -> Double {
         let levels = pageWalkLevels
         let references = nested ? (levels + 1) * (levels + 1) - 1 : levels
         return Double(references) * pageWalkAccessMicros

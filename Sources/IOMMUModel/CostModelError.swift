@@ -1,6 +1,6 @@
 /// Why a cost override was refused. Each names the key and where it was given (`file:line`, or
 /// the command-line assignment), in one line.
-public enum CostModelError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum CostModelError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `key` is not a cost parameter.
     case unknownKey(String, location: String, known: [String])
     /// `key` got a value that is not a finite, non-negative number (or not an integer in range).
@@ -11,7 +11,7 @@ public enum CostModelError: Error, Equatable, Sendable, CustomStringConvertible 
     case unreadable(file: String, reason: String)
 
     /// One line: location, key, and what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unknownKey(key, location, known):
             "\(location): unknown cost key '\(key)' (known: \(known.joined(separator: ", ")))"

@@ -1,5 +1,5 @@
 /// How the model served one DMA access.
-public enum DMAOutcome: Hashable, Sendable {
+package enum DMAOutcome: Hashable, Sendable {
     /// The device's ATS translation cache had it.
     case deviceTLBHit
     /// The IOTLB had it.

@@ -13,7 +13,7 @@ import VTd
 ///   PASID-tagged entries alone. This is the conservative reading: whether an invalidation without
 ///   PASID also reaches PASID-tagged ATC entries is not something a flush may rely on, so the model
 ///   gives no credit for it and a missing PASID-based invalidation shows up as stale.
-public struct DeviceTLB: Sendable {
+package struct DeviceTLB: Sendable {
     struct Slot: Sendable {
         var entry: DeviceTLBEntry
         var lastUse: UInt64
@@ -22,14 +22,14 @@ public struct DeviceTLB: Sendable {
     }
 
     /// Entries the cache holds.
-    public let capacity: Int
+    package let capacity: Int
     var slots: ContiguousArray<Slot>
     private var clock: UInt64 = 0
     /// Valid entries now.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// An empty device TLB of `entries` entries (at least one).
-    public init(entries: Int = 64) throws(ModelError) {
+    package init(entries: Int = 64) throws(ModelError) {
         guard entries > 0 else { throw .invalidGeometry("device TLB of \(entries) entries") }
         capacity = entries
         let empty = DeviceTLBEntry(pasid: .none, page: 0, origin: TranslationOrigin(owner: .none, generation: 0))
@@ -38,7 +38,7 @@ public struct DeviceTLB: Sendable {
     }
 
     /// The entry for (pasid, page), marked most recently used; nil on a miss.
-    public mutating func lookup(pasid: PASID, page: UInt64) -> DeviceTLBEntry? {
+    package mutating func lookup(pasid: PASID, page: UInt64) -> DeviceTLBEntry? {
         for slot in slots.indices
         where slots[slot].valid && slots[slot].entry.page == page && slots[slot].entry.pasid == pasid {
             clock &+= 1
@@ -51,7 +51,7 @@ public struct DeviceTLB: Sendable {
     /// Inserts `entry` (replacing one with the same tag); returns the valid entry evicted for
     /// capacity, if any.
     @discardableResult
-    public mutating func fill(_ entry: DeviceTLBEntry) -> DeviceTLBEntry? {
+    package mutating func fill(_ entry: DeviceTLBEntry) -> DeviceTLBEntry? {
         let victim =
             slots.indices.first {
                 slots[$0].valid && slots[$0].entry.page == entry.page && slots[$0].entry.pasid == entry.pasid
@@ -74,7 +74,7 @@ public struct DeviceTLB: Sendable {
     /// Applies a device-TLB descriptor already routed to this device (source ID matched by the
     /// caller) and calls `dropped` for each entry removed. Other descriptor types do nothing.
     @discardableResult
-    public mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (DeviceTLBEntry) -> Void) -> Int
+    package mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (DeviceTLBEntry) -> Void) -> Int
     {
         let pasid: PASID
         let block: AlignedInvalidation
@@ -113,5 +113,5 @@ public struct DeviceTLB: Sendable {
     }
 
     /// Every valid entry in slot order: for tests and inspection.
-    public var entries: [DeviceTLBEntry] { slots.filter(\.valid).map(\.entry) }
+    package var entries: [DeviceTLBEntry] { slots.filter(\.valid).map(\.entry) }
 }

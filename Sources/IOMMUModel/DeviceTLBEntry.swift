@@ -2,21 +2,21 @@ import VTd
 
 /// One valid device-TLB (ATS translation cache) entry: tagged by the PASID the translation was
 /// requested with (`PASID.none` for requests without a PASID prefix) and the 4 KiB page.
-public struct DeviceTLBEntry: Hashable, Sendable, CustomStringConvertible {
+package struct DeviceTLBEntry: Hashable, Sendable, CustomStringConvertible {
     /// `PASID.none` for translations requested without a PASID.
-    public var pasid: PASID
+    package var pasid: PASID
     /// The 4 KiB page frame of the untranslated address.
-    public var page: UInt64
+    package var page: UInt64
     /// The domain and mapping generation the IOMMU answered with.
-    public var origin: TranslationOrigin
+    package var origin: TranslationOrigin
 
     /// An entry for hand-built caches and fills.
-    public init(pasid: PASID, page: UInt64, origin: TranslationOrigin) {
+    package init(pasid: PASID, page: UInt64, origin: TranslationOrigin) {
         self.pasid = pasid
         self.page = page
         self.origin = origin
     }
 
     /// PASID and page, for violation messages.
-    public var description: String { "\(pasid) page \(hex(page))" }
+    package var description: String { "\(pasid) page \(hex(page))" }
 }

@@ -1,5 +1,5 @@
 /// Why descriptors are being submitted, which decides what the oracle checks when they complete.
-public enum FlushReason: String, Hashable, Sendable {
+package enum FlushReason: String, Hashable, Sendable {
     /// `cache_tag_flush_range`: stale-checked over the range.
     case range = "flush-range"
     /// `cache_tag_flush_all`: stale-checked over the whole address space.
@@ -11,5 +11,5 @@ public enum FlushReason: String, Hashable, Sendable {
     case teardown = "teardown"
 
     /// Whether the oracle checks for stale translations when this flush completes.
-    public var checksStaleness: Bool { self != .teardown }
+    package var checksStaleness: Bool { self != .teardown }
 }

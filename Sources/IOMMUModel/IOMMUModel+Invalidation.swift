@@ -4,7 +4,7 @@ extension IOMMUModel {
     /// Starts a flush of `domain` over `range`: the descriptors submitted until `completeFlush()`
     /// are judged against it (collateral evictions) and, unless it is a tear-down, checked by the
     /// oracle when it completes.
-    public mutating func beginFlush(of domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ModelError)
+    package mutating func beginFlush(of domain: IOMMUDomainID, range: IOVARange, reason: FlushReason) throws(ModelError)
     {
         context = FlushContext(domain: domain, serial: try serial(domain), range: range, reason: reason)
     }
@@ -12,7 +12,7 @@ extension IOMMUModel {
     /// Executes one submission on `unit`'s invalidation queue, as the hardware does: each
     /// descriptor in order, then the wait (which in the model completes at once).
     /// Descriptors for an unknown unit are counted and otherwise ignored.
-    public mutating func submit(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, to unit: IOMMUUnitID) {
+    package mutating func submit(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, to unit: IOMMUUnitID) {
         queue.record(batch, cost: configuration.cost)
         guard let unitIndex = unitIndex[unit] else { return }
         let context = self.context
@@ -45,13 +45,13 @@ extension IOMMUModel {
     }
 
     /// A write-buffer flush: counted; the model has no write buffer to drain.
-    public mutating func flushWriteBuffer(of unit: IOMMUUnitID) { queue.writeBufferFlushes += 1 }
+    package mutating func flushWriteBuffer(of unit: IOMMUUnitID) { queue.writeBufferFlushes += 1 }
 
     /// Ends the current flush. For range, all and new-mapping flushes the oracle now sweeps every
     /// IOTLB and device TLB for entries of the flushed domain (and of its nested children) in the
     /// flushed range whose mapping is gone or was replaced. Each stale entry is counted once; in
     /// strict mode the first one throws.
-    public mutating func completeFlush() throws(OracleViolation) {
+    package mutating func completeFlush() throws(OracleViolation) {
         guard let context else { return }
         self.context = nil
         guard context.reason.checksStaleness else { return }

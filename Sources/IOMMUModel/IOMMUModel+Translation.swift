@@ -10,7 +10,7 @@ extension IOMMUModel {
     /// a miss, and the answer fills the device TLB. Every hit is checked against the domain the
     /// attachment resolves to now (cross-domain rule); a miss costs a page walk.
     @discardableResult
-    public mutating func access(device: DeviceID, pasid: PASID, page: UInt64) throws(OracleViolation) -> DMAOutcome {
+    package mutating func access(device: DeviceID, pasid: PASID, page: UInt64) throws(OracleViolation) -> DMAOutcome {
         guard let attachment = attachments[AttachmentKey(device: device, pasid: pasid)] else {
             counters.dmaFaults += 1
             return .noAttachment

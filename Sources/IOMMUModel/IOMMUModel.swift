@@ -24,7 +24,7 @@ import VTd
 /// guest-physical address, so the child translates page p when the child maps p and its parent
 /// maps p; entries record both generations. A workload that wants nested DMA to succeed maps the
 /// same pages in both.
-public struct IOMMUModel: InvalidationSink, Sendable {
+package struct IOMMUModel: InvalidationSink, Sendable {
     struct DomainRecord: Sendable {
         let id: IOMMUDomainID
         let kind: DomainKind
@@ -54,11 +54,11 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     }
 
     /// Geometry, costs and strictness the model was built with.
-    public let configuration: ModelConfiguration
+    package let configuration: ModelConfiguration
     /// The IOMMU units, one IOTLB and invalidation queue each.
-    public let units: [IOMMUUnit]
+    package let units: [IOMMUUnit]
     /// The devices; device i has `DeviceID(i)`.
-    public let devices: [Device]
+    package let devices: [Device]
     var iotlbs: [IOTLB]
     var deviceTLBs: [DeviceTLB?]
     let unitIndex: [IOMMUUnitID: Int]
@@ -72,15 +72,15 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     var context: FlushContext?
 
     /// Cache and oracle counts.
-    public internal(set) var counters = ModelCounters()
+    package internal(set) var counters = ModelCounters()
     /// Invalidation queue counts and modeled queue time.
-    public internal(set) var queue = InvalidationQueueCounters()
+    package internal(set) var queue = InvalidationQueueCounters()
     /// The first oracle violation of the run, strict or not.
-    public internal(set) var firstViolation: OracleViolation?
+    package internal(set) var firstViolation: OracleViolation?
 
     /// A model of `units` and `devices` (device i must have `DeviceID(i)`, every device behind a
     /// listed unit, as `Workloads.Topology` guarantees).
-    public init(units: [IOMMUUnit], devices: [Device], configuration: ModelConfiguration = .init()) throws(ModelError) {
+    package init(units: [IOMMUUnit], devices: [Device], configuration: ModelConfiguration = .init()) throws(ModelError) {
         self.configuration = configuration
         self.units = units
         self.devices = devices
@@ -113,7 +113,7 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     // MARK: Domains and page tables
 
     /// A new, empty domain. A nested domain's parent must exist and be second-stage.
-    public mutating func createDomain(_ id: IOMMUDomainID, kind: DomainKind) throws(ModelError) {
+    package mutating func createDomain(_ id: IOMMUDomainID, kind: DomainKind) throws(ModelError) {
         guard liveDomains[id] == nil else { throw .domainExists(id) }
         var parent = DomainSerial.none
         if let parentID = kind.parent {
@@ -131,7 +131,7 @@ public struct IOMMUModel: InvalidationSink, Sendable {
 
     /// Destroys a domain with no attachments and no nested children. Entries filled for it may
     /// linger in the caches; they belong to a dead serial, so any later hit on one is cross-domain.
-    public mutating func destroyDomain(_ id: IOMMUDomainID) throws(ModelError) {
+    package mutating func destroyDomain(_ id: IOMMUDomainID) throws(ModelError) {
         guard let serial = liveDomains[id] else { throw .unknownDomain(id) }
         let record = domains[index(serial)]
         guard record.attachments == 0, record.children == 0 else { throw .domainBusy(id) }
@@ -142,14 +142,14 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     }
 
     /// Maps the unmapped pages of the range with a fresh generation.
-    public mutating func map(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ModelError) {
+    package mutating func map(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ModelError) {
         let serial = try self.serial(domain)
         domains[index(serial)].pageTable.map(firstPage: firstPage, pageCount: pageCount, generation: nextGeneration)
         nextGeneration += 1
     }
 
     /// Unmaps the range. Cached translations of it stay until a flush removes them.
-    public mutating func unmap(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ModelError) {
+    package mutating func unmap(_ domain: IOMMUDomainID, firstPage: UInt64, pageCount: UInt64) throws(ModelError) {
         let serial = try self.serial(domain)
         domains[index(serial)].pageTable.unmap(firstPage: firstPage, pageCount: pageCount)
     }
@@ -164,7 +164,7 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     /// the same IOTLB tag (DID, PASID-or-none) means the two share translations in the IOTLB, which
     /// is recorded as an `aliasedAttachment` violation (thrown in strict mode, as `ModelError.oracle`)
     /// whether or not their IOVAs ever collide.
-    public mutating func attach(_ domain: IOMMUDomainID, device: DeviceID, pasid: PASID, domainID: DomainID)
+    package mutating func attach(_ domain: IOMMUDomainID, device: DeviceID, pasid: PASID, domainID: DomainID)
         throws(ModelError) -> ModeledAttachment
     {
         let serial = try self.serial(domain)
@@ -193,7 +193,7 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     /// Clears the PASID-table entry of (device, PASID). The caches are untouched: the caller
     /// submits the tear-down invalidations (`FlushReason.teardown`).
     @discardableResult
-    public mutating func detach(device: DeviceID, pasid: PASID) throws(ModelError) -> ModeledAttachment {
+    package mutating func detach(device: DeviceID, pasid: PASID) throws(ModelError) -> ModeledAttachment {
         guard let attachment = attachments.removeValue(forKey: AttachmentKey(device: device, pasid: pasid)) else {
             throw .notAttached(device: device, pasid: pasid)
         }
@@ -208,23 +208,23 @@ public struct IOMMUModel: InvalidationSink, Sendable {
     // MARK: Inspection
 
     /// The attachment DMA through (device, PASID) resolves to now.
-    public func attachment(device: DeviceID, pasid: PASID) -> ModeledAttachment? {
+    package func attachment(device: DeviceID, pasid: PASID) -> ModeledAttachment? {
         attachments[AttachmentKey(device: device, pasid: pasid)]
     }
 
     /// The live incarnation of `domain`.
-    public func serial(of domain: IOMMUDomainID) -> DomainSerial? { liveDomains[domain] }
+    package func serial(of domain: IOMMUDomainID) -> DomainSerial? { liveDomains[domain] }
 
     /// The live domain's page table.
-    public func pageTable(of domain: IOMMUDomainID) -> PageTable? {
+    package func pageTable(of domain: IOMMUDomainID) -> PageTable? {
         liveDomains[domain].map { domains[index($0)].pageTable }
     }
 
     /// The unit's IOTLB.
-    public func iotlb(of unit: IOMMUUnitID) -> IOTLB? { unitIndex[unit].map { iotlbs[$0] } }
+    package func iotlb(of unit: IOMMUUnitID) -> IOTLB? { unitIndex[unit].map { iotlbs[$0] } }
 
     /// The device's TLB, nil when it has no ATS.
-    public func deviceTLB(of device: DeviceID) -> DeviceTLB? {
+    package func deviceTLB(of device: DeviceID) -> DeviceTLB? {
         deviceTLBs.indices.contains(device.rawValue) ? deviceTLBs[device.rawValue] : nil
     }
 

@@ -13,7 +13,7 @@ import VTd
 /// Invalidations follow VT-d spec §6.5.2.3 (IOTLB) and §6.5.2.4 (PASID-based IOTLB): see
 /// `invalidate(_:dropping:)`. The invalidation hint (IH) only spares paging-structure caches,
 /// which are not modeled, so it does not change which entries are dropped.
-public struct IOTLB: Sendable {
+package struct IOTLB: Sendable {
     /// One way of one set.
     struct Slot: Sendable {
         var entry: IOTLBEntry
@@ -24,21 +24,21 @@ public struct IOTLB: Sendable {
     }
 
     /// Total entries.
-    public let capacity: Int
+    package let capacity: Int
     /// Entries per set.
-    public let ways: Int
+    package let ways: Int
     /// `capacity / ways`.
-    public let setCount: Int
+    package let setCount: Int
     var slots: ContiguousArray<Slot>
     private var clock: UInt64 = 0
     /// Valid first-stage and nested entries per DID: a DID-based page-selective invalidation must
     /// sweep the whole cache only when the DID has some (they are dropped whatever their address).
     private var pasidTaggedEntries: [DomainID: Int] = [:]
     /// Valid entries now.
-    public private(set) var count = 0
+    package private(set) var count = 0
 
     /// An empty IOTLB of `entries` entries in sets of `ways`.
-    public init(entries: Int = 1024, ways: Int = 8) throws(ModelError) {
+    package init(entries: Int = 1024, ways: Int = 8) throws(ModelError) {
         guard entries > 0, ways > 0, entries % ways == 0 else {
             throw .invalidGeometry("IOTLB of \(entries) entries cannot be split into sets of \(ways) ways")
         }
@@ -56,7 +56,7 @@ public struct IOTLB: Sendable {
     func set(of page: UInt64) -> Int { Int(page % UInt64(setCount)) }
 
     /// The entry matching `tag`, marked most recently used; nil on a miss.
-    public mutating func lookup(_ tag: IOTLBTag) -> IOTLBEntry? {
+    package mutating func lookup(_ tag: IOTLBTag) -> IOTLBEntry? {
         let base = set(of: tag.page) * ways
         for slot in base..<(base + ways) where slots[slot].valid && slots[slot].entry.tag == tag {
             clock &+= 1
@@ -69,7 +69,7 @@ public struct IOTLB: Sendable {
     /// Inserts `entry` (replacing an entry with the same tag), evicting the least recently used
     /// way of the set when it is full. Returns the valid entry evicted for capacity, if any.
     @discardableResult
-    public mutating func fill(_ entry: IOTLBEntry) -> IOTLBEntry? {
+    package mutating func fill(_ entry: IOTLBEntry) -> IOTLBEntry? {
         let base = set(of: entry.tag.page) * ways
         let set = base..<(base + ways)
         // Same tag first (a refill), then the first free way, then the least recently used.
@@ -111,7 +111,7 @@ public struct IOTLB: Sendable {
     /// - PASID-based IOTLB PASID-selective: first-stage/nested entries of (DID, PASID).
     /// - PASID-based IOTLB page-selective-within-PASID: those entries inside the block.
     @discardableResult
-    public mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (IOTLBEntry) -> Void) -> Int {
+    package mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (IOTLBEntry) -> Void) -> Int {
         switch descriptor {
         case .iotlb(.global, _, _, _):
             return sweep(block: nil, dropping: dropped) { _ in true }
@@ -182,10 +182,10 @@ public struct IOTLB: Sendable {
     }
 
     /// Every valid entry, in slot order (set by set, way by way): for tests and inspection.
-    public var entries: [IOTLBEntry] { slots.filter(\.valid).map(\.entry) }
+    package var entries: [IOTLBEntry] { slots.filter(\.valid).map(\.entry) }
 
     /// Whether an entry with `tag` is present (no LRU update).
-    public func contains(_ tag: IOTLBTag) -> Bool {
+    package func contains(_ tag: IOTLBTag) -> Bool {
         let base = set(of: tag.page) * ways
         return (base..<(base + ways)).contains { slots[$0].valid && slots[$0].entry.tag == tag }
     }

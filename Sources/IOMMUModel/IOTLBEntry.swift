@@ -1,19 +1,19 @@
 /// One valid IOTLB entry: its tag, its translation type and where the translation came from.
-public struct IOTLBEntry: Hashable, Sendable, CustomStringConvertible {
+package struct IOTLBEntry: Hashable, Sendable, CustomStringConvertible {
     /// What lookups and invalidations match.
-    public var tag: IOTLBTag
+    package var tag: IOTLBTag
     /// The translation type, which decides which invalidations reach it.
-    public var kind: TranslationKind
+    package var kind: TranslationKind
     /// The domain and mapping generation(s) it was filled from (the oracle's evidence).
-    public var origin: TranslationOrigin
+    package var origin: TranslationOrigin
 
     /// An entry for hand-built caches and fills.
-    public init(tag: IOTLBTag, kind: TranslationKind, origin: TranslationOrigin) {
+    package init(tag: IOTLBTag, kind: TranslationKind, origin: TranslationOrigin) {
         self.tag = tag
         self.kind = kind
         self.origin = origin
     }
 
     /// Kind and tag, for violation messages.
-    public var description: String { "\(kind) \(tag)" }
+    package var description: String { "\(kind) \(tag)" }
 }

@@ -7,24 +7,24 @@ import VTd
 /// for PASID-tagged entries, the same PASID) share entries. That is correct for one domain and an
 /// alias for two, which is exactly what the oracle's cross-domain check exists to catch.
 /// Only 4 KiB pages are modeled (no superpage entries).
-public struct IOTLBTag: Hashable, Sendable, CustomStringConvertible {
+package struct IOTLBTag: Hashable, Sendable, CustomStringConvertible {
     /// The DID of the attachment the entry was filled through.
-    public var domainID: DomainID
+    package var domainID: DomainID
     /// The attachment's PASID for first-stage and nested entries; nil for second-stage entries,
     /// which carry no PASID even when the attachment is through one.
-    public var pasid: PASID?
+    package var pasid: PASID?
     /// The 4 KiB page frame of the input address.
-    public var page: UInt64
+    package var page: UInt64
 
     /// A tag; pass nil (not `PASID.none`) for a second-stage entry.
-    public init(domainID: DomainID, pasid: PASID?, page: UInt64) {
+    package init(domainID: DomainID, pasid: PASID?, page: UInt64) {
         self.domainID = domainID
         self.pasid = pasid
         self.page = page
     }
 
     /// `did D pasid P page 0x..`, for violation messages.
-    public var description: String {
+    package var description: String {
         "did \(domainID.rawValue) \(pasid.map(\.description) ?? "no pasid") page \(hex(page))"
     }
 }

@@ -6,36 +6,36 @@ import VTd
 ///
 /// Each submission is the descriptors a `qi_batch` hands to `qi_submit_sync` plus the wait
 /// descriptor that closes it (the sink adds the wait, `InvalidationSink`).
-public struct InvalidationQueueCounters: Hashable, Sendable {
+package struct InvalidationQueueCounters: Hashable, Sendable {
     /// IOTLB invalidations (type 2): global, domain- or page-selective.
-    public var iotlb = 0
+    package var iotlb = 0
     /// PASID-based IOTLB invalidations (type 6).
-    public var pasidIOTLB = 0
+    package var pasidIOTLB = 0
     /// Device-TLB invalidations without PASID (type 3).
-    public var deviceTLB = 0
+    package var deviceTLB = 0
     /// PASID-based device-TLB invalidations (type 8).
-    public var pasidDeviceTLB = 0
+    package var pasidDeviceTLB = 0
     /// Invalidation waits (type 5): one per submission.
-    public var waits = 0
+    package var waits = 0
     /// Descriptors of any other type.
-    public var other = 0
+    package var other = 0
     /// Submissions (`qi_submit_sync` calls).
-    public var submissions = 0
+    package var submissions = 0
     /// Write-buffer flushes (register operation, no descriptor).
-    public var writeBufferFlushes = 0
+    package var writeBufferFlushes = 0
     /// Modeled queue time: submissions and their descriptors (µs).
-    public var invalidationMicros = 0.0
+    package var invalidationMicros = 0.0
     /// Modeled device-TLB completion time (µs).
-    public var deviceTLBMicros = 0.0
+    package var deviceTLBMicros = 0.0
 
     /// All zero.
-    public init() {}
+    package init() {}
 
     /// Every descriptor queued, waits included.
-    public var totalDescriptors: Int { iotlb + pasidIOTLB + deviceTLB + pasidDeviceTLB + waits + other }
+    package var totalDescriptors: Int { iotlb + pasidIOTLB + deviceTLB + pasidDeviceTLB + waits + other }
 
     /// Counts one submission (its descriptors plus the wait the sink adds) and its modeled time.
-    public mutating func record(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, cost: CostModel) {
+    package mutating func record(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, cost: CostModel) {
         submissions += 1
         waits += 1
         invalidationMicros += cost.submissionTime(descriptors: batch.count)

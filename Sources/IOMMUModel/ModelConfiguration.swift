@@ -1,19 +1,19 @@
 /// Geometry, costs and strictness of one modeled IOMMU.
-public struct ModelConfiguration: Hashable, Sendable {
+package struct ModelConfiguration: Hashable, Sendable {
     /// IOTLB entries per unit (default 1024, the cap of QEMU's intel-iommu IOTLB; see `IOTLB`).
-    public var iotlbEntries: Int
+    package var iotlbEntries: Int
     /// IOTLB associativity (default 8; see `IOTLB`).
-    public var iotlbWays: Int
+    package var iotlbWays: Int
     /// Device-TLB entries per ATS device (default 64; see `DeviceTLB`).
-    public var deviceTLBEntries: Int
+    package var deviceTLBEntries: Int
     /// The cost model.
-    public var cost: CostModel
+    package var cost: CostModel
     /// Stop at the first oracle violation: the operation that found it throws `OracleViolation`
     /// (also kept as `IOMMUModel.firstViolation`). Otherwise violations are only counted.
-    public var strict: Bool
+    package var strict: Bool
 
     /// The defaults, each overridable.
-    public init(
+    package init(
         iotlbEntries: Int = 1024, iotlbWays: Int = 8, deviceTLBEntries: Int = 64, cost: CostModel = .defaults,
         strict: Bool = false
     ) {

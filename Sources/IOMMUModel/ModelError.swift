@@ -2,7 +2,7 @@ import VTd
 
 /// Why the model refused an operation: a topology or event stream that contradicts itself.
 /// One line each, naming what it refers to.
-public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidGeometry(String)
     case invalidTopology(String)
     case domainExists(IOMMUDomainID)
@@ -16,7 +16,7 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case oracle(OracleViolation)
 
     /// One line naming what the error refers to.
-    public var description: String {
+    package var description: String {
         switch self {
         case let .invalidGeometry(what): "invalid cache geometry: \(what)"
         case let .invalidTopology(what): "invalid topology: \(what)"

@@ -1,7 +1,7 @@
 /// One breach of the safety oracle, with a one-line description of what, where and why.
-public struct OracleViolation: Error, Hashable, Sendable, CustomStringConvertible {
+package struct OracleViolation: Error, Hashable, Sendable, CustomStringConvertible {
     /// Which of the two rules was broken.
-    public enum Kind: String, Hashable, Sendable {
+    package enum Kind: String, Hashable, Sendable {
         /// A translation survived the flush that should have removed it.
         case stale
         /// A lookup hit an entry filled for another domain.
@@ -12,16 +12,16 @@ public struct OracleViolation: Error, Hashable, Sendable, CustomStringConvertibl
     }
 
     /// The rule broken.
-    public let kind: Kind
+    package let kind: Kind
     /// One line: the cache, the entry, the domains involved and the operation that found it.
-    public let detail: String
+    package let detail: String
 
     /// A violation of `kind` described by `detail`.
-    public init(kind: Kind, detail: String) {
+    package init(kind: Kind, detail: String) {
         self.kind = kind
         self.detail = detail
     }
 
     /// `stale: ...` or `cross-domain: ...`, one line.
-    public var description: String { "\(kind.rawValue): \(detail)" }
+    package var description: String { "\(kind.rawValue): \(detail)" }
 }

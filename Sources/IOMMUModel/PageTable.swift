@@ -7,7 +7,7 @@
 ///
 /// Mapping a page that is already mapped leaves it alone, as the Linux IOMMU core refuses to
 /// overwrite a present entry; a remap needs an unmap (and its flush) first.
-public struct PageTable: Sendable {
+package struct PageTable: Sendable {
     /// Pages [first, first + count) mapped by the map call of `generation`.
     struct Run: Equatable, Sendable {
         var first: UInt64
@@ -18,10 +18,10 @@ public struct PageTable: Sendable {
 
     private(set) var runs: [Run] = []
     /// Pages mapped now.
-    public private(set) var mappedPages: UInt64 = 0
+    package private(set) var mappedPages: UInt64 = 0
 
     /// An empty page table.
-    public init() {}
+    package init() {}
 
     /// Index of the first run that ends after `page`.
     private func firstRun(endingAfter page: UInt64) -> Int {
@@ -35,7 +35,7 @@ public struct PageTable: Sendable {
     }
 
     /// The generation of `page`'s mapping, or nil when it is not mapped.
-    public func generation(of page: UInt64) -> UInt64? {
+    package func generation(of page: UInt64) -> UInt64? {
         let index = firstRun(endingAfter: page)
         guard index < runs.count, runs[index].first <= page else { return nil }
         return runs[index].generation
@@ -44,7 +44,7 @@ public struct PageTable: Sendable {
     /// Maps the unmapped pages of [firstPage, firstPage + pageCount) with `generation`.
     /// Returns how many pages became mapped.
     @discardableResult
-    public mutating func map(firstPage: UInt64, pageCount: UInt64, generation: UInt64) -> UInt64 {
+    package mutating func map(firstPage: UInt64, pageCount: UInt64, generation: UInt64) -> UInt64 {
         guard pageCount > 0 else { return 0 }
         let end = firstPage &+ pageCount < firstPage ? UInt64.max : firstPage + pageCount
         var index = firstRun(endingAfter: firstPage)
@@ -68,7 +68,7 @@ public struct PageTable: Sendable {
 
     /// Unmaps [firstPage, firstPage + pageCount). Returns how many pages were mapped.
     @discardableResult
-    public mutating func unmap(firstPage: UInt64, pageCount: UInt64) -> UInt64 {
+    package mutating func unmap(firstPage: UInt64, pageCount: UInt64) -> UInt64 {
         guard pageCount > 0 else { return 0 }
         let end = firstPage &+ pageCount < firstPage ? UInt64.max : firstPage + pageCount
         let start = firstRun(endingAfter: firstPage)

@@ -8,7 +8,7 @@ import VTd
 ///   but *every* first-stage and nested entry of the DID whatever its address, because those are
 ///   tagged by first-stage input address and cannot be matched to a second-stage range;
 /// - a PASID-based IOTLB invalidation never drops second-stage entries.
-public enum TranslationKind: UInt8, Hashable, Sendable, CustomStringConvertible {
+package enum TranslationKind: UInt8, Hashable, Sendable, CustomStringConvertible {
     /// Second-stage only (PGTT 010b): not PASID-tagged.
     case secondStage
     /// First-stage only (PGTT 001b): first-stage paging and SVA domains, PASID-tagged.
@@ -17,7 +17,7 @@ public enum TranslationKind: UInt8, Hashable, Sendable, CustomStringConvertible 
     case nested
 
     /// The kind of the entries an attachment of a domain of `kind` fills.
-    public init(_ kind: DomainKind) {
+    package init(_ kind: DomainKind) {
         switch kind {
         case .secondStage: self = .secondStage
         case .firstStage, .sva: self = .firstStage
@@ -27,10 +27,10 @@ public enum TranslationKind: UInt8, Hashable, Sendable, CustomStringConvertible 
 
     /// Whether entries of this kind carry the attachment's PASID in their tag.
     @inlinable
-    public var isPASIDTagged: Bool { self != .secondStage }
+    package var isPASIDTagged: Bool { self != .secondStage }
 
     /// The PGTT name.
-    public var description: String {
+    package var description: String {
         switch self {
         case .secondStage: "second-stage"
         case .firstStage: "first-stage"

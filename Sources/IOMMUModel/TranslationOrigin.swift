@@ -5,18 +5,18 @@
 /// and mapped again gets a new generation and an entry of the old mapping no longer matches.
 /// Nested translations copy two mappings: the child's first stage (`generation`) and the parent's
 /// second stage (`parentGeneration`); either one changing makes the entry stale.
-public struct TranslationOrigin: Hashable, Sendable {
+package struct TranslationOrigin: Hashable, Sendable {
     /// The domain the entry was filled for (compared at hit time for the cross-domain check).
-    public var owner: DomainSerial
+    package var owner: DomainSerial
     /// Generation of the owner's mapping of the page when the entry was filled.
-    public var generation: UInt64
+    package var generation: UInt64
     /// For nested translations, the second-stage parent; `.none` otherwise.
-    public var parent: DomainSerial
+    package var parent: DomainSerial
     /// Generation of the parent's mapping of the page (identity guest-physical address), or 0.
-    public var parentGeneration: UInt64
+    package var parentGeneration: UInt64
 
     /// An origin; parent fields only for nested translations.
-    public init(owner: DomainSerial, generation: UInt64, parent: DomainSerial = .none, parentGeneration: UInt64 = 0) {
+    package init(owner: DomainSerial, generation: UInt64, parent: DomainSerial = .none, parentGeneration: UInt64 = 0) {
         self.owner = owner
         self.generation = generation
         self.parent = parent

@@ -1,129 +1,129 @@
 /// Every metric the tool writes (docs/design.md §5), in presentation order: measured, modeled,
 /// oracle, then run bookkeeping. A new metric is one `static let` here plus its line in `all`.
 extension Metric {
-    public static let swAssignNanos = Metric(
+    package static let swAssignNanos = Metric(
         "sw.assign_ns", .ns, label: "attach time", group: .measuredTime, better: .lowerIsBetter, statistics: .timing,
         meaning: "CPU time of one attach on the software path: the scheme's DID choice and the cache-tag assigns, per operation")
-    public static let swUnassignNanos = Metric(
+    package static let swUnassignNanos = Metric(
         "sw.unassign_ns", .ns, label: "detach time", group: .measuredTime, better: .lowerIsBetter, statistics: .timing,
         meaning: "CPU time of one detach on the software path: the cache-tag unassigns and the DID release, per operation")
-    public static let swFlushRangeNanos = Metric(
+    package static let swFlushRangeNanos = Metric(
         "sw.flush_range_ns", .ns, label: "flush-range time", group: .measuredTime, better: .lowerIsBetter, statistics: .timing,
         meaning: "CPU time to walk a domain's tags and emit the descriptors of one range flush")
-    public static let swFlushAllNanos = Metric(
+    package static let swFlushAllNanos = Metric(
         "sw.flush_all_ns", .ns, label: "flush-all time", group: .measuredTime, better: .lowerIsBetter, statistics: .timing,
         meaning: "CPU time to walk a domain's tags and emit the descriptors of one full flush")
-    public static let swFlushRangeNPNanos = Metric(
+    package static let swFlushRangeNPNanos = Metric(
         "sw.flush_range_np_ns", .ns, label: "non-present flush time", group: .measuredTime, better: .lowerIsBetter, statistics: .timing,
         meaning: "CPU time of the flush after mapping a previously non-present range (caching mode, write-buffer flush)")
-    public static let swNanosPerDescriptor = Metric(
+    package static let swNanosPerDescriptor = Metric(
         "sw.ns_per_descriptor", .ns, label: "time per descriptor", group: .measuredTime, better: .lowerIsBetter, statistics: .mean,
         meaning: "Measured flush time divided by the descriptors it emitted")
-    public static let swBytesPerTag = Metric(
+    package static let swBytesPerTag = Metric(
         "sw.bytes_per_tag", .bytes, label: "bytes per tag", group: .memory, better: .lowerIsBetter,
         meaning: "Table memory per cache tag, allocator overhead included")
-    public static let swHeapBytes = Metric(
+    package static let swHeapBytes = Metric(
         "sw.heap_bytes", .bytes, label: "tag-node heap", group: .memory, better: .lowerIsBetter,
         meaning: "jemalloc heap bytes held by kernel-list tag nodes when the most tags were held (kernel-list+jemalloc only)")
-    public static let flushes = Metric(
+    package static let flushes = Metric(
         "hw.flushes", .count, label: "flushes", group: .submissions, better: .neither,
         meaning: "Flush requests (range, all, non-present) issued to the table")
-    public static let descriptorsTotal = Metric(
+    package static let descriptorsTotal = Metric(
         "hw.descriptors.total", .count, label: "descriptors (all)", group: .descriptors, better: .lowerIsBetter,
         meaning: "Invalidation descriptors queued, all types including waits")
-    public static let descriptorsIOTLB = Metric(
+    package static let descriptorsIOTLB = Metric(
         "hw.descriptors.iotlb", .count, label: "IOTLB descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "IOTLB invalidation descriptors (global, domain- or page-selective)")
-    public static let descriptorsPASIDIOTLB = Metric(
+    package static let descriptorsPASIDIOTLB = Metric(
         "hw.descriptors.pasid_iotlb", .count, label: "PASID-IOTLB descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "PASID-based IOTLB invalidation descriptors")
-    public static let descriptorsDeviceTLB = Metric(
+    package static let descriptorsDeviceTLB = Metric(
         "hw.descriptors.devtlb", .count, label: "device-TLB descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "Device-TLB (ATS) invalidation descriptors")
-    public static let descriptorsPASIDDeviceTLB = Metric(
+    package static let descriptorsPASIDDeviceTLB = Metric(
         "hw.descriptors.pasid_devtlb", .count, label: "PASID device-TLB descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "PASID-based device-TLB invalidation descriptors")
-    public static let descriptorsWait = Metric(
+    package static let descriptorsWait = Metric(
         "hw.descriptors.wait", .count, label: "wait descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "Invalidation wait descriptors, one per submission")
-    public static let descriptorsPerFlush = Metric(
+    package static let descriptorsPerFlush = Metric(
         "hw.descriptors_per_flush", .ratio, label: "descriptors per flush", group: .perFlush, better: .lowerIsBetter,
         meaning: "Descriptors queued per flush request")
-    public static let submissions = Metric(
+    package static let submissions = Metric(
         "hw.submissions", .count, label: "submissions", group: .submissions, better: .lowerIsBetter,
         meaning: "Batches submitted to an invalidation queue, each closed by a wait")
-    public static let writeBufferFlushes = Metric(
+    package static let writeBufferFlushes = Metric(
         "hw.write_buffer_flushes", .count, label: "write-buffer flushes", group: .submissions, better: .lowerIsBetter,
         meaning: "Write-buffer flush calls of flush_range_np on units not in caching mode: one per tag in kernel-list (as the kernel), one per unit in grouped-array; a no-op on hardware without RWBF")
-    public static let didsInUse = Metric(
+    package static let didsInUse = Metric(
         "hw.dids_in_use", .count, label: "DIDs in use (peak)", group: .dids, better: .lowerIsBetter,
         meaning: "Peak number of Domain IDs allocated at once, over all IOMMU units")
-    public static let attachFailures = Metric(
+    package static let attachFailures = Metric(
         "hw.attach_failures", .count, label: "attach failures", group: .dids, better: .lowerIsBetter,
         meaning: "Attachments refused because an IOMMU unit ran out of Domain IDs")
-    public static let sharingFallbacks = Metric(
+    package static let sharingFallbacks = Metric(
         "hw.sharing_fallbacks", .count, label: "sharing fallbacks", group: .dids, better: .lowerIsBetter,
         meaning: "Shared-DID placements that fell back to an own DID because the PASID was taken under the shared DID")
-    public static let teardowns = Metric(
+    package static let teardowns = Metric(
         "hw.teardowns", .count, label: "tear-downs", group: .submissions, better: .neither,
         meaning: "Detach tear-downs submitted (PASID entry tear-down with its flushes)")
-    public static let iotlbHits = Metric(
+    package static let iotlbHits = Metric(
         "hw.iotlb.hits", .count, label: "IOTLB hits", group: .tlb, better: .higherIsBetter,
         meaning: "Modeled IOTLB lookups that hit")
-    public static let iotlbMisses = Metric(
+    package static let iotlbMisses = Metric(
         "hw.iotlb.misses", .count, label: "IOTLB misses", group: .tlb, better: .lowerIsBetter,
         meaning: "Modeled IOTLB lookups that missed and walked the page table")
-    public static let deviceTLBHits = Metric(
+    package static let deviceTLBHits = Metric(
         "hw.devtlb.hits", .count, label: "device-TLB hits", group: .tlb, better: .higherIsBetter,
         meaning: "Modeled device-TLB lookups that hit")
-    public static let deviceTLBMisses = Metric(
+    package static let deviceTLBMisses = Metric(
         "hw.devtlb.misses", .count, label: "device-TLB misses", group: .tlb, better: .lowerIsBetter,
         meaning: "Modeled device-TLB lookups that missed")
-    public static let dmaFaults = Metric(
+    package static let dmaFaults = Metric(
         "hw.dma_faults", .count, label: "DMA faults", group: .tlb, better: .lowerIsBetter,
         meaning: "Modeled DMA that found no attachment or no mapping")
-    public static let iotlbCollateralEvictions = Metric(
+    package static let iotlbCollateralEvictions = Metric(
         "hw.iotlb.collateral_evictions", .count, label: "IOTLB collateral evictions", group: .collateral, better: .lowerIsBetter,
         meaning: "Valid IOTLB entries dropped by an invalidation that did not need to drop them")
-    public static let deviceTLBCollateralEvictions = Metric(
+    package static let deviceTLBCollateralEvictions = Metric(
         "hw.devtlb.collateral_evictions", .count, label: "device-TLB collateral evictions", group: .collateral, better: .lowerIsBetter,
         meaning: "Valid device-TLB entries dropped by an invalidation that did not need to drop them")
-    public static let iotlbCapacityEvictions = Metric(
+    package static let iotlbCapacityEvictions = Metric(
         "hw.iotlb.capacity_evictions", .count, label: "IOTLB capacity evictions", group: .collateral, better: .lowerIsBetter,
         meaning: "Valid IOTLB entries replaced by a fill (LRU), not by an invalidation")
-    public static let deviceTLBCapacityEvictions = Metric(
+    package static let deviceTLBCapacityEvictions = Metric(
         "hw.devtlb.capacity_evictions", .count, label: "device-TLB capacity evictions", group: .collateral, better: .lowerIsBetter,
         meaning: "Valid device-TLB entries replaced by a fill (LRU), not by an invalidation")
-    public static let modelInvalidationMicros = Metric(
+    package static let modelInvalidationMicros = Metric(
         "model.invalidation_us", .us, label: "invalidation time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Modeled time in the invalidation queue: descriptors and waits")
-    public static let modelDeviceTLBMicros = Metric(
+    package static let modelDeviceTLBMicros = Metric(
         "model.devtlb_us", .us, label: "device-TLB invalidation time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Modeled time of ATS device-TLB invalidation round trips")
-    public static let modelPageWalkMicros = Metric(
+    package static let modelPageWalkMicros = Metric(
         "model.page_walk_us", .us, label: "page-walk time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Modeled time of page walks caused by IOTLB and device-TLB misses")
-    public static let modelTotalMicros = Metric(
+    package static let modelTotalMicros = Metric(
         "model.total_us", .us, label: "total modeled time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Sum of the modeled invalidation, device-TLB and page-walk times")
-    public static let oracleStale = Metric(
+    package static let oracleStale = Metric(
         "oracle.stale", .count, label: "stale translations", group: .oracle, better: .lowerIsBetter,
         meaning: "Translations that survived the invalidation that should have removed them (must be 0)")
-    public static let oracleCrossDomain = Metric(
+    package static let oracleCrossDomain = Metric(
         "oracle.cross_domain", .count, label: "cross-domain hits", group: .oracle, better: .lowerIsBetter,
         meaning: "Lookups that hit an entry filled for another domain (must be 0)")
-    public static let oracleAliasedAttachments = Metric(
+    package static let oracleAliasedAttachments = Metric(
         "oracle.aliased_attachments", .count, label: "aliased attachments", group: .oracle, better: .lowerIsBetter,
         meaning: "Attachments whose IOTLB tag (unit, DID, PASID-or-none) another live domain already used (must be 0)")
-    public static let eventsTotal = Metric(
+    package static let eventsTotal = Metric(
         "events.total", .count, label: "events", group: .events, better: .neither,
         meaning: "Workload events applied (attach, detach, map, DMA, unmap, flush)")
-    public static let eventsSkipped = Metric(
+    package static let eventsSkipped = Metric(
         "events.skipped", .count, label: "events skipped", group: .events, better: .lowerIsBetter,
         meaning: "Events skipped because they refer to an attachment that failed (DID exhaustion)")
 
     /// Every metric, in presentation order.
-    public static let all: [Metric] = [
+    package static let all: [Metric] = [
         .swAssignNanos, .swUnassignNanos, .swFlushRangeNanos, .swFlushAllNanos, .swFlushRangeNPNanos,
         .swNanosPerDescriptor, .swBytesPerTag, .swHeapBytes, .flushes, .descriptorsTotal, .descriptorsIOTLB,
         .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsWait,

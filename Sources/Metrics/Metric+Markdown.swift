@@ -1,7 +1,7 @@
 extension Metric {
     /// README's metric table, made from the catalog (a test holds README to it): one row per
     /// metric with its unit, kind, which way is better and its meaning.
-    public static var markdownTable: String {
+    package static var markdownTable: String {
         var lines = ["| metric | unit | kind | better | meaning |", "|---|---|---|---|---|"]
         for metric in all {
             let better: String

@@ -4,26 +4,26 @@
 /// Every metric the tool writes is one of the `static let`s of `Metric+Catalog.swift`; emitters
 /// (the event driver, the software-path timer), `list`, the report's catalog check, the plots and
 /// README's metric table (checked by a test) all read them from there, so a name is typed once.
-public struct Metric: Hashable, Sendable, CustomStringConvertible {
+package struct Metric: Hashable, Sendable, CustomStringConvertible {
     /// Dotted, stable name, e.g. `hw.descriptors.iotlb`.
-    public let name: String
+    package let name: String
     /// Unit of its values.
-    public let unit: MetricUnit
+    package let unit: MetricUnit
     /// Measured on this machine or computed by the model.
-    public let kind: MetricKind
+    package let kind: MetricKind
     /// Short label for chart axes and table headers, e.g. "flush-range time".
-    public let label: String
+    package let label: String
     /// One line saying what is counted or timed, for `list` and the README.
-    public let meaning: String
+    package let meaning: String
     /// The bar chart it is drawn in.
-    public let group: MetricChartGroup
+    package let group: MetricChartGroup
     /// Which way is better.
-    public let better: MetricDirection
+    package let better: MetricDirection
     /// The statistics it is written with.
-    public let statistics: MetricStatistics
+    package let statistics: MetricStatistics
 
     /// A metric; its kind follows from the name's prefix (`sw.` is measured, the rest modeled).
-    public init(
+    package init(
         _ name: String, _ unit: MetricUnit, label: String, group: MetricChartGroup, better: MetricDirection,
         statistics: MetricStatistics = .value, meaning: String
     ) {
@@ -38,17 +38,17 @@ public struct Metric: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The name.
-    public var description: String { name }
+    package var description: String { name }
 
     /// The metric called `name`, or nil for one this version does not know (a newer report, a
     /// hand-made file): readers then take its unit from the CSV and its kind from its prefix.
-    public static func named(_ name: String) -> Metric? { byName[name] }
+    package static func named(_ name: String) -> Metric? { byName[name] }
 
     private static let byName: [String: Metric] = Dictionary(
         all.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// A chart axis label: "flush-range time (ns)", or the label alone for counts.
-    public static func axisLabel(for name: String, unit: String) -> String {
+    package static func axisLabel(for name: String, unit: String) -> String {
         let unitName = unit.isEmpty ? (named(name)?.unit.rawValue ?? "") : unit
         let shown = MetricUnit(rawValue: unitName)?.display ?? unitName
         let label = named(name)?.label ?? name
@@ -57,15 +57,15 @@ public struct Metric: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// One metric's value from one run, ready to become a report row.
-public struct MetricValue: Hashable, Sendable, CustomStringConvertible {
-    public let metric: Metric
-    public let value: Double
+package struct MetricValue: Hashable, Sendable, CustomStringConvertible {
+    package let metric: Metric
+    package let value: Double
 
-    public init(_ metric: Metric, _ value: Double) {
+    package init(_ metric: Metric, _ value: Double) {
         self.metric = metric
         self.value = value
     }
 
     /// `name=value unit`.
-    public var description: String { "\(metric.name)=\(value) \(metric.unit)" }
+    package var description: String { "\(metric.name)=\(value) \(metric.unit)" }
 }

@@ -1,7 +1,7 @@
 /// The grouped bar chart a metric is drawn in: one question per chart ("which descriptors does
 /// each scheme emit?", "how many DIDs does it use?"), metrics of one kind on one axis. Measured
 /// and modeled numbers never share a chart (docs/design.md §4).
-public enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
+package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     case descriptors
     case submissions
     case perFlush = "per-flush"
@@ -15,10 +15,10 @@ public enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     case events
 
     /// The identifier used in file names, e.g. `descriptors`.
-    public var id: String { rawValue }
+    package var id: String { rawValue }
 
     /// The chart's title.
-    public var title: String {
+    package var title: String {
         switch self {
         case .descriptors: "Invalidation descriptors by type"
         case .submissions: "Queue submissions and flushes"
@@ -35,7 +35,7 @@ public enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     }
 
     /// The y-axis title, without unit.
-    public var axisTitle: String {
+    package var axisTitle: String {
         switch self {
         case .descriptors: "descriptors"
         case .submissions, .dids: "count"
@@ -51,5 +51,5 @@ public enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     }
 
     /// The group's metrics, in catalog order.
-    public var metrics: [Metric] { Metric.all.filter { $0.group == self } }
+    package var metrics: [Metric] { Metric.all.filter { $0.group == self } }
 }

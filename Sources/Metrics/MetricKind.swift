@@ -2,17 +2,17 @@
 ///
 /// The two must never be mixed up: measured times vary with the host and run, modeled counts
 /// and times are deterministic for a seed. Charts and tables label every metric with its kind.
-public enum MetricKind: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+package enum MetricKind: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// Real CPU time or memory of the software path (`sw.*`).
     case measured
     /// Deterministic output of the simulated IOMMU, cost model or oracle (`hw.*`, `model.*`, `oracle.*`).
     case modeled
 
     /// The kind implied by a metric name's prefix, so metrics unknown to the catalog still get one.
-    public init(metricName: String) {
+    package init(metricName: String) {
         self = metricName.hasPrefix("sw.") ? .measured : .modeled
     }
 
     /// `measured` or `modeled`.
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 }

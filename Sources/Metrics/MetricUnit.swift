@@ -1,5 +1,5 @@
 /// The unit of a metric's values, as written in the report's `unit` column.
-public enum MetricUnit: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+package enum MetricUnit: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
     /// Nanoseconds of measured CPU time.
     case ns
     /// Microseconds of modeled time.
@@ -12,17 +12,17 @@ public enum MetricUnit: String, Hashable, Sendable, CaseIterable, CustomStringCo
     case ratio
 
     /// `ns`, `us`, `count`, `bytes`, `ratio`.
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The unit as printed on charts: `us` becomes `µs`.
-    public var display: String { self == .us ? "µs" : rawValue }
+    package var display: String { self == .us ? "µs" : rawValue }
 
     /// A unit read from a report, as printed on charts (unknown units as they are).
-    public static func display(_ unit: String) -> String { MetricUnit(rawValue: unit)?.display ?? unit }
+    package static func display(_ unit: String) -> String { MetricUnit(rawValue: unit)?.display ?? unit }
 }
 
 /// Which way a metric should move for a scheme or table to be called better.
-public enum MetricDirection: String, Hashable, Sendable, CaseIterable {
+package enum MetricDirection: String, Hashable, Sendable, CaseIterable {
     /// Fewer descriptors, less time, fewer DIDs, fewer violations.
     case lowerIsBetter = "lower"
     /// More hits.
@@ -32,7 +32,7 @@ public enum MetricDirection: String, Hashable, Sendable, CaseIterable {
 }
 
 /// The statistics a metric is written with (the report's `stat` column).
-public enum MetricStatistics: Hashable, Sendable {
+package enum MetricStatistics: Hashable, Sendable {
     /// One `value` row: every modeled metric, and measured sizes.
     case value
     /// `p10`, `p50`, `p90`, `p99`, `mean` (ns) and `count` (count) rows: a timed operation.
@@ -41,7 +41,7 @@ public enum MetricStatistics: Hashable, Sendable {
     case mean
 
     /// The `stat` column values, in the order they are written.
-    public var names: [String] {
+    package var names: [String] {
         switch self {
         case .value: ["value"]
         case .timing: ["p10", "p50", "p90", "p99", "mean", "count"]
@@ -50,7 +50,7 @@ public enum MetricStatistics: Hashable, Sendable {
     }
 
     /// The statistic that stands for the metric in a comparison: `value`, `p50` or `mean`.
-    public var central: String {
+    package var central: String {
         switch self {
         case .value: "value"
         case .timing: "p50"

@@ -2,15 +2,15 @@
 /// file, line and column).
 ///
 /// Every case reads as one line that says what to change on the command line.
-public struct PlotError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct PlotError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The one-line explanation.
-    public var message: String
+    package var message: String
 
     /// Creates an error with its one-line explanation.
-    public init(_ message: String) {
+    package init(_ message: String) {
         self.message = message
     }
 
     /// The explanation itself.
-    public var description: String { message }
+    package var description: String { message }
 }

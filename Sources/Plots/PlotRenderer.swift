@@ -7,9 +7,9 @@ import Reports
 /// is written: a damaged CSV (reported with its file, line and column) leaves the directory as it
 /// was. Files are then written atomically through `Reports`. Output is deterministic: the same
 /// reports give byte-identical files, so charts can be committed and diffed.
-public enum PlotRenderer {
+package enum PlotRenderer {
     /// File name of the HTML index.
-    public static let indexFileName = "index.html"
+    package static let indexFileName = "index.html"
 
     /// Renders the charts of `reportDirectory` into it and returns the files written (SVGs in
     /// chart order, then `index.html` for `.html`).
@@ -24,7 +24,7 @@ public enum PlotRenderer {
     /// - Throws: `ReportError` for unreadable or malformed inputs, `PlotError` when the options
     ///   match nothing.
     @discardableResult
-    public static func render(
+    package static func render(
         reportDirectory: URL, metric: String? = nil, xParameter: String? = nil, format: PlotFormat = .html
     ) throws -> [URL] {
         let dataset = try ReportDataset.load(reportDirectory)

@@ -6,33 +6,33 @@ import Reports
 import Workloads
 
 /// Everything one run needs: the points, the axes, the budgets and where to write.
-public struct RunConfiguration: Sendable {
+package struct RunConfiguration: Sendable {
     /// Each workload's points, in order (one per parameter value of a sweep).
-    public var points: [PreparedWorkload]
-    public var schemes: [any DomainIDScheme]
-    public var tables: [TableChoice]
-    public var seed: UInt64
-    public var budget: TimingBudget
+    package var points: [PreparedWorkload]
+    package var schemes: [any DomainIDScheme]
+    package var tables: [TableChoice]
+    package var seed: UInt64
+    package var budget: TimingBudget
     /// Cost-model overrides already validated, as `key=value`.
-    public var costModel: CostModelSettings
+    package var costModel: CostModelSettings
     /// Stop at the first oracle violation instead of counting.
-    public var strictOracle: Bool
-    public var quick: Bool
-    public var outputDirectory: URL
+    package var strictOracle: Bool
+    package var quick: Bool
+    package var outputDirectory: URL
     /// Skip points already in the output's CSVs.
-    public var resume: Bool
+    package var resume: Bool
     /// The command line that produced the run, for run.json.
-    public var commandLine: [String]
+    package var commandLine: [String]
     /// Which parameter each workload varies, for run.json and the plots.
-    public var varied: [String: String]
-    public var notes: [String]
+    package var varied: [String: String]
+    package var notes: [String]
 
     /// The scheme ratios are relative to: `per-domain` when it ran, else the first scheme.
-    public var baselineScheme: String {
+    package var baselineScheme: String {
         ReportSummary.baselineScheme(among: schemes.map(\.name))!
     }
 
-    public init(
+    package init(
         points: [PreparedWorkload], schemes: [any DomainIDScheme], tables: [TableChoice], seed: UInt64,
         budget: TimingBudget, costModel: CostModelSettings, strictOracle: Bool = false, quick: Bool = false,
         outputDirectory: URL, resume: Bool = false, commandLine: [String], varied: [String: String] = [:],
@@ -58,17 +58,17 @@ public struct RunConfiguration: Sendable {
 /// modeled IOMMU, then real timings of the software path alone. Each finished point is
 /// appended to its workload's CSV at once (atomically), so an interrupted run keeps every
 /// finished point and `--resume` skips them.
-public struct BenchmarkRunner {
-    public let configuration: RunConfiguration
+package struct BenchmarkRunner {
+    package let configuration: RunConfiguration
 
-    public init(configuration: RunConfiguration) { self.configuration = configuration }
+    package init(configuration: RunConfiguration) { self.configuration = configuration }
 
     /// The version written into run.json.
-    public static let toolVersion = "0.1.0"
+    package static let toolVersion = "0.1.0"
 
     /// Runs everything; returns the report directory's summary.
     @discardableResult
-    public func run() throws -> ReportSummary {
+    package func run() throws -> ReportSummary {
         let configuration = self.configuration
         let directory = try ReportDirectory.create(at: configuration.outputDirectory)
         let total = configuration.points.count * configuration.schemes.count * configuration.tables.count

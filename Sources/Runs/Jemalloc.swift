@@ -13,9 +13,9 @@ import Darwin
 /// Only the handful of symbols the harness needs are looked up: `malloc`/`free` for tag nodes
 /// (jemalloc's Debian build exports them unprefixed from the library handle) and `mallctl` to
 /// read `stats.allocated` for heap bytes.
-public struct Jemalloc: @unchecked Sendable {
+package struct Jemalloc: @unchecked Sendable {
     /// The shared object name looked up with `dlopen`.
-    public static let libraryName = "libjemalloc.so.2"
+    package static let libraryName = "libjemalloc.so.2"
 
     private typealias MallocFunction = @convention(c) (Int) -> UnsafeMutableRawPointer?
     private typealias FreeFunction = @convention(c) (UnsafeMutableRawPointer?) -> Void
@@ -25,10 +25,10 @@ public struct Jemalloc: @unchecked Sendable {
 
     private let mallctl: MallctlFunction
     /// Tag nodes from jemalloc's `malloc` and `free`.
-    public let allocator: TagAllocator
+    package let allocator: TagAllocator
 
     /// Loads jemalloc, or returns nil with the reason when it is not installed.
-    public static func load() -> Result<Jemalloc, LoadError> {
+    package static func load() -> Result<Jemalloc, LoadError> {
         guard let handle = dlopen(libraryName, RTLD_NOW | RTLD_LOCAL) else {
             return .failure(LoadError(reason: String(cString: dlerror())))
         }
@@ -46,9 +46,9 @@ public struct Jemalloc: @unchecked Sendable {
     }
 
     /// Why jemalloc could not be used, said once by the caller.
-    public struct LoadError: Error, CustomStringConvertible {
-        public let reason: String
-        public var description: String { "jemalloc not available (\(reason)); the allocator axis uses the system allocator only" }
+    package struct LoadError: Error, CustomStringConvertible {
+        package let reason: String
+        package var description: String { "jemalloc not available (\(reason)); the allocator axis uses the system allocator only" }
     }
 
     /// jemalloc keeps thread-locals in the static TLS block, which glibc sizes at start-up; a
@@ -56,7 +56,7 @@ public struct Jemalloc: @unchecked Sendable {
     /// started with room to spare. When a run asks for jemalloc, the executable re-executes itself
     /// once with `GLIBC_TUNABLES=glibc.rtld.optional_static_tls=...` set; nothing else changes.
     /// Returns only when no re-exec was needed or possible.
-    public static func reexecuteWithStaticTLSRoomIfNeeded(arguments: [String]) {
+    package static func reexecuteWithStaticTLSRoomIfNeeded(arguments: [String]) {
         guard requested(by: arguments) else { return }
         let tunables = ProcessInfoLite.environment("GLIBC_TUNABLES") ?? ""
         guard !tunables.contains("optional_static_tls") else { return }
@@ -70,7 +70,7 @@ public struct Jemalloc: @unchecked Sendable {
     /// Whether `arguments` ask for jemalloc: an `--allocator` option (`--allocator L` or
     /// `--allocator=L`) whose comma-separated list names it. Any other argument that happens to
     /// contain the word (a trace file, an `--out` directory) does not.
-    public static func requested(by arguments: [String]) -> Bool {
+    package static func requested(by arguments: [String]) -> Bool {
         var lists: [Substring] = []
         for (index, argument) in arguments.enumerated() {
             if argument == "--allocator", index + 1 < arguments.count {
@@ -85,7 +85,7 @@ public struct Jemalloc: @unchecked Sendable {
     /// Bytes currently allocated through jemalloc (`stats.allocated`, refreshed by writing `epoch`).
     /// The thread's cache is flushed first: objects it holds count as allocated until then, which
     /// would hide the nodes of a run that reuses them.
-    public func allocatedBytes() -> Int? {
+    package func allocatedBytes() -> Int? {
         _ = "thread.tcache.flush".withCString { mallctl($0, nil, nil, nil, 0) }
         var epoch: UInt64 = 1
         _ = "epoch".withCString { mallctl($0, nil, nil, &epoch, MemoryLayout<UInt64>.size) }

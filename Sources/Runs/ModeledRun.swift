@@ -6,9 +6,9 @@ import Workloads
 
 /// One pass of a workload through the modeled IOMMU: the deterministic `hw.*`, `model.*` and
 /// `oracle.*` figures of a (point, scheme, table).
-public enum ModeledRun {
+package enum ModeledRun {
     /// Runs `events` through the model and returns the driver's metrics.
-    public static func metrics<Table: CacheTagTable>(
+    package static func metrics<Table: CacheTagTable>(
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, makeTable: @escaping (Bool) -> Table,
         costModel: CostModel, strictOracle: Bool
     ) throws(EngineError) -> [MetricValue] {

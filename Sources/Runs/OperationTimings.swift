@@ -3,7 +3,7 @@ import Metrics
 import Reports
 
 /// The software operations the harness times, each one table-facing call of the driver.
-public enum TimedOperation: String, CaseIterable, Sendable {
+package enum TimedOperation: String, CaseIterable, Sendable {
     /// An attach: the scheme picks a DID and the tags are assigned (`cache_tag_assign_domain`).
     case assign
     /// A detach: the tags are unassigned and the DID released (`cache_tag_unassign_domain`).
@@ -16,7 +16,7 @@ public enum TimedOperation: String, CaseIterable, Sendable {
     case flushRangeForNewMappings = "flush_range_np"
 
     /// The report metric, e.g. `sw.flush_range_ns`.
-    public var metric: Metric {
+    package var metric: Metric {
         switch self {
         case .assign: .swAssignNanos
         case .unassign: .swUnassignNanos
@@ -29,17 +29,17 @@ public enum TimedOperation: String, CaseIterable, Sendable {
 
 /// Latency histograms (HdrHistogram, 3 significant digits) of each timed operation, with
 /// the totals needed for nanoseconds per descriptor.
-public struct OperationTimings: Sendable {
+package struct OperationTimings: Sendable {
     private var histograms: [TimedOperation: Histogram<UInt64>] = [:]
     /// Nanoseconds spent in flush operations of every kind, after clock-overhead correction.
-    public private(set) var flushNanoseconds: UInt64 = 0
+    package private(set) var flushNanoseconds: UInt64 = 0
     /// Descriptors those flushes emitted.
-    public private(set) var flushDescriptors: UInt64 = 0
+    package private(set) var flushDescriptors: UInt64 = 0
 
-    public init() {}
+    package init() {}
 
     /// Records one operation that took `nanoseconds` and, for flushes, emitted `descriptors`.
-    public mutating func record(_ operation: TimedOperation, nanoseconds: UInt64, descriptors: Int = 0) {
+    package mutating func record(_ operation: TimedOperation, nanoseconds: UInt64, descriptors: Int = 0) {
         if histograms[operation] == nil {
             histograms[operation] = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
         }
@@ -51,11 +51,11 @@ public struct OperationTimings: Sendable {
     }
 
     /// Operations recorded of `operation`.
-    public func count(of operation: TimedOperation) -> UInt64 { histograms[operation]?.totalCount ?? 0 }
+    package func count(of operation: TimedOperation) -> UInt64 { histograms[operation]?.totalCount ?? 0 }
 
     /// Report rows: p10, p50, p90, p99, mean and count per operation with samples, then
     /// `sw.ns_per_descriptor` when flushes emitted anything.
-    public func rows(_ row: (String, String, Double, String) -> ReportRow) -> [ReportRow] {
+    package func rows(_ row: (String, String, Double, String) -> ReportRow) -> [ReportRow] {
         var rows: [ReportRow] = []
         for operation in TimedOperation.allCases {
             guard let histogram = histograms[operation], histogram.totalCount > 0 else { continue }

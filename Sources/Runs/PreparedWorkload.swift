@@ -3,15 +3,15 @@ import Workloads
 
 /// One point of a run, ready to execute: a workload at fixed parameter values (or a replayed
 /// trace), with its topology and a way to produce its events.
-public struct PreparedWorkload: Sendable {
+package struct PreparedWorkload: Sendable {
     /// The workload name written in reports (`nested-s2`, `replay`, ...).
-    public let name: String
+    package let name: String
     /// Every parameter's value at this point, in the workload's order.
-    public let parameters: [ReportParameter]
-    public let topology: Topology
+    package let parameters: [ReportParameter]
+    package let topology: Topology
     private let generate: @Sendable (UInt64) -> [WorkloadEvent]
 
-    public init(
+    package init(
         name: String, parameters: [ReportParameter], topology: Topology,
         events: @escaping @Sendable (UInt64) -> [WorkloadEvent]
     ) {
@@ -22,7 +22,7 @@ public struct PreparedWorkload: Sendable {
     }
 
     /// Wraps a generated workload.
-    public init(_ workload: some Workload) {
+    package init(_ workload: some Workload) {
         self.init(
             name: type(of: workload).name,
             parameters: workload.parameters.values.map { ReportParameter(name: $0.name, value: $0.value) },
@@ -30,5 +30,5 @@ public struct PreparedWorkload: Sendable {
     }
 
     /// The event stream for `seed`.
-    public func events(seed: UInt64) -> [WorkloadEvent] { generate(seed) }
+    package func events(seed: UInt64) -> [WorkloadEvent] { generate(seed) }
 }

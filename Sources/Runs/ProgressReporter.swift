@@ -7,21 +7,21 @@ import Darwin
 
 /// Progress on stderr: a single self-rewriting line with points done, total and ETA when
 /// stderr is a terminal; one plain line per finished point otherwise (CI logs, pipes).
-public struct ProgressReporter: Sendable {
+package struct ProgressReporter: Sendable {
     private let total: Int
     private let start = MonotonicClock.now()
     private let interactive: Bool
     private let quiet: Bool
     private var done = 0
 
-    public init(total: Int, quiet: Bool = false) {
+    package init(total: Int, quiet: Bool = false) {
         self.total = total
         self.quiet = quiet
         interactive = isatty(STDERR_FILENO) == 1
     }
 
     /// Reports one finished (or skipped) point.
-    public mutating func finished(_ label: String, skipped: Bool = false) {
+    package mutating func finished(_ label: String, skipped: Bool = false) {
         done += 1
         guard !quiet else { return }
         let elapsed = Double(MonotonicClock.now() &- start) / 1e9
@@ -36,7 +36,7 @@ public struct ProgressReporter: Sendable {
     }
 
     /// A line on stderr, outside the progress line.
-    public static func note(_ text: String) {
+    package static func note(_ text: String) {
         write((isatty(STDERR_FILENO) == 1 ? "\r\u{1b}[2K" : "") + text + "\n")
     }
 

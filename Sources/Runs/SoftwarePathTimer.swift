@@ -5,17 +5,17 @@ import VTd
 import Workloads
 
 /// How long to keep repeating a measurement.
-public struct TimingBudget: Sendable {
+package struct TimingBudget: Sendable {
     /// Passes over the event stream that are run and thrown away first (caches, allocator, branch predictors).
-    public var warmUpPasses: Int
+    package var warmUpPasses: Int
     /// Passes always measured.
-    public var minimumPasses: Int
+    package var minimumPasses: Int
     /// Stop repeating once this much time has gone by (and the minimum is met).
-    public var nanoseconds: UInt64
+    package var nanoseconds: UInt64
     /// Never run more passes than this.
-    public var maximumPasses: Int
+    package var maximumPasses: Int
 
-    public init(warmUpPasses: Int = 1, minimumPasses: Int = 1, nanoseconds: UInt64 = 250_000_000, maximumPasses: Int = 50) {
+    package init(warmUpPasses: Int = 1, minimumPasses: Int = 1, nanoseconds: UInt64 = 250_000_000, maximumPasses: Int = 50) {
         self.warmUpPasses = warmUpPasses
         self.minimumPasses = minimumPasses
         self.nanoseconds = nanoseconds
@@ -23,22 +23,22 @@ public struct TimingBudget: Sendable {
     }
 
     /// One warm-up pass and one measured pass: for `--quick` runs and tests.
-    public static let quick = TimingBudget(warmUpPasses: 1, minimumPasses: 1, nanoseconds: 0, maximumPasses: 1)
+    package static let quick = TimingBudget(warmUpPasses: 1, minimumPasses: 1, nanoseconds: 0, maximumPasses: 1)
 }
 
 /// What timing the software path of one (workload, scheme, table) found.
-public struct SoftwareMeasurement: Sendable {
-    public var timings = OperationTimings()
+package struct SoftwareMeasurement: Sendable {
+    package var timings = OperationTimings()
     /// Measured passes over the event stream.
-    public var passes = 0
+    package var passes = 0
     /// Table bytes per distinct tag at the moment the most tags were held.
-    public var bytesPerTag: Double = 0
+    package var bytesPerTag: Double = 0
     /// Allocator heap bytes held by the tables at that moment, when the allocator can tell.
-    public var heapBytes: Int?
+    package var heapBytes: Int?
     /// Clock overhead subtracted from every sample, in ns.
-    public var clockOverhead: UInt64 = 0
+    package var clockOverhead: UInt64 = 0
     /// A checksum of the descriptors written, so the work cannot be optimized away.
-    public var checksum: UInt64 = 0
+    package var checksum: UInt64 = 0
 }
 
 /// Times the software path alone: the directory's attach/detach (DID choice and tag assignment)
@@ -48,9 +48,9 @@ public struct SoftwareMeasurement: Sendable {
 /// page-table and DMA events cost nothing here, and `map` is timed as the
 /// `cache_tag_flush_range_np` it causes. An event the stream cannot justify stops the
 /// measurement with its error: a broken stream is never timed.
-public enum SoftwarePathTimer {
+package enum SoftwarePathTimer {
     /// Measures `events` on `topology` under `scheme` with tables built by `makeTable`.
-    public static func measure<Table: CacheTagTable>(
+    package static func measure<Table: CacheTagTable>(
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, budget: TimingBudget,
         heapBytes: (() -> Int?)? = nil, makeTable: @escaping (Bool) -> Table
     ) throws(EngineError) -> SoftwareMeasurement {

@@ -2,14 +2,14 @@ import CacheTags
 
 /// One configuration on the table axis of a run: a table from the registry and, for tables with
 /// a node per tag, where the nodes are allocated.
-public struct TableChoice: Sendable {
-    public let table: CacheTagTableDescriptor
+package struct TableChoice: Sendable {
+    package let table: CacheTagTableDescriptor
     /// The node allocator (tables with the `nodeAllocator` trait only); nil means the system allocator.
-    public let allocator: TagAllocator?
+    package let allocator: TagAllocator?
     /// Bytes the node allocator holds now, when it can tell (jemalloc's `stats.allocated`).
-    public let heapBytes: (@Sendable () -> Int?)?
+    package let heapBytes: (@Sendable () -> Int?)?
 
-    public init(_ table: CacheTagTableDescriptor, allocator: TagAllocator? = nil, heapBytes: (@Sendable () -> Int?)? = nil) {
+    package init(_ table: CacheTagTableDescriptor, allocator: TagAllocator? = nil, heapBytes: (@Sendable () -> Int?)? = nil) {
         let takesAllocator = table.traits.contains(.nodeAllocator)
         self.table = table
         self.allocator = takesAllocator ? allocator : nil
@@ -17,12 +17,12 @@ public struct TableChoice: Sendable {
     }
 
     /// `table` with its nodes on jemalloc, with its heap statistics.
-    public static func on(_ jemalloc: Jemalloc, _ table: CacheTagTableDescriptor) -> TableChoice {
+    package static func on(_ jemalloc: Jemalloc, _ table: CacheTagTableDescriptor) -> TableChoice {
         TableChoice(table, allocator: jemalloc.allocator, heapBytes: { jemalloc.allocatedBytes() })
     }
 
     /// The name written in reports: `kernel-list`, `kernel-list+jemalloc`, `grouped-array`.
-    public var label: String {
+    package var label: String {
         guard let allocator, allocator.name != TagAllocator.system.name else { return table.name }
         return "\(table.name)+\(allocator.name)"
     }

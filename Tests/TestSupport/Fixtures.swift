@@ -6,9 +6,9 @@ import VTd
 import Workloads
 
 /// Small hand-built topologies and helpers shared by the tests.
-public enum Fixtures {
+package enum Fixtures {
     /// A unit with the given capabilities.
-    public static func unit(
+    package static func unit(
         _ index: Int, domainCount: Int = 65536, pageSelective: Bool = true, mamv: Int = 18, cachingMode: Bool = false
     ) -> IOMMUUnit {
         IOMMUUnit(
@@ -19,7 +19,7 @@ public enum Fixtures {
     }
 
     /// Device `index` behind unit `unit`, source ID bus `index + 1`, device 0, function 0.
-    public static func device(_ index: Int, unit: Int, ats: Bool = false, quirk: Bool = false) -> Device {
+    package static func device(_ index: Int, unit: Int, ats: Bool = false, quirk: Bool = false) -> Device {
         try! Device(
             id: DeviceID(index), iommu: IOMMUUnitID(unit),
             source: try! SourceID(bus: index + 1, device: 0, function: 0),
@@ -27,7 +27,7 @@ public enum Fixtures {
     }
 
     /// One server unit with four devices: dev0 and dev1 plain, dev2 and dev3 with ATS.
-    public static var singleUnit: Topology {
+    package static var singleUnit: Topology {
         try! Topology(
             units: [unit(0)],
             devices: [
@@ -39,7 +39,7 @@ public enum Fixtures {
     /// (16 DIDs so attachments can fail, MAMV 4 so wide flushes fall back to domain-selective,
     /// caching mode so new mappings are flushed). Devices alternate units; some have ATS, one has
     /// the extra-invalidation quirk.
-    public static var mixed: Topology {
+    package static var mixed: Topology {
         try! Topology(
             units: [unit(0), unit(1, domainCount: 16, mamv: 4, cachingMode: true)],
             devices: [
@@ -49,17 +49,17 @@ public enum Fixtures {
             ])
     }
 
-    public static func pasid(_ value: UInt32) -> PASID { PASID(unchecked: value) }
-    public static func domain(_ value: Int) -> IOMMUDomainID { IOMMUDomainID(value) }
-    public static func did(_ value: UInt16) -> DomainID { DomainID(value) }
+    package static func pasid(_ value: UInt32) -> PASID { PASID(unchecked: value) }
+    package static func domain(_ value: Int) -> IOMMUDomainID { IOMMUDomainID(value) }
+    package static func did(_ value: UInt16) -> DomainID { DomainID(value) }
 
     /// The aligned block of `count` pages at `first`.
-    public static func block(_ first: UInt64, _ count: UInt64) -> AlignedInvalidation {
+    package static func block(_ first: UInt64, _ count: UInt64) -> AlignedInvalidation {
         AlignedInvalidation(covering: IOVARange(firstPage: first, pageCount: count))
     }
 
     /// An IOTLB entry for hand-built caches.
-    public static func entry(
+    package static func entry(
         did: UInt16, pasid: UInt32?, page: UInt64, kind: TranslationKind, owner: Int32, generation: UInt64 = 1
     ) -> IOTLBEntry {
         IOTLBEntry(
@@ -68,7 +68,7 @@ public enum Fixtures {
     }
 
     /// The metric called `name` (fails loudly when missing).
-    public static func metric(_ name: String, in metrics: [MetricValue]) -> Double {
+    package static func metric(_ name: String, in metrics: [MetricValue]) -> Double {
         guard let metric = metrics.first(where: { $0.metric.name == name }) else { preconditionFailure("no metric \(name)") }
         return metric.value
     }
@@ -76,7 +76,7 @@ public enum Fixtures {
 
 /// Runs `events` through the modeled IOMMU on the registry's `table`; returns the metrics and
 /// the first oracle violation.
-public func modeledRun(
+package func modeledRun(
     _ table: CacheTagTableDescriptor, topology: Topology, scheme: any DomainIDScheme,
     configuration: ModelConfiguration = ModelConfiguration(), events: [WorkloadEvent]
 ) throws(EngineError) -> (metrics: [MetricValue], firstViolation: OracleViolation?) {
@@ -89,7 +89,7 @@ public func modeledRun(
 }
 
 /// Runs `events` counting descriptors only, on the registry's `table`.
-public func countedRun(
+package func countedRun(
     _ table: CacheTagTableDescriptor, topology: Topology, scheme: any DomainIDScheme, events: [WorkloadEvent]
 ) throws(EngineError) -> [MetricValue] {
     func run<Table: CacheTagTable>(_: Table.Type) throws(EngineError) -> [MetricValue] {

@@ -7,13 +7,13 @@ import Workloads
 /// every random test replays the same inputs on every machine.
 extension SplitMix64 {
     /// Uniform in `0 ..< bound` (bound > 0).
-    public mutating func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
+    package mutating func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &self) }
 
     /// True with probability `percent`/100.
-    public mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
+    package mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
 
     /// One element of a non-empty collection.
-    public mutating func pick<C: RandomAccessCollection>(_ elements: C) -> C.Element where C.Index == Int {
+    package mutating func pick<C: RandomAccessCollection>(_ elements: C) -> C.Element where C.Index == Int {
         elements[elements.startIndex + below(elements.count)]
     }
 }
@@ -21,7 +21,7 @@ extension SplitMix64 {
 // MARK: - Topology builders
 
 /// A unit with the given capabilities (defaults: a server unit).
-public func makeUnit(
+package func makeUnit(
     _ id: Int, ndoms: Int = 65536, psi: Bool = true, mamv: Int = 18, cachingMode: Bool = false
 ) -> IOMMUUnit {
     let capabilities = try! IOMMUCapabilities(
@@ -31,7 +31,7 @@ public func makeUnit(
 }
 
 /// A device behind `unit`, SID 00:(id/8).(id%8) + bus `unit.id + 1` unless given.
-public func makeDevice(
+package func makeDevice(
     _ id: Int, on unit: IOMMUUnit, ats: Bool = false, extraInvalidation: Bool = false, queueDepth: Int = 32,
     source: SourceID? = nil, physicalFunctionSource: SourceID? = nil
 ) -> Device {
@@ -41,38 +41,38 @@ public func makeDevice(
         queueDepth: queueDepth, needsExtraInvalidation: extraInvalidation)
 }
 
-public func makeTag(_ type: CacheTagType, _ unit: IOMMUUnit, _ device: Device, did: UInt16, pasid: UInt32 = 0) -> CacheTag {
+package func makeTag(_ type: CacheTagType, _ unit: IOMMUUnit, _ device: Device, did: UInt16, pasid: UInt32 = 0) -> CacheTag {
     CacheTag(type: type, unit: unit, device: device, domainID: DomainID(did), pasid: PASID(unchecked: pasid))
 }
 
-public func pasid(_ value: UInt32) -> PASID { PASID(unchecked: value) }
+package func pasid(_ value: UInt32) -> PASID { PASID(unchecked: value) }
 
 /// A range of `count` pages from page frame `first`.
-public func pages(_ first: UInt64, _ count: UInt64) -> IOVARange { IOVARange(firstPage: first, pageCount: count) }
+package func pages(_ first: UInt64, _ count: UInt64) -> IOVARange { IOVARange(firstPage: first, pageCount: count) }
 
 // MARK: - Flushing through any table
 
 /// One recorded submission, comparable across the Swift sinks and the C baseline.
-public struct Submission: Equatable, CustomStringConvertible {
-    public let unit: Int
-    public let descriptors: [InvalidationDescriptor]
-    public var description: String { "dmar\(unit): \(descriptors.map { $0.decoded?.description ?? "?" })" }
+package struct Submission: Equatable, CustomStringConvertible {
+    package let unit: Int
+    package let descriptors: [InvalidationDescriptor]
+    package var description: String { "dmar\(unit): \(descriptors.map { $0.decoded?.description ?? "?" })" }
 
-    public init(unit: Int, descriptors: [InvalidationDescriptor]) {
+    package init(unit: Int, descriptors: [InvalidationDescriptor]) {
         self.unit = unit
         self.descriptors = descriptors
     }
 }
 
 /// What one flush produced.
-public struct FlushResult {
-    public var submissions: [Submission] = []
-    public var writeBufferFlushes: [Int] = []
-    public var returned = 0
-    public var descriptors: [InvalidationDescriptor] { submissions.flatMap(\.descriptors) }
-    public var sizes: [Int] { submissions.map(\.descriptors.count) }
+package struct FlushResult {
+    package var submissions: [Submission] = []
+    package var writeBufferFlushes: [Int] = []
+    package var returned = 0
+    package var descriptors: [InvalidationDescriptor] { submissions.flatMap(\.descriptors) }
+    package var sizes: [Int] { submissions.map(\.descriptors.count) }
 
-    public init(submissions: [Submission] = [], writeBufferFlushes: [Int] = [], returned: Int = 0) {
+    package init(submissions: [Submission] = [], writeBufferFlushes: [Int] = [], returned: Int = 0) {
         self.submissions = submissions
         self.writeBufferFlushes = writeBufferFlushes
         self.returned = returned
@@ -80,20 +80,20 @@ public struct FlushResult {
 }
 
 extension FlushResult {
-    public init(_ sink: RecordingSink, returned: Int) {
+    package init(_ sink: RecordingSink, returned: Int) {
         submissions = sink.submissions.map { Submission(unit: $0.unit.rawValue, descriptors: $0.descriptors) }
         writeBufferFlushes = sink.writeBufferFlushes.map(\.rawValue)
         self.returned = returned
     }
 }
 
-public enum FlushOperation {
+package enum FlushOperation {
     case range(IOVARange, hint: Bool)
     case all
     case newMappings(IOVARange)
 }
 
-public func flush(_ table: some CacheTagTable, _ operation: FlushOperation) -> FlushResult {
+package func flush(_ table: some CacheTagTable, _ operation: FlushOperation) -> FlushResult {
     var sink = RecordingSink()
     let returned: Int
     switch operation {
@@ -104,33 +104,33 @@ public func flush(_ table: some CacheTagTable, _ operation: FlushOperation) -> F
     return FlushResult(sink, returned: returned)
 }
 
-public func flushRange(_ table: some CacheTagTable, _ range: IOVARange, hint: Bool = false) -> FlushResult {
+package func flushRange(_ table: some CacheTagTable, _ range: IOVARange, hint: Bool = false) -> FlushResult {
     flush(table, .range(range, hint: hint))
 }
 
-public func flushAll(_ table: some CacheTagTable) -> FlushResult { flush(table, .all) }
+package func flushAll(_ table: some CacheTagTable) -> FlushResult { flush(table, .all) }
 
-public func flushNewMappings(_ table: some CacheTagTable, _ range: IOVARange) -> FlushResult {
+package func flushNewMappings(_ table: some CacheTagTable, _ range: IOVARange) -> FlushResult {
     flush(table, .newMappings(range))
 }
 
 /// Counts of each descriptor.
-public func multiset(_ descriptors: [InvalidationDescriptor]) -> [InvalidationDescriptor: Int] {
+package func multiset(_ descriptors: [InvalidationDescriptor]) -> [InvalidationDescriptor: Int] {
     descriptors.reduce(into: [:]) { $0[$1, default: 0] += 1 }
 }
 
 /// The table of `kind` for a domain.
-public func makeTable(_ kind: CacheTagTableDescriptor, firstStage: Bool) -> any CacheTagTable {
+package func makeTable(_ kind: CacheTagTableDescriptor, firstStage: Bool) -> any CacheTagTable {
     kind.make(domainUsesFirstStage: firstStage)
 }
 
 extension InvalidationDescriptor {
     /// Whether the descriptor targets a device TLB (types 3 and 8).
-    public var isDeviceTLB: Bool {
+    package var isDeviceTLB: Bool {
         typeCode == DescriptorType.deviceTLB.rawValue || typeCode == DescriptorType.pasidDeviceTLB.rawValue
     }
     /// Whether the descriptor targets an IOTLB (types 2 and 6).
-    public var isIOTLB: Bool { typeCode == DescriptorType.iotlb.rawValue || typeCode == DescriptorType.pasidIOTLB.rawValue }
+    package var isIOTLB: Bool { typeCode == DescriptorType.iotlb.rawValue || typeCode == DescriptorType.pasidIOTLB.rawValue }
 }
 
 extension CacheTagTableDescriptor: CustomTestStringConvertible {
@@ -140,7 +140,7 @@ extension CacheTagTableDescriptor: CustomTestStringConvertible {
 
 extension CacheTagTableDescriptor {
     /// The registry's kernel list, for tests that name it.
-    public static var kernelList: CacheTagTableDescriptor { CacheTagTables.named("kernel-list")! }
+    package static var kernelList: CacheTagTableDescriptor { CacheTagTables.named("kernel-list")! }
     /// The registry's grouped array, for tests that name it.
-    public static var groupedArray: CacheTagTableDescriptor { CacheTagTables.named("grouped-array")! }
+    package static var groupedArray: CacheTagTableDescriptor { CacheTagTables.named("grouped-array")! }
 }

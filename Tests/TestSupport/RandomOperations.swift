@@ -11,7 +11,7 @@ import Workloads
 /// destruction, as `iommu_alloc_global_pasid` does); a (device, PASID) holds one domain at a time;
 /// domains are destroyed only once detached and childless. It does not know which attachments
 /// the DID scheme refused: the engine skips those events.
-public struct RandomOperations {
+package struct RandomOperations {
     private struct Domain {
         let id: IOMMUDomainID
         let kind: DomainKind
@@ -37,16 +37,16 @@ public struct RandomOperations {
     private var nextDomain = 0
 
     /// Pages DMA and mappings mostly fall in: small, so mappings overlap and accesses hit.
-    public static let pageSpace: UInt64 = 256
+    package static let pageSpace: UInt64 = 256
     /// A second, far region for a few operations, so ranges straddle and land in other sets.
-    public static let farRegion: UInt64 = 1 << 24
-    public static let maxDomains = 24
-    public static let maxAttachments = 40
+    package static let farRegion: UInt64 = 1 << 24
+    package static let maxDomains = 24
+    package static let maxAttachments = 40
     /// SVA PASIDs come from 1 ..< 32; device-chosen ones from 1 ..< 48 minus live SVA PASIDs.
-    public static let svaPASIDLimit: UInt32 = 32
-    public static let devicePASIDLimit: UInt32 = 48
+    package static let svaPASIDLimit: UInt32 = 32
+    package static let devicePASIDLimit: UInt32 = 48
 
-    public init(seed: UInt64, topology: Topology) {
+    package init(seed: UInt64, topology: Topology) {
         rng = SplitMix64(seed: seed)
         devices = topology.devices.count
     }
@@ -70,7 +70,7 @@ public struct RandomOperations {
     }
 
     /// The events of the next operation (one, or two for a strict unmap).
-    public mutating func next() -> [WorkloadEvent] {
+    package mutating func next() -> [WorkloadEvent] {
         while true {
             let roll = below(100)
             let events: [WorkloadEvent]?
@@ -224,7 +224,7 @@ public struct RandomOperations {
     }
 
     /// `operations` operations' worth of events.
-    public static func events(seed: UInt64, operations: Int, topology: Topology) -> [WorkloadEvent] {
+    package static func events(seed: UInt64, operations: Int, topology: Topology) -> [WorkloadEvent] {
         var generator = RandomOperations(seed: seed, topology: topology)
         var events: [WorkloadEvent] = []
         events.reserveCapacity(operations * 6 / 5)

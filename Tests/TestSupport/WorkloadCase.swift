@@ -2,19 +2,19 @@ import Testing
 import Workloads
 
 /// Small, quick configurations of every workload: defaults, and the variants that take other paths.
-public struct WorkloadCase: CustomTestStringConvertible, Sendable {
-    public let name: String
-    public let given: [String: String]
+package struct WorkloadCase: CustomTestStringConvertible, Sendable {
+    package let name: String
+    package let given: [String: String]
 
-    public var testDescription: String {
+    package var testDescription: String {
         given.isEmpty
             ? name
             : "\(name) " + given.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
     }
 
-    public func make() throws -> any Workload { try WorkloadCatalog.make(name, given) }
+    package func make() throws -> any Workload { try WorkloadCatalog.make(name, given) }
 
-    public static let small: [WorkloadCase] = [
+    package static let small: [WorkloadCase] = [
         WorkloadCase(name: "dma-stream", given: ["operations": "400"]),
         WorkloadCase(
             name: "dma-stream",
