@@ -82,19 +82,3 @@ package struct ModelObserver: EventObserver {
         do { _ = try sink.access(device: device, pasid: pasid, page: page) } catch { throw .oracle(error) }
     }
 }
-
-/// Counts what the tables emit, tear-downs included, with the cost model's queue time: no
-/// caches, no oracle. The fast observer for large sweeps and for tests of the driver alone.
-package struct CountingObserver: EventObserver {
-    package var sink: InvalidationCountingSink
-
-    package init(cost: CostModel = .defaults) { sink = InvalidationCountingSink(cost: cost) }
-
-    package mutating func detached<Table: CacheTagTable>(
-        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
-    ) throws(ObserverError) {
-        AttachmentTeardown.descriptors(
-            kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device
-        ).withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) }
-    }
-}

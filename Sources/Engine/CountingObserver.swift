@@ -1,0 +1,20 @@
+import CacheTags
+import IOMMUModel
+import VTd
+
+/// Counts what the tables emit, tear-downs included, with the cost model's queue time: no
+/// caches, no oracle. The tests use it to check the driver alone and that the model changes no
+/// count it shares with a counter; no report is made with it.
+package struct CountingObserver: EventObserver {
+    package var sink: InvalidationCountingSink
+
+    package init(cost: CostModel = .defaults) { sink = InvalidationCountingSink(cost: cost) }
+
+    package mutating func detached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
+    ) throws(ObserverError) {
+        AttachmentTeardown.descriptors(
+            kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device
+        ).withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) }
+    }
+}
