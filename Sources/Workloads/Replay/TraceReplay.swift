@@ -9,110 +9,10 @@ public struct TraceReplayOptions: Hashable, Sendable {
     public init(skipBadLines: Bool = false) { self.skipBadLines = skipBadLines }
 }
 
-/// A cache tag as a trace names it: type, unit and (for device-TLB types) device by their kernel
-/// names, DID and PASID.
-public struct TraceTag: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let type: TraceTagType
-    public let unit: String
-    /// The device's name for device-TLB types; nil for IOTLB types (the kernel prints the unit).
-    public let device: String?
-    public let did: UInt16
-    public let pasid: UInt32
-
-    public init(type: TraceTagType, unit: String, device: String? = nil, did: UInt16, pasid: UInt32) {
-        self.type = type
-        self.unit = unit
-        self.device = type.isDeviceTLB ? device : nil
-        self.did = did
-        self.pasid = pasid
-    }
-
-    public static func < (lhs: TraceTag, rhs: TraceTag) -> Bool {
-        (lhs.unit, lhs.type, lhs.device ?? "", lhs.did, lhs.pasid) < (
-            rhs.unit, rhs.type, rhs.device ?? "", rhs.did, rhs.pasid
-        )
-    }
-
-    public var description: String { "\(unit)/\(device ?? unit) type \(type) did \(did) pasid \(pasid)" }
-}
-
-/// A device of the reconstructed topology.
-public struct ReplayDevice: Hashable, Sendable {
-    public let id: DeviceID
-    /// The kernel's name (`0000:3b:00.0`), or a made-up `dmarN-nonats-K` for a stand-in.
-    public let name: String
-    public let unit: IOMMUUnitID
-    public let hasATS: Bool
-    /// True for a stand-in: a non-ATS device the trace cannot name (IOTLB tags print the unit, not
-    /// the device), inferred from IOTLB tags no ATS device accounts for.
-    public let isStandIn: Bool
-}
-
-/// A reconstructed domain.
-public struct ReplayDomain: Hashable, Sendable {
-    public let id: IOMMUDomainID
-    public let kind: DomainKind
-    /// Every distinct tag the domain held in the trace (its own, and NESTING tags for a parent).
-    public let tags: [TraceTag]
-}
-
-/// One reconstructed flush call: consecutive per-tag flush lines of one CPU.
-public struct ReplayFlushOperation: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable {
-        case range = "flush_range"
-        case newMappings = "flush_range_np"
-        case all = "flush_all"
-    }
-
-    public let kind: Kind
-    public let domain: IOMMUDomainID
-    /// The flushed range (nil for flush all, including a flush_range over the whole address space).
-    public let range: IOVARange?
-    /// Line numbers (1-based) of the operation's flush lines.
-    public let lines: [Int]
-    /// The tags walked, in trace order.
-    public let tags: [TraceTag]
-}
-
-/// One `qi_submit` line: the raw descriptor the kernel queued.
-public struct TraceQISubmission: Hashable, Sendable {
-    public let line: Int
-    public let unit: String
-    /// The descriptor type name the kernel printed (`iotlb_inv`, `inv_wait`, ...).
-    public let kind: String
-    public let words: [UInt64]
-}
-
-/// What a trace held, and what replay had to infer or skip.
-public struct TraceStatistics: Equatable, Sendable {
-    public var lines = 0
-    public var commentLines = 0
-    public var blankLines = 0
-    /// Lines that are not event lines (console noise).
-    public var noiseLines = 0
-    /// Event lines by event name, ours and others (`cache_tag_assign`, `irq_handler_entry`, ...).
-    public var eventsByName: [String: Int] = [:]
-    /// Event lines of events replay does not use.
-    public var otherEvents = 0
-    /// Malformed lines skipped under `skipBadLines`.
-    public var skippedBadLines = 0
-    /// The first few skipped lines' errors.
-    public var firstSkippedErrors: [WorkloadError] = []
-    /// Tags seen in flushes or unassigns without an assign earlier in the trace (assigned before tracing began).
-    public var inferredTags = 0
-    /// Attachments replay had to invent to account for inferred tags.
-    public var inferredAttachments = 0
-    /// Flush lines whose addr/mask differ from `AlignedInvalidation(covering:)` of their range.
-    public var psiMismatches = 0
-    /// Inconsistencies replay repaired (an attach over a live attachment, a detach of nothing,
-    /// a domain that would be both nested child and parent).
-    public var repairs = 0
-}
-
 /// A real kernel trace turned into a replayable event stream: the topology (units, devices), the
 /// domains, and the sequence of attach/detach and flush operations, re-runnable under any DID
 /// scheme. Built from the text of `/sys/kernel/tracing/trace` with the `intel_iommu:cache_tag_*`
-/// events enabled (format in VTD-FACTS.md); other events, `qi_submit` lines and noise are counted.
+/// events enabled (format: docs/vtd-facts.md §4); other events, `qi_submit` lines and noise are counted.
 ///
 /// Reconstruction (what a trace cannot say, inferred as follows):
 /// - **Operations.** Consecutive flush lines of one CPU with the same event and range form one call
@@ -141,6 +41,9 @@ public struct TraceStatistics: Equatable, Sendable {
 /// - `flush_range` over the whole address space (newer kernels' flush all) replays as `flushAll`.
 /// - The trace does not say when a domain is freed: a domain is destroyed right after the last
 ///   event that touches it (or one of its nested children) once it has no attachments and no children.
+///
+/// Each rule is stated in full, with the kernel functions behind it, on the stage that applies it
+/// (`ReplayPipeline` lists them).
 public struct TraceReplay: EventSource {
     /// The name `list` shows.
     public static let name = "replay"
@@ -167,25 +70,24 @@ public struct TraceReplay: EventSource {
     /// The replayed stream; the seed is ignored (the trace is the stream).
     public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] { stream }
 
-    /// Parses and reconstructs the text of a trace; `file` names it in errors.
+    /// Parses and reconstructs the text of a trace (`ReplayPipeline`); `file` names it in errors.
     public init(text: String, file: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
-        var builder = ReplayBuilder(file: file, options: options)
-        try builder.read(text)
-        let result = builder.finish()
+        let pipeline = try ReplayPipeline(text: text, file: file, options: options)
+        let emission = pipeline.emission
         self.file = file
-        topology = result.topology
-        unitNames = result.unitNames
-        devices = result.devices
-        domains = result.domains
-        operations = result.operations
-        qiSubmissions = result.qiSubmissions
-        statistics = result.statistics
-        stream = result.events
+        topology = emission.topology.topology
+        unitNames = emission.topology.unitNames
+        devices = emission.topology.devices
+        domains = emission.replayDomains
+        operations = emission.replayOperations
+        qiSubmissions = pipeline.lexer.qiSubmissions
+        statistics = emission.statistics
+        stream = emission.events
     }
 
     /// Reads and reconstructs the trace at `path`.
     public init(contentsOf path: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
-        let text = try readTextFile(path)
+        let text = try TraceFile.contents(of: path)
         try self.init(text: text, file: path, options: options)
     }
 }

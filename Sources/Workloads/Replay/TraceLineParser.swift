@@ -1,95 +1,12 @@
 import VTd
 
-/// A cache-tag type as the kernel's trace events print it.
-public enum TraceTagType: String, Hashable, Comparable, Sendable, CaseIterable, CustomStringConvertible {
-    case iotlb
-    case devtlb
-    case nestingIotlb = "nesting_iotlb"
-    case nestingDevtlb = "nesting_devtlb"
-
-    /// Parses a trace name, accepting the `parent_iotlb` / `parent_devtlb` spellings some kernels print.
-    public init?(traceName: some StringProtocol) {
-        switch traceName {
-        case "iotlb": self = .iotlb
-        case "devtlb": self = .devtlb
-        case "nesting_iotlb", "parent_iotlb": self = .nestingIotlb
-        case "nesting_devtlb", "parent_devtlb": self = .nestingDevtlb
-        default: return nil
-        }
-    }
-
-    /// Whether the tag names a device TLB (its identity includes the device).
-    public var isDeviceTLB: Bool { self == .devtlb || self == .nestingDevtlb }
-    /// Whether the tag sits on a nested child's second-stage parent.
-    public var isNesting: Bool { self == .nestingIotlb || self == .nestingDevtlb }
-
-    public var description: String { rawValue }
-
-    private var order: Int {
-        switch self {
-        case .iotlb: 0
-        case .devtlb: 1
-        case .nestingIotlb: 2
-        case .nestingDevtlb: 3
-        }
-    }
-
-    public static func < (lhs: TraceTagType, rhs: TraceTagType) -> Bool { lhs.order < rhs.order }
-}
-
-/// The intel_iommu events the replayer reads.
-enum TraceEventName: String {
-    case assign = "cache_tag_assign"
-    case unassign = "cache_tag_unassign"
-    case flushRange = "cache_tag_flush_range"
-    case flushRangeNP = "cache_tag_flush_range_np"
-    case flushAll = "cache_tag_flush_all"
-    case qiSubmit = "qi_submit"
-}
-
-/// The tag fields every cache_tag event carries.
-struct TraceTagFields {
-    var unit: String
-    /// The device name: a PCI name for device-TLB tags, the unit's own name for IOTLB tags.
-    var device: String
-    var type: TraceTagType
-    var did: UInt16
-    var pasid: UInt32
-}
-
-/// One parsed line.
-enum TraceLine {
-    case blank
-    case comment
-    /// Text that is not an event line (console noise, a broken header without our event names).
-    case noise
-    /// An event line of another event.
-    case other(event: String)
-    case tag(TraceHeader, assign: Bool, TraceTagFields, users: Int)
-    case flush(
-        TraceHeader, TraceEventName, TraceTagFields, range: (start: UInt64, end: UInt64)?, addr: UInt64, mask: UInt64)
-    case qiSubmit(TraceHeader, kind: String, unit: String, words: (UInt64, UInt64, UInt64, UInt64))
-}
-
-/// `TASK-PID [CPU] FLAGS TIMESTAMP:` of an event line.
-struct TraceHeader {
-    var cpu: Int
-    /// Nanoseconds (the timestamp's seconds and fraction).
-    var time: UInt64
-}
-
-/// Why a line is malformed: the field and what is wrong. Turned into `WorkloadError.malformedTrace`.
-struct TraceFieldError: Error {
-    let field: String
-    let reason: String
-}
-
 private let space = UInt8(ascii: " ")
 private let tab = UInt8(ascii: "\t")
 private let colon = UInt8(ascii: ":")
 
-/// Parses one line of trace text, working on its UTF-8 bytes (traces run to millions of lines;
-/// Character-level string processing would dominate the replay).
+/// Parses one line of trace text into a `TraceLine`, in the layout the kernel's `trace.h` events
+/// print (docs/vtd-facts.md §4). Works on the line's UTF-8 bytes: traces run to millions of lines,
+/// and Character-level string processing would dominate the replay. Part of `TraceLexer`.
 struct TraceLineParser {
     let bytes: UnsafeBufferPointer<UInt8>
 
@@ -132,8 +49,10 @@ struct TraceLineParser {
         }
     }
 
+    /// Parses an event line: the header, then the fields of our events in the order `trace.h`
+    /// prints them (docs/vtd-facts.md §4), each error naming its field. Other events are only named.
     private func parseEvent() throws(TraceFieldError) -> TraceLine {
-        let header: TraceHeader
+        let header: TraceLine.Header
         let event: Range<Int>
         let fields: Int
         do {
@@ -179,7 +98,7 @@ struct TraceLineParser {
             try reader.end()
             return .tag(
                 header, assign: name == .assign,
-                TraceTagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid)),
+                TraceLine.TagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid)),
                 users: users)
         case .flushRange, .flushRangeNP, .flushAll:
             let unit = text(try reader.next("iommu"))
@@ -199,7 +118,7 @@ struct TraceLineParser {
             let type = try reader.tagType()
             try reader.keyword("did")
             let did = try reader.decimal("did", maximum: Int(UInt16.max))
-            let tag = TraceTagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid))
+            let tag = TraceLine.TagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid))
             if name == .flushAll {
                 try reader.end()
                 return .flush(header, name, tag, range: nil, addr: 0, mask: UInt64(maximumAddressMask))
@@ -228,7 +147,7 @@ struct TraceLineParser {
             let mask = try reader.hex("mask")
             guard mask <= 64 else { throw TraceFieldError(field: "mask", reason: "\(mask) is wider than 64 bits") }
             try reader.end()
-            return .flush(header, name, tag, range: (start, end), addr: addr, mask: mask)
+            return .flush(header, name, tag, range: TraceLine.FlushRange(start: start, end: end), addr: addr, mask: mask)
         case .qiSubmit:
             let kind = text(try reader.next("kind"))
             let unitToken = try reader.next("iommu")
@@ -261,7 +180,7 @@ struct TraceLineParser {
     /// Splits `TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: FIELDS` (the flags column and a `(TGID)`
     /// column are optional, as trace options can turn them off or on). Returns the header, the
     /// event name (without a `system:` prefix) and where the fields start.
-    func splitHeader() throws(TraceFieldError) -> (TraceHeader, Range<Int>, Int) {
+    func splitHeader() throws(TraceFieldError) -> (TraceLine.Header, Range<Int>, Int) {
         // The CPU column: the first " [digits]".
         var open = 1
         var cpu: Int?
@@ -318,7 +237,7 @@ struct TraceLineParser {
         var event = eventToken.lowerBound..<(eventToken.upperBound - 1)
         // `system:event` names the event after the last colon.
         if let systemColon = bytes[event].lastIndex(of: colon) { event = (systemColon + 1)..<event.upperBound }
-        return (TraceHeader(cpu: cpu, time: time), event, eventToken.upperBound)
+        return (TraceLine.Header(cpu: cpu, time: time), event, eventToken.upperBound)
     }
 
     /// `SECONDS[.FRACTION]:` → nanoseconds.
@@ -370,69 +289,5 @@ struct TraceLineParser {
             value = value << 4 | UInt64(digit)
         }
         return value
-    }
-}
-
-/// Reads the space-separated fields of one event, naming the field on every error.
-struct TokenReader {
-    let parser: TraceLineParser
-    var position: Int
-
-    mutating func next(_ field: String) throws(TraceFieldError) -> Range<Int> {
-        guard let token = parser.token(from: position) else { throw TraceFieldError(field: field, reason: "missing") }
-        position = token.upperBound
-        return token
-    }
-
-    mutating func keyword(_ word: StaticString) throws(TraceFieldError) {
-        let field = word.description
-        let token = try next(field)
-        guard parser.equals(token, word) else {
-            throw TraceFieldError(field: field, reason: "expected '\(field)', found '\(parser.text(token))'")
-        }
-    }
-
-    mutating func tagType() throws(TraceFieldError) -> TraceTagType {
-        let token = try next("type")
-        let type: TraceTagType? =
-            if parser.equals(token, "iotlb") { .iotlb } else if parser.equals(token, "devtlb") { .devtlb } else {
-                TraceTagType(traceName: parser.text(token))
-            }
-        guard let type else {
-            throw TraceFieldError(
-                field: "type",
-                reason:
-                    "'\(parser.text(token))' is not a cache-tag type (iotlb, devtlb, nesting_iotlb, nesting_devtlb, parent_*)"
-            )
-        }
-        return type
-    }
-
-    mutating func decimal(_ field: String, maximum: Int) throws(TraceFieldError) -> Int {
-        let token = try next(field)
-        let isHex =
-            token.count > 2 && parser.bytes[token.lowerBound] == UInt8(ascii: "0")
-            && parser.bytes[token.lowerBound + 1] == UInt8(ascii: "x")
-        let value = isHex ? parser.hexValue(token) : parser.decimalValue(token)
-        guard let value, value <= UInt64(maximum) else {
-            throw TraceFieldError(field: field, reason: "'\(parser.text(token))' is not a number in 0...\(maximum)")
-        }
-        return Int(value)
-    }
-
-    mutating func hex(_ field: String) throws(TraceFieldError) -> UInt64 {
-        let token = try next(field)
-        guard let value = parser.hexValue(token) else {
-            throw TraceFieldError(field: field, reason: "'\(parser.text(token))' is not a hexadecimal number")
-        }
-        return value
-    }
-
-    func end() throws(TraceFieldError) {
-        if let extra = parser.token(from: position) {
-            throw TraceFieldError(
-                field: "end",
-                reason: "unexpected '\(parser.text(extra.lowerBound..<parser.bytes.count))' after the last field")
-        }
     }
 }
