@@ -12,11 +12,11 @@ import VTd
 /// above what the units' DIDs can hold, attaches fail under schemes that give every domain a DID:
 /// consumers count the failures and ignore that attachment's later accesses and detach
 /// (see `WorkloadEvent.attach`). The modeled clock advances 1 µs per step.
-public struct AttachChurnWorkload: Workload {
-    public static let name = "attach-churn"
-    public static let summary =
+package struct AttachChurnWorkload: Workload {
+    package static let name = "attach-churn"
+    package static let summary =
         "container/VF attach-detach churn on small DID spaces (cap_ndoms), until and beyond DID exhaustion"
-    public static let parameters: [WorkloadParameter] = [
+    package static let parameters: [WorkloadParameter] = [
         WorkloadParameter(
             "operations", default: "30000", .integer(1...10_000_000),
             "steps (create, destroy or traffic): the size knob"),
@@ -40,12 +40,12 @@ public struct AttachChurnWorkload: Workload {
         WorkloadParameter("accesses", default: "4", .integer(0...64), "DMA accesses per create or traffic step"),
     ]
 
-    public let parameters: WorkloadParameters
-    public let topology: Topology
+    package let parameters: WorkloadParameters
+    package let topology: Topology
 
     static let basePage: UInt64 = 0x100
 
-    public init(parameters: WorkloadParameters) throws(WorkloadError) {
+    package init(parameters: WorkloadParameters) throws(WorkloadError) {
         let units = parameters.integer("units")
         let devices = parameters.integer("devices")
         guard devices <= units * TopologyBuilder.devicesPerUnitLimit else {
@@ -73,7 +73,7 @@ public struct AttachChurnWorkload: Workload {
         var isSVA: Bool { !pasid.isNone }
     }
 
-    public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
+    package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let deviceCount = topology.devices.count
         let target = parameters.integer("live")

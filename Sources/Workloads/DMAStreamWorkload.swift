@@ -15,11 +15,11 @@ import VTd
 ///
 /// The modeled clock advances by `1/rate` per queue operation; each queue is served by one CPU
 /// (queue `q` of device `d` on CPU `(d·queues + q) mod cpus`), as with affinitized interrupts.
-public struct DMAStreamWorkload: Workload {
-    public static let name = "dma-stream"
-    public static let summary =
+package struct DMAStreamWorkload: Workload {
+    package static let name = "dma-stream"
+    package static let summary =
         "DMA-API traffic of NIC/NVMe queues: per-device second-stage domains, map/access/unmap of 1-16 pages, strict or lazy flushing"
-    public static let parameters: [WorkloadParameter] = [
+    package static let parameters: [WorkloadParameter] = [
         WorkloadParameter(
             "operations", default: "30000", .integer(1...10_000_000),
             "I/Os (map, DMA, unmap) to complete: the size knob"),
@@ -51,10 +51,10 @@ public struct DMAStreamWorkload: Workload {
             "queue operations (submissions + completions) per second, all queues together: the modeled clock"),
     ]
 
-    public let parameters: WorkloadParameters
-    public let topology: Topology
+    package let parameters: WorkloadParameters
+    package let topology: Topology
 
-    public init(parameters: WorkloadParameters) throws(WorkloadError) {
+    package init(parameters: WorkloadParameters) throws(WorkloadError) {
         self.parameters = parameters
         let devices = parameters.integer("devices")
         let units = parameters.integer("units")
@@ -68,7 +68,7 @@ public struct DMAStreamWorkload: Workload {
 
     private struct Buffer { var firstPage: UInt64; var pages: Int }
 
-    public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
+    package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let deviceCount = topology.devices.count
         let queuesPerDevice = parameters.integer("queues")

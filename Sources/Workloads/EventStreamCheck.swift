@@ -12,21 +12,21 @@ import VTd
 /// unmapped while the domain is attached is not mapped again before a flush covers it (IOVA reuse
 /// before invalidation would make a stale hit legitimate); an access goes through a live attachment
 /// to a page mapped in its domain and, for a nested child, in the parent too (IOVA = GPA).
-public struct EventStreamCheck: Sendable {
+package struct EventStreamCheck: Sendable {
     /// One broken rule: the event's index and what is wrong.
-    public struct Violation: Hashable, Sendable, CustomStringConvertible {
-        public let index: Int
-        public let message: String
-        public var description: String { "event \(index): \(message)" }
+    package struct Violation: Hashable, Sendable, CustomStringConvertible {
+        package let index: Int
+        package let message: String
+        package var description: String { "event \(index): \(message)" }
     }
 
     /// Whether page-table rules (map, unmap, access, reuse) are checked. Trace replay has no page
     /// tables: check it with `pageTables: false`.
-    public var pageTables: Bool
+    package var pageTables: Bool
     /// Stop after this many violations.
-    public var limit: Int
+    package var limit: Int
 
-    public init(pageTables: Bool = true, limit: Int = 50) {
+    package init(pageTables: Bool = true, limit: Int = 50) {
         self.pageTables = pageTables
         self.limit = limit
     }
@@ -42,7 +42,7 @@ public struct EventStreamCheck: Sendable {
     }
 
     /// The violations of `events` on `topology` (empty when well-formed).
-    public func violations(of events: [TimedWorkloadEvent], topology: Topology) -> [Violation] {
+    package func violations(of events: [TimedWorkloadEvent], topology: Topology) -> [Violation] {
         var found: [Violation] = []
         var domains: [IOMMUDomainID: DomainState] = [:]
         var attachments: [Key: IOMMUDomainID] = [:]
@@ -165,7 +165,7 @@ public struct EventStreamCheck: Sendable {
     }
 
     /// The violations of an untimed stream.
-    public func violations(of events: [WorkloadEvent], topology: Topology) -> [Violation] {
+    package func violations(of events: [WorkloadEvent], topology: Topology) -> [Violation] {
         violations(of: events.map { TimedWorkloadEvent(time: 0, event: $0) }, topology: topology)
     }
 }

@@ -14,11 +14,11 @@ import VTd
 /// attached device, or unmap the oldest buffer of the domain and flush it (strict). A fraction
 /// `flush_all` of steps flush a whole domain; a fraction `churn` detach a random device of a domain
 /// or re-attach one detached before (hot-unplug/replug). The modeled clock advances 1 µs per step.
-public struct MultiIOMMUWorkload: Workload {
-    public static let name = "multi-iommu"
-    public static let summary =
+package struct MultiIOMMUWorkload: Workload {
+    package static let name = "multi-iommu"
+    package static let summary =
         "domains spanning several IOMMU units: per-unit batching and tag adjacency under attach order"
-    public static let parameters: [WorkloadParameter] = [
+    package static let parameters: [WorkloadParameter] = [
         WorkloadParameter(
             "operations", default: "60000", .integer(1...10_000_000),
             "steps (map+DMA, unmap+flush, flush all, hot-plug): the size knob"),
@@ -40,13 +40,13 @@ public struct MultiIOMMUWorkload: Workload {
             "churn", default: "0.01", .real(0...1), "fraction of steps that detach or re-attach a device of a domain"),
     ]
 
-    public let parameters: WorkloadParameters
-    public let topology: Topology
+    package let parameters: WorkloadParameters
+    package let topology: Topology
     /// Attachments of each domain: (device, PASID).
     let attachments: [[(device: DeviceID, pasid: PASID)]]
     let kind: DomainKind
 
-    public init(parameters: WorkloadParameters) throws(WorkloadError) {
+    package init(parameters: WorkloadParameters) throws(WorkloadError) {
         let units = parameters.integer("units")
         let domains = parameters.integer("domains")
         let span = parameters.integer("span")
@@ -88,7 +88,7 @@ public struct MultiIOMMUWorkload: Workload {
         topology = builder.build()
     }
 
-    public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
+    package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let domainCount = attachments.count
         let maxPages = parameters.integer("max_pages")

@@ -17,11 +17,11 @@ import VTd
 ///
 /// `parent_devices` extra devices attach to the parent directly at RID (guest devices without
 /// vIOMMU translation). The modeled clock advances 1 µs per step.
-public struct NestedS2Workload: Workload {
-    public static let name = "nested-s2"
-    public static let summary =
+package struct NestedS2Workload: Workload {
+    package static let name = "nested-s2"
+    package static let summary =
         "one second-stage parent with K nested first-stage children (vIOMMU guests): parent unmaps must reach every child"
-    public static let parameters: [WorkloadParameter] = [
+    package static let parameters: [WorkloadParameter] = [
         WorkloadParameter(
             "operations", default: "40000", .integer(1...10_000_000),
             "steps (a child remap or DMA burst, or a parent unplug/replug): the size knob"),
@@ -50,8 +50,8 @@ public struct NestedS2Workload: Workload {
         WorkloadParameter("accesses", default: "4", .integer(0...64), "DMA accesses per child step"),
     ]
 
-    public let parameters: WorkloadParameters
-    public let topology: Topology
+    package let parameters: WorkloadParameters
+    package let topology: Topology
     /// The devices each child attaches through, with the PASID (none at RID).
     let childAttachments: [(device: DeviceID, pasid: PASID)]
     /// Devices attached to the parent at RID.
@@ -62,7 +62,7 @@ public struct NestedS2Workload: Workload {
     /// Pages of one child mapping slot.
     static let slotPages = 16
 
-    public init(parameters: WorkloadParameters) throws(WorkloadError) {
+    package init(parameters: WorkloadParameters) throws(WorkloadError) {
         let children = parameters.integer("children")
         let ramPages = parameters.integer("ram_mib") * 256
         let workingSet = parameters.integer("working_set")
@@ -97,7 +97,7 @@ public struct NestedS2Workload: Workload {
         var usedSlots: Set<Int> = []
     }
 
-    public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
+    package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let childCount = childAttachments.count
         let ramPages = parameters.integer("ram_mib") * 256

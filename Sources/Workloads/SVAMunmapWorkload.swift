@@ -13,11 +13,11 @@ import VTd
 /// any page, so PSI rounding often widens them. A fraction `churn` of steps bind or unbind a
 /// device, and a quarter of those end a process and start a new one (unbind all, mm teardown,
 /// PASID freed and taken by the newcomer). The modeled clock advances 1 µs per step.
-public struct SVAMunmapWorkload: Workload {
-    public static let name = "sva-munmap"
-    public static let summary =
+package struct SVAMunmapWorkload: Workload {
+    package static let name = "sva-munmap"
+    package static let summary =
         "SVA processes bound through PASIDs to ATS accelerators, munmapping heavy-tailed ranges, with bind/unbind churn"
-    public static let parameters: [WorkloadParameter] = [
+    package static let parameters: [WorkloadParameter] = [
         WorkloadParameter(
             "operations", default: "40000", .integer(1...10_000_000),
             "steps (mmap or munmap with DMA, or a bind/unbind): the size knob"),
@@ -40,15 +40,15 @@ public struct SVAMunmapWorkload: Workload {
             "fraction of steps that bind or unbind (a quarter of them replace a process)"),
     ]
 
-    public let parameters: WorkloadParameters
-    public let topology: Topology
+    package let parameters: WorkloadParameters
+    package let topology: Topology
 
     /// Pages of one mmap slot of a process's address space (4 MiB): a mapping sits anywhere inside.
     static let slotPages = 1024
     /// First page of the first slot.
     static let firstSlotPage: UInt64 = 0x10000
 
-    public init(parameters: WorkloadParameters) throws(WorkloadError) {
+    package init(parameters: WorkloadParameters) throws(WorkloadError) {
         let devices = parameters.integer("devices")
         let binds = parameters.integer("binds")
         guard binds <= devices else {
@@ -70,7 +70,7 @@ public struct SVAMunmapWorkload: Workload {
         var freeSlots: [Int]
     }
 
-    public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
+    package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let processCount = parameters.integer("processes")
         let deviceCount = topology.devices.count

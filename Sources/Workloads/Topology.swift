@@ -2,13 +2,13 @@ import VTd
 
 /// The hardware a workload runs on: IOMMU units and the devices behind them.
 /// Device `i` must have `DeviceID(i)`.
-public struct Topology: Hashable, Sendable {
-    public var units: [IOMMUUnit]
-    public var devices: [Device]
+package struct Topology: Hashable, Sendable {
+    package var units: [IOMMUUnit]
+    package var devices: [Device]
 
     /// Builds a topology, checking that every device sits behind a listed unit and that device
     /// indices match positions.
-    public init(units: [IOMMUUnit], devices: [Device]) throws(WorkloadError) {
+    package init(units: [IOMMUUnit], devices: [Device]) throws(WorkloadError) {
         guard !units.isEmpty else { throw .impossibleTopology("no IOMMU units") }
         for (index, unit) in units.enumerated() where unit.id.rawValue != index {
             throw .impossibleTopology("unit at position \(index) has id \(unit.id.rawValue)")

@@ -2,7 +2,7 @@ import VTd
 
 /// Anything that yields a topology and an event stream: the synthetic workloads and trace replay.
 /// The Engine consumes this.
-public protocol EventSource: Sendable {
+package protocol EventSource: Sendable {
     /// The hardware the events run on.
     var topology: Topology { get }
     /// The events with their modeled times for `seed`: the same seed gives the same events, always.
@@ -13,7 +13,7 @@ public protocol EventSource: Sendable {
 }
 
 extension EventSource {
-    public func events(seed: UInt64) -> [WorkloadEvent] { timedEvents(seed: seed).map(\.event) }
+    package func events(seed: UInt64) -> [WorkloadEvent] { timedEvents(seed: seed).map(\.event) }
 }
 
 /// A generated workload: a topology and a deterministic event stream.
@@ -22,7 +22,7 @@ extension EventSource {
 /// meaning), build the topology from `parameters` and the events from `parameters` and `seed`
 /// only, and add the type to `WorkloadCatalog.all`. Every workload has a size parameter
 /// (`operations`) so tests and quick runs can make it tiny.
-public protocol Workload: EventSource {
+package protocol Workload: EventSource {
     /// A stable name for the command line and reports (`dma-stream`, `nested-s2`, ...).
     static var name: String { get }
     /// One line on what the workload models.
@@ -43,10 +43,10 @@ public protocol Workload: EventSource {
 
 extension Workload {
     /// Validates `given` (name → value) and builds the workload.
-    public static func make(_ given: [String: String]) throws(WorkloadError) -> Self {
+    package static func make(_ given: [String: String]) throws(WorkloadError) -> Self {
         try Self(parameters: WorkloadParameters(workload: name, declared: parameters, given: given))
     }
 
     /// The workload's name, from an instance.
-    public var name: String { Self.name }
+    package var name: String { Self.name }
 }

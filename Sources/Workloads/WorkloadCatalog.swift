@@ -1,41 +1,41 @@
 /// Every workload this package ships, by name, and their documentation for `list`.
-public enum WorkloadCatalog {
+package enum WorkloadCatalog {
     /// Every synthetic workload type, in the order `list` shows them.
-    public static let all: [any Workload.Type] = [
+    package static let all: [any Workload.Type] = [
         DMAStreamWorkload.self, SVAMunmapWorkload.self, NestedS2Workload.self, AttachChurnWorkload.self,
         MultiIOMMUWorkload.self,
     ]
 
     /// The workloads' names.
-    public static var names: [String] { all.map { $0.name } }
+    package static var names: [String] { all.map { $0.name } }
 
     /// The workload type called `name`; throws `unknownWorkload` listing the known names.
-    public static func type(named name: String) throws(WorkloadError) -> any Workload.Type {
+    package static func type(named name: String) throws(WorkloadError) -> any Workload.Type {
         guard let type = all.first(where: { $0.name == name }) else { throw .unknownWorkload(name, known: names) }
         return type
     }
 
     /// Builds the workload `name` from `given` parameter values (validated; defaults fill the rest).
-    public static func make(_ name: String, _ given: [String: String] = [:]) throws(WorkloadError) -> any Workload {
+    package static func make(_ name: String, _ given: [String: String] = [:]) throws(WorkloadError) -> any Workload {
         try type(named: name).make(given)
     }
 
     /// One workload's documentation: name, summary, parameters.
-    public struct Entry: Sendable {
-        public let name: String
-        public let summary: String
-        public let parameters: [WorkloadParameter]
+    package struct Entry: Sendable {
+        package let name: String
+        package let summary: String
+        package let parameters: [WorkloadParameter]
     }
 
     /// Documentation of every workload, and of trace replay's options last.
-    public static var entries: [Entry] {
+    package static var entries: [Entry] {
         all.map { Entry(name: $0.name, summary: $0.summary, parameters: $0.parameters) }
             + [Entry(name: TraceReplay.name, summary: TraceReplay.summary, parameters: TraceReplay.options)]
     }
 
     /// The text of `list`: each workload, its summary, and every parameter with default, allowed
     /// values and meaning.
-    public static var listing: String {
+    package static var listing: String {
         var lines: [String] = []
         for entry in entries {
             lines.append("\(entry.name): \(entry.summary)")

@@ -1,5 +1,5 @@
 /// Errors a workload or trace reports; each is one line naming what is wrong and where.
-public enum WorkloadError: Error, Equatable, Sendable, CustomStringConvertible {
+package enum WorkloadError: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownWorkload(String, known: [String])
     case unknownParameter(workload: String, name: String, known: [String])
     case invalidValue(workload: String, name: String, value: String, allowed: String)
@@ -8,7 +8,7 @@ public enum WorkloadError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedTrace(file: String, line: Int, field: String, reason: String)
     case unreadable(file: String, reason: String)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case let .unknownWorkload(name, known):
             "unknown workload '\(name)' (known: \(known.joined(separator: ", ")))"

@@ -5,7 +5,7 @@ import VTd
 /// Events are primitive on purpose; generators compose them. A strict-mode unmap is
 /// `.unmap` followed by `.flushRange`; a lazy-mode one is `.unmap` alone, with a `.flushAll`
 /// when the flush queue drains. Trace replay emits flushes without page-table events.
-public enum WorkloadEvent: Hashable, Sendable {
+package enum WorkloadEvent: Hashable, Sendable {
     /// A new domain (`iommu_domain_alloc`, `iommu_sva_bind_device`, nested allocation).
     case createDomain(IOMMUDomainID, DomainKind)
     /// The domain is freed; it has no attachments left.
@@ -40,27 +40,27 @@ public enum WorkloadEvent: Hashable, Sendable {
 /// An event and when it happens, in modeled nanoseconds since the start of the stream
 /// (nondecreasing along a stream). Synthetic generators advance a modeled clock (lazy flush
 /// queues time out by it); trace replay uses the trace's timestamps.
-public struct TimedWorkloadEvent: Hashable, Sendable, CustomStringConvertible {
+package struct TimedWorkloadEvent: Hashable, Sendable, CustomStringConvertible {
     /// Modeled nanoseconds since the stream began.
-    public var time: UInt64
-    public var event: WorkloadEvent
+    package var time: UInt64
+    package var event: WorkloadEvent
 
-    public init(time: UInt64, event: WorkloadEvent) {
+    package init(time: UInt64, event: WorkloadEvent) {
         self.time = time
         self.event = event
     }
 
-    public var description: String { "\(time) ns: \(event)" }
+    package var description: String { "\(time) ns: \(event)" }
 }
 
 /// The kinds of events, for counting and per-kind timing.
-public enum WorkloadEventKind: String, CaseIterable, Sendable {
+package enum WorkloadEventKind: String, CaseIterable, Sendable {
     case createDomain, destroyDomain, attach, detach, map, unmap, flushRange, flushAll, flushRangeForNewMappings, access
 }
 
 extension WorkloadEvent {
     /// The domain the event names directly (nil for detach and access, which name an attachment).
-    public var domain: IOMMUDomainID? {
+    package var domain: IOMMUDomainID? {
         switch self {
         case let .createDomain(domain, _), let .destroyDomain(domain), let .attach(domain, _, _),
             let .map(domain, _, _), let .unmap(domain, _, _), let .flushRange(domain, _), let .flushAll(domain),
@@ -71,7 +71,7 @@ extension WorkloadEvent {
     }
 
     /// The event's kind.
-    public var kind: WorkloadEventKind {
+    package var kind: WorkloadEventKind {
         switch self {
         case .createDomain: .createDomain
         case .destroyDomain: .destroyDomain

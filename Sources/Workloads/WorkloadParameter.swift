@@ -1,7 +1,7 @@
 /// A named, documented, validated workload parameter.
-public struct WorkloadParameter: Sendable {
+package struct WorkloadParameter: Sendable {
     /// What values the parameter takes.
-    public enum Domain: Sendable {
+    package enum Domain: Sendable {
         /// An integer in a closed range.
         case integer(ClosedRange<Int>)
         /// A real number in a closed range.
@@ -10,7 +10,7 @@ public struct WorkloadParameter: Sendable {
         case choice([String])
 
         /// The allowed values, for errors and `list`.
-        public var allowed: String {
+        package var allowed: String {
             switch self {
             case let .integer(range): "\(range.lowerBound)...\(range.upperBound)"
             case let .real(range): "\(range.lowerBound)...\(range.upperBound)"
@@ -19,13 +19,13 @@ public struct WorkloadParameter: Sendable {
         }
     }
 
-    public let name: String
-    public let defaultValue: String
-    public let domain: Domain
+    package let name: String
+    package let defaultValue: String
+    package let domain: Domain
     /// What the parameter means, one line.
-    public let meaning: String
+    package let meaning: String
 
-    public init(_ name: String, default defaultValue: String, _ domain: Domain, _ meaning: String) {
+    package init(_ name: String, default defaultValue: String, _ domain: Domain, _ meaning: String) {
         self.name = name
         self.defaultValue = defaultValue
         self.domain = domain
@@ -35,15 +35,15 @@ public struct WorkloadParameter: Sendable {
 
 /// Parameter values given to a workload, checked against its declared parameters. Values not
 /// given take their defaults; `values` lists every parameter in declaration order.
-public struct WorkloadParameters: Hashable, Sendable {
+package struct WorkloadParameters: Hashable, Sendable {
     /// Every parameter's value, in the workload's declaration order.
-    public let values: [(name: String, value: String)]
+    package let values: [(name: String, value: String)]
 
-    public static func == (lhs: WorkloadParameters, rhs: WorkloadParameters) -> Bool {
+    package static func == (lhs: WorkloadParameters, rhs: WorkloadParameters) -> Bool {
         lhs.values.elementsEqual(rhs.values) { $0.name == $1.name && $0.value == $1.value }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         for (name, value) in values {
             hasher.combine(name)
             hasher.combine(value)
@@ -51,7 +51,7 @@ public struct WorkloadParameters: Hashable, Sendable {
     }
 
     /// Validates `given` against `declared` for `workload`: unknown names and out-of-range values throw.
-    public init(workload: String, declared: [WorkloadParameter], given: [String: String]) throws(WorkloadError) {
+    package init(workload: String, declared: [WorkloadParameter], given: [String: String]) throws(WorkloadError) {
         for name in given.keys.sorted() where !declared.contains(where: { $0.name == name }) {
             throw .unknownParameter(workload: workload, name: name, known: declared.map(\.name))
         }
@@ -81,7 +81,7 @@ public struct WorkloadParameters: Hashable, Sendable {
     }
 
     /// The value of `name` (validated at init).
-    public subscript(name: String) -> String {
+    package subscript(name: String) -> String {
         guard let value = values.first(where: { $0.name == name })?.value else {
             preconditionFailure("parameter \(name) was not declared")
         }
@@ -89,7 +89,7 @@ public struct WorkloadParameters: Hashable, Sendable {
     }
 
     /// The integer value of `name`.
-    public func integer(_ name: String) -> Int { Int(self[name])! }
+    package func integer(_ name: String) -> Int { Int(self[name])! }
     /// The real value of `name`.
-    public func real(_ name: String) -> Double { Double(self[name])! }
+    package func real(_ name: String) -> Double { Double(self[name])! }
 }

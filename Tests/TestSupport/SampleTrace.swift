@@ -11,12 +11,12 @@ package func sampleTrace() throws -> (text: String, path: String) {
 }
 
 /// The sample trace's lines; line N (1-based, as errors name it) is element N - 1.
-public func sampleTraceLines() throws -> [String] {
+package func sampleTraceLines() throws -> [String] {
     try sampleTrace().text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
 }
 
 /// The sample trace with the given lines (1-based) replaced.
-public func sampleTrace(replacing changes: [Int: String]) throws -> String {
+package func sampleTrace(replacing changes: [Int: String]) throws -> String {
     var lines = try sampleTraceLines()
     for (number, line) in changes { lines[number - 1] = line }
     return lines.joined(separator: "\n")

@@ -2,12 +2,12 @@ import VTd
 
 /// Small traces written line by line, in the layout Linux 6.12 prints `intel_iommu` events
 /// (as in Traces/sample-6.12.txt; docs/vtd-facts.md §4). Times are microseconds.
-public enum TraceText {
+package enum TraceText {
     /// The lines joined into a trace.
-    public static func trace(_ lines: String...) -> String { lines.joined(separator: "\n") }
+    package static func trace(_ lines: String...) -> String { lines.joined(separator: "\n") }
 
     /// `TASK-PID [CPU] FLAGS SECONDS.MICROS: EVENT:`.
-    public static func header(_ event: String, cpu: Int, at microseconds: Int) -> String {
+    package static func header(_ event: String, cpu: Int, at microseconds: Int) -> String {
         let fraction = String(microseconds % 1_000_000)
         let padded = String(repeating: "0", count: 6 - fraction.count) + fraction
         let cpuText = String(cpu)
@@ -16,7 +16,7 @@ public enum TraceText {
     }
 
     /// `cache_tag_assign: IOMMU/DEV type TYPE did D pasid P ref N`; DEV is the unit for IOTLB types.
-    public static func assign(
+    package static func assign(
         _ type: CacheTagType, _ unit: String, _ device: String? = nil, did: Int, pasid: Int = 0, ref: Int = 1,
         cpu: Int = 0, at time: Int = 0
     ) -> String {
@@ -25,7 +25,7 @@ public enum TraceText {
     }
 
     /// `cache_tag_unassign`, laid out as `assign`.
-    public static func unassign(
+    package static func unassign(
         _ type: CacheTagType, _ unit: String, _ device: String? = nil, did: Int, pasid: Int = 0, ref: Int = 0,
         cpu: Int = 0, at time: Int = 0
     ) -> String {
@@ -35,7 +35,7 @@ public enum TraceText {
 
     /// `cache_tag_flush_range[_np]: IOMMU DEV[PASID] type TYPE did D [0xSTART-0xEND] addr pages mask`,
     /// with the address and mask the kernel derives from the range unless given.
-    public static func flushRange(
+    package static func flushRange(
         _ type: CacheTagType, _ unit: String, _ device: String? = nil, did: Int, pasid: Int = 0,
         _ start: UInt64, _ end: UInt64, newMappings: Bool = false, mask: Int? = nil, cpu: Int = 0, at time: Int = 0
     ) -> String {
@@ -49,7 +49,7 @@ public enum TraceText {
     }
 
     /// `cache_tag_flush_all: IOMMU DEV[PASID] type TYPE did D`.
-    public static func flushAll(
+    package static func flushAll(
         _ type: CacheTagType, _ unit: String, _ device: String? = nil, did: Int, pasid: Int = 0, cpu: Int = 0,
         at time: Int = 0
     ) -> String {
@@ -58,7 +58,7 @@ public enum TraceText {
     }
 
     /// `qi_submit: KIND IOMMU: QW0 QW1 QW2 QW3`.
-    public static func qiSubmit(_ kind: String, _ unit: String, words: [UInt64], cpu: Int = 0, at time: Int = 0)
+    package static func qiSubmit(_ kind: String, _ unit: String, words: [UInt64], cpu: Int = 0, at time: Int = 0)
         -> String
     {
         header("qi_submit", cpu: cpu, at: time) + " \(kind) \(unit): "

@@ -1,13 +1,13 @@
 import VTd
 
 /// A device of the reconstructed topology.
-public struct ReplayDevice: Hashable, Sendable {
-    public let id: DeviceID
+package struct ReplayDevice: Hashable, Sendable {
+    package let id: DeviceID
     /// The kernel's name (`0000:3b:00.0`), or a made-up `dmarN-nonats-K` for a stand-in.
-    public let name: String
-    public let unit: IOMMUUnitID
-    public let hasATS: Bool
+    package let name: String
+    package let unit: IOMMUUnitID
+    package let hasATS: Bool
     /// True for a stand-in: a non-ATS device the trace cannot name (IOTLB tags print the unit, not
     /// the device; docs/vtd-facts.md §4), inferred from IOTLB tags no ATS device accounts for.
-    public let isStandIn: Bool
+    package let isStandIn: Bool
 }

@@ -2,19 +2,19 @@ import VTd
 
 /// One reconstructed flush call: consecutive per-tag flush lines of one CPU (kernel:
 /// `cache_tag_flush_range`, `cache_tag_flush_range_np`, `cache_tag_flush_all`; docs/vtd-facts.md §4).
-public struct ReplayFlushOperation: Hashable, Sendable {
-    public enum Kind: String, Hashable, Sendable {
+package struct ReplayFlushOperation: Hashable, Sendable {
+    package enum Kind: String, Hashable, Sendable {
         case range = "flush_range"
         case newMappings = "flush_range_np"
         case all = "flush_all"
     }
 
-    public let kind: Kind
-    public let domain: IOMMUDomainID
+    package let kind: Kind
+    package let domain: IOMMUDomainID
     /// The flushed range (nil for flush all, including a flush_range over the whole address space).
-    public let range: IOVARange?
+    package let range: IOVARange?
     /// Line numbers (1-based) of the operation's flush lines.
-    public let lines: [Int]
+    package let lines: [Int]
     /// The tags walked, in trace order.
-    public let tags: [TraceTag]
+    package let tags: [TraceTag]
 }

@@ -1,12 +1,12 @@
 import VTd
 
 /// How trace replay treats lines it cannot read.
-public struct TraceReplayOptions: Hashable, Sendable {
+package struct TraceReplayOptions: Hashable, Sendable {
     /// Skip malformed lines (counted in `TraceStatistics.skippedBadLines`, the first few kept)
     /// instead of failing on the first one.
-    public var skipBadLines: Bool
+    package var skipBadLines: Bool
 
-    public init(skipBadLines: Bool = false) { self.skipBadLines = skipBadLines }
+    package init(skipBadLines: Bool = false) { self.skipBadLines = skipBadLines }
 }
 
 /// A real kernel trace turned into a replayable event stream: the topology (units, devices), the
@@ -44,34 +44,34 @@ public struct TraceReplayOptions: Hashable, Sendable {
 ///
 /// Each rule is stated in full, with the kernel functions behind it, on the stage that applies it
 /// (`ReplayPipeline` lists them).
-public struct TraceReplay: EventSource {
+package struct TraceReplay: EventSource {
     /// The name `list` shows.
-    public static let name = "replay"
-    public static let summary =
+    package static let name = "replay"
+    package static let summary =
         "replays a kernel ftrace of intel_iommu:cache_tag_* events: topology, domains and flushes, under any DID scheme"
     /// Replay's options, documented like workload parameters for `list`.
-    public static let options: [WorkloadParameter] = [
+    package static let options: [WorkloadParameter] = [
         WorkloadParameter(
             "skip_bad_lines", default: "false", .choice(["false", "true"]),
             "skip malformed lines and report how many, instead of failing at the first (file, line, field)")
     ]
 
-    public let file: String
-    public let topology: Topology
+    package let file: String
+    package let topology: Topology
     /// Unit names by `IOMMUUnitID` (`dmar0`, `dmar1`, ...: sorted by name).
-    public let unitNames: [String]
-    public let devices: [ReplayDevice]
-    public let domains: [ReplayDomain]
-    public let operations: [ReplayFlushOperation]
-    public let qiSubmissions: [TraceQISubmission]
-    public let statistics: TraceStatistics
+    package let unitNames: [String]
+    package let devices: [ReplayDevice]
+    package let domains: [ReplayDomain]
+    package let operations: [ReplayFlushOperation]
+    package let qiSubmissions: [TraceQISubmission]
+    package let statistics: TraceStatistics
     private let stream: [TimedWorkloadEvent]
 
     /// The replayed stream; the seed is ignored (the trace is the stream).
-    public func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] { stream }
+    package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] { stream }
 
     /// Parses and reconstructs the text of a trace (`ReplayPipeline`); `file` names it in errors.
-    public init(text: String, file: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
+    package init(text: String, file: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
         let pipeline = try ReplayPipeline(text: text, file: file, options: options)
         let emission = pipeline.emission
         self.file = file
@@ -86,7 +86,7 @@ public struct TraceReplay: EventSource {
     }
 
     /// Reads and reconstructs the trace at `path`.
-    public init(contentsOf path: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
+    package init(contentsOf path: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
         let text = try TraceFile.contents(of: path)
         try self.init(text: text, file: path, options: options)
     }

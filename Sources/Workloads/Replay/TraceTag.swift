@@ -2,15 +2,15 @@ import VTd
 
 /// A cache tag as a trace names it: type, unit and (for device-TLB types) device by their kernel
 /// names, DID and PASID (docs/vtd-facts.md §4).
-public struct TraceTag: Hashable, Comparable, Sendable, CustomStringConvertible {
-    public let type: CacheTagType
-    public let unit: String
+package struct TraceTag: Hashable, Comparable, Sendable, CustomStringConvertible {
+    package let type: CacheTagType
+    package let unit: String
     /// The device's name for device-TLB types; nil for IOTLB types (the kernel prints the unit).
-    public let device: String?
-    public let did: UInt16
-    public let pasid: UInt32
+    package let device: String?
+    package let did: UInt16
+    package let pasid: UInt32
 
-    public init(type: CacheTagType, unit: String, device: String? = nil, did: UInt16, pasid: UInt32) {
+    package init(type: CacheTagType, unit: String, device: String? = nil, did: UInt16, pasid: UInt32) {
         self.type = type
         self.unit = unit
         self.device = type.isDeviceTLB ? device : nil
@@ -26,11 +26,11 @@ public struct TraceTag: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// By unit, then type in the kernel's order, device, DID and PASID.
-    public static func < (lhs: TraceTag, rhs: TraceTag) -> Bool {
+    package static func < (lhs: TraceTag, rhs: TraceTag) -> Bool {
         (lhs.unit, lhs.type.sortRank, lhs.device ?? "", lhs.did, lhs.pasid) < (
             rhs.unit, rhs.type.sortRank, rhs.device ?? "", rhs.did, rhs.pasid
         )
     }
 
-    public var description: String { "\(unit)/\(device ?? unit) type \(type) did \(did) pasid \(pasid)" }
+    package var description: String { "\(unit)/\(device ?? unit) type \(type) did \(did) pasid \(pasid)" }
 }
