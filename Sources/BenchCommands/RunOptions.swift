@@ -73,30 +73,29 @@ struct RunOptions: ParsableArguments {
                 }
                 return table
             }
-        var jemalloc: Jemalloc?
-        var useSystem = false
+        // The allocators in the order given; nil is the system allocator.
+        var allocators: [Jemalloc?] = []
         for name in try Self.list(allocator, option: "--allocator") {
             switch name {
             case "system":
-                useSystem = true
+                allocators.append(nil)
             case "jemalloc":
                 switch Jemalloc.load() {
-                case let .success(loaded): jemalloc = loaded
+                case let .success(loaded): allocators.append(loaded)
                 case let .failure(error): ProgressReporter.note("note: \(error)")
                 }
             default:
                 throw CommandError("--allocator: unknown allocator '\(name)' (known: system, jemalloc)")
             }
         }
-        if jemalloc == nil { useSystem = true }
+        if allocators.isEmpty { allocators = [nil] }
         var choices: [TableChoice] = []
         for table in named {
             guard table.traits.contains(.nodeAllocator) else {
                 choices.append(TableChoice(table))
                 continue
             }
-            if useSystem { choices.append(TableChoice(table)) }
-            if let jemalloc { choices.append(.on(jemalloc, table)) }
+            choices += allocators.map { $0.map { .on($0, table) } ?? TableChoice(table) }
         }
         return choices
     }

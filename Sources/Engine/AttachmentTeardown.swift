@@ -1,3 +1,4 @@
+import CacheTags
 import VTd
 
 /// The invalidations the kernel sends when it tears down the PASID-table entry of a detached
@@ -43,5 +44,13 @@ package enum AttachmentTeardown {
             }
         }
         return descriptors
+    }
+
+    /// Submits the tear-down of (`attachment`, `pasid`) to its unit as one submission.
+    package static func submit<Table: CacheTagTable, Sink: InvalidationSink>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, pasid: PASID, into sink: inout Sink
+    ) {
+        descriptors(kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device)
+            .withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) }
     }
 }

@@ -13,8 +13,6 @@ package struct CountingObserver: EventObserver {
     package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
     ) throws(ObserverError) {
-        AttachmentTeardown.descriptors(
-            kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device
-        ).withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) }
+        AttachmentTeardown.submit(attachment, pasid: pasid, into: &sink)
     }
 }

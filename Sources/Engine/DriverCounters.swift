@@ -4,8 +4,6 @@ package struct DriverCounters: Hashable, Sendable {
     package var events = 0
     /// Events skipped because they refer to an attachment that failed (DID exhaustion).
     package var skipped = 0
-    /// Events the stream could not justify, skipped under `ErrorPolicy.skipAndCount`.
-    package var rejected = 0
     /// Flush requests issued to the tables: range, all, and new-mapping flushes (including the
     /// one every `map` issues).
     package var flushes = 0

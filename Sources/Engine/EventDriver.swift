@@ -22,24 +22,21 @@ import Workloads
 ///   sink (timed as `.flush`), bracketed by `willFlush`/`didFlush` (the oracle's check);
 /// - `access`: the observer (a model lookup).
 ///
-/// An event the stream cannot justify (an unknown domain, a double attach) is an error naming
-/// the event; `run(_:policy:)` stops at the first or skips and counts every one (`counters.rejected`,
-/// `firstError`): none is dropped silently.
+/// An event the stream cannot justify (an unknown domain, a double attach) stops the run with
+/// an error naming the event and its index: none is dropped silently.
 ///
 /// A struct over its observer so the observer's sink is reached without a dynamic exclusivity
-/// check, and `@inlinable` so a caller in another module (the timer) gets it specialized for its
-/// table and observer: the timed walk then runs the same machine code as a direct call.
+/// check, and `@inlinable` so a caller in another module can specialize it for its observer
+/// (the timer); the table type is usually chosen at run time from the registry, and then the
+/// table's side runs as generic code, as it did before the driver existed.
 package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     /// The driver side: domains, DID leases, tables.
     package let directory: CacheTagDirectory<Table>
     /// The party told about every event.
     package var observer: Observer
-    /// Events seen, skipped and rejected; flushes; tear-downs.
+    /// Events seen and skipped; flushes; tear-downs.
     package var counters: DriverCounters { tally }
-    /// The first event error, when the policy let the run go on past it.
-    package var firstError: EngineError? { firstSkippedError }
     @usableFromInline var tally = DriverCounters()
-    @usableFromInline var firstSkippedError: EngineError?
     /// (device, PASID) pairs whose attach failed and that have not been detached since.
     @usableFromInline var failedAttachments: Set<AttachmentKey> = []
 
@@ -52,14 +49,6 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
         }
     }
 
-    /// What to do with an event the stream cannot justify.
-    package enum ErrorPolicy: Sendable {
-        /// Throw it: the run's figures would describe a broken stream (the default).
-        case stop
-        /// Skip it, count it (`counters.rejected`) and keep the first (`firstError`).
-        case skipAndCount
-    }
-
     /// A driver over `topology` with `scheme`, tables from `makeTable` (`domainUsesFirstStage` → table).
     package init(
         topology: Topology, scheme: any DomainIDScheme, observer: Observer,
@@ -70,23 +59,11 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
         self.observer = observer
     }
 
-    /// The table implementation's name.
-    package var tableName: String { Table.name }
-    /// The DID scheme's name.
-    package var schemeName: String { directory.scheme.name }
-
-    /// Applies `events` in order under `policy`.
+    /// Applies `events` in order, stopping at the first one the stream cannot justify: a run's
+    /// figures never describe a stream with an event silently left out.
     @inlinable
-    package mutating func run(_ events: [WorkloadEvent], policy: ErrorPolicy = .stop) throws(EngineError) {
-        for event in events {
-            do {
-                try apply(event)
-            } catch {
-                guard case .skipAndCount = policy, case .rejected = error else { throw error }
-                tally.rejected += 1
-                if firstSkippedError == nil { firstSkippedError = error }
-            }
-        }
+    package mutating func run(_ events: [WorkloadEvent]) throws(EngineError) {
+        for event in events { try apply(event) }
     }
 
     /// Applies one event.
@@ -185,19 +162,26 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
         try requireDomain(domain)
         tally.flushes += 1
         try observer.willFlush(domain, range: range, reason: reason)
-        observer.willRun(.flush(reason))
-        let descriptors: Int
         do {
+            // One willRun/didRun pair around each directory call, nothing else in the window.
             switch reason {
-            case .range: descriptors = try directory.flushRange(domain, range, into: &observer.sink)
-            case .all: descriptors = try directory.flushAll(domain, into: &observer.sink)
-            case .newMappings: descriptors = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
+            case .range:
+                observer.willRun(.flushRange)
+                let emitted = try directory.flushRange(domain, range, into: &observer.sink)
+                observer.didRun(.flushRange, descriptors: emitted)
+            case .all:
+                observer.willRun(.flushAll)
+                let emitted = try directory.flushAll(domain, into: &observer.sink)
+                observer.didRun(.flushAll, descriptors: emitted)
+            case .newMappings:
+                observer.willRun(.flushRangeForNewMappings)
+                let emitted = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
+                observer.didRun(.flushRangeForNewMappings, descriptors: emitted)
             case .teardown: preconditionFailure("tear-downs are not table flushes")
             }
         } catch {
             throw .rejected(error.description)
         }
-        observer.didRun(.flush(reason), descriptors: descriptors)
         try observer.didFlush()
     }
 }

@@ -1,7 +1,6 @@
 import CacheTags
 import IOMMUModel
 import VTd
-import Workloads
 
 /// What an `EventDriver` tells the party watching a run: the modeled IOMMU (`ModelObserver`),
 /// a descriptor counter (`CountingObserver`) or the software-path timer (in Runs).
@@ -43,14 +42,21 @@ package protocol EventObserver {
     mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError)
 }
 
-/// The table-facing operations a driver runs, as a timer names them.
-package enum DriverOperation: Sendable, Hashable {
+/// The table-facing operations a driver runs: what a timer times.
+package enum DriverOperation: Sendable, Hashable, CaseIterable {
     /// An attach: the scheme picks a DID and the tags are assigned (`cache_tag_assign_domain`).
     case assign
     /// A detach: the tags are unassigned and the DID released (`cache_tag_unassign_domain`).
     case unassign
-    /// A flush walk (`cache_tag_flush_range`, `_flush_all`, `_flush_range_np`).
-    case flush(FlushReason)
+    /// `cache_tag_flush_range`.
+    case flushRange
+    /// `cache_tag_flush_all`.
+    case flushAll
+    /// `cache_tag_flush_range_np` (after new mappings).
+    case flushRangeForNewMappings
+
+    /// Whether the operation is a flush walk (its descriptors count toward ns per descriptor).
+    package var isFlush: Bool { self != .assign && self != .unassign }
 }
 
 /// Why an observer refused an event.

@@ -52,9 +52,7 @@ package struct ModelObserver: EventObserver {
         } catch {
             throw .rejected(error.description)
         }
-        AttachmentTeardown.descriptors(
-            kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device
-        ).withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) }
+        AttachmentTeardown.submit(attachment, pasid: pasid, into: &sink)
         do { try sink.completeFlush() } catch { throw .oracle(error) }
     }
 

@@ -125,9 +125,9 @@ extension Metric {
     /// Every metric, in presentation order.
     package static let all: [Metric] = [
         .swAssignNanos, .swUnassignNanos, .swFlushRangeNanos, .swFlushAllNanos, .swFlushRangeNPNanos,
-        .swNanosPerDescriptor, .swBytesPerTag, .swHeapBytes, .flushes, .descriptorsTotal, .descriptorsIOTLB,
+        .swNanosPerDescriptor, .swBytesPerTag, .swHeapBytes, .descriptorsTotal, .descriptorsIOTLB,
         .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsWait,
-        .descriptorsPerFlush, .submissions, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
+        .descriptorsPerFlush, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
         .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .dmaFaults,
         .iotlbCollateralEvictions, .deviceTLBCollateralEvictions, .iotlbCapacityEvictions,
         .deviceTLBCapacityEvictions, .modelInvalidationMicros, .modelDeviceTLBMicros, .modelPageWalkMicros,

@@ -2,8 +2,9 @@
 /// and which way is better.
 ///
 /// Every metric the tool writes is one of the `static let`s of `Metric+Catalog.swift`; emitters
-/// (the event driver, the software-path timer), `list`, the report's catalog check, the plots and
-/// README's metric table (checked by a test) all read them from there, so a name is typed once.
+/// (the event driver, the software-path timer), `list`, the plots' groups and labels, the
+/// comparisons and README's metric table (checked by a test) all read them from there, so a name
+/// is typed once. Tests check that every row a run writes names a catalog metric.
 package struct Metric: Hashable, Sendable, CustomStringConvertible {
     /// Dotted, stable name, e.g. `hw.descriptors.iotlb`.
     package let name: String

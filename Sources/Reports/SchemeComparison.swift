@@ -1,5 +1,4 @@
 import Metrics
-import Reports
 
 /// Schemes side by side for every metric of a report, with each scheme's ratio to a baseline:
 /// what `cachetag-bench compare` prints.

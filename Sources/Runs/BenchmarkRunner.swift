@@ -145,7 +145,7 @@ package struct BenchmarkRunner {
         try measure(point: point, events: events, scheme: scheme, table: table, as: table.table.type)
     }
 
-    /// The same, specialized for the table's type.
+    /// The same, with the table's type opened (generic code over it).
     private func measure<Table: CacheTagTable>(
         point: PreparedWorkload, events: [WorkloadEvent], scheme: any DomainIDScheme, table: TableChoice,
         as type: Table.Type
@@ -163,7 +163,7 @@ package struct BenchmarkRunner {
             events: events, topology: point.topology, scheme: scheme, makeTable: makeTable,
             costModel: configuration.costModel, strictOracle: configuration.strictOracle)
         // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
-        var rows = modeled.map { row($0.metric.name, "value", ($0.value * 1e6).rounded() / 1e6, $0.metric.unit.rawValue) }
+        var rows = modeled.map { row($0.metric, ($0.value * 1e6).rounded() / 1e6) }
         let measurement = try SoftwarePathTimer.measure(
             events: events, topology: point.topology, scheme: scheme, budget: configuration.budget,
             heapBytes: table.heapBytes, makeTable: makeTable)
@@ -173,7 +173,6 @@ package struct BenchmarkRunner {
         return rows
     }
 
-    /// The run.json of this run.
     /// Generates a point's events three times and keeps the fastest time (the streams are
     /// identical: same seed).
     static func generate(_ point: PreparedWorkload, seed: UInt64) -> ([WorkloadEvent], UInt64) {
@@ -187,6 +186,7 @@ package struct BenchmarkRunner {
         return (events, best)
     }
 
+    /// The run.json of this run.
     func manifest(extraNotes: [String] = []) -> RunManifest {
         var seen = Set<String>()
         var workloads: [RunManifest.Workload] = []

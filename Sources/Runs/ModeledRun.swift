@@ -12,9 +12,9 @@ package enum ModeledRun {
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, makeTable: @escaping (Bool) -> Table,
         costModel: CostModel, strictOracle: Bool
     ) throws(EngineError) -> [MetricValue] {
-        let observer = try ModelObserver(
-            topology: topology, configuration: ModelConfiguration(cost: costModel, strict: strictOracle))
-        var driver = EventDriver(topology: topology, scheme: scheme, observer: observer, makeTable: makeTable)
+        var driver = try ModeledDriver<Table>(
+            topology: topology, scheme: scheme, configuration: ModelConfiguration(cost: costModel, strict: strictOracle),
+            makeTable: makeTable)
         try driver.run(events)
         return driver.metrics
     }

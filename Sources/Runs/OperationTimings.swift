@@ -1,21 +1,10 @@
+import Engine
 import Histogram
 import Metrics
 import Reports
 
-/// The software operations the harness times, each one table-facing call of the driver.
-package enum TimedOperation: String, CaseIterable, Sendable {
-    /// An attach: the scheme picks a DID and the tags are assigned (`cache_tag_assign_domain`).
-    case assign
-    /// A detach: the tags are unassigned and the DID released (`cache_tag_unassign_domain`).
-    case unassign
-    /// `cache_tag_flush_range`.
-    case flushRange = "flush_range"
-    /// `cache_tag_flush_all`.
-    case flushAll = "flush_all"
-    /// `cache_tag_flush_range_np`.
-    case flushRangeForNewMappings = "flush_range_np"
-
-    /// The report metric, e.g. `sw.flush_range_ns`.
+extension DriverOperation {
+    /// The report metric a timed operation is written as, e.g. `sw.flush_range_ns`.
     package var metric: Metric {
         switch self {
         case .assign: .swAssignNanos
@@ -30,7 +19,7 @@ package enum TimedOperation: String, CaseIterable, Sendable {
 /// Latency histograms (HdrHistogram, 3 significant digits) of each timed operation, with
 /// the totals needed for nanoseconds per descriptor.
 package struct OperationTimings: Sendable {
-    private var histograms: [TimedOperation: Histogram<UInt64>] = [:]
+    private var histograms: [DriverOperation: Histogram<UInt64>] = [:]
     /// Nanoseconds spent in flush operations of every kind, after clock-overhead correction.
     package private(set) var flushNanoseconds: UInt64 = 0
     /// Descriptors those flushes emitted.
@@ -39,25 +28,25 @@ package struct OperationTimings: Sendable {
     package init() {}
 
     /// Records one operation that took `nanoseconds` and, for flushes, emitted `descriptors`.
-    package mutating func record(_ operation: TimedOperation, nanoseconds: UInt64, descriptors: Int = 0) {
+    package mutating func record(_ operation: DriverOperation, nanoseconds: UInt64, descriptors: Int = 0) {
         if histograms[operation] == nil {
             histograms[operation] = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
         }
         _ = histograms[operation]!.record(max(nanoseconds, 1))
-        if operation != .assign && operation != .unassign {
+        if operation.isFlush {
             flushNanoseconds &+= nanoseconds
             flushDescriptors &+= UInt64(descriptors)
         }
     }
 
     /// Operations recorded of `operation`.
-    package func count(of operation: TimedOperation) -> UInt64 { histograms[operation]?.totalCount ?? 0 }
+    package func count(of operation: DriverOperation) -> UInt64 { histograms[operation]?.totalCount ?? 0 }
 
     /// Report rows: p10, p50, p90, p99, mean and count per operation with samples, then
     /// `sw.ns_per_descriptor` when flushes emitted anything.
     package func rows(_ row: (String, String, Double, String) -> ReportRow) -> [ReportRow] {
         var rows: [ReportRow] = []
-        for operation in TimedOperation.allCases {
+        for operation in DriverOperation.allCases {
             guard let histogram = histograms[operation], histogram.totalCount > 0 else { continue }
             let name = operation.metric.name
             for (stat, percentile) in [("p10", 10.0), ("p50", 50.0), ("p90", 90.0), ("p99", 99.0)] {

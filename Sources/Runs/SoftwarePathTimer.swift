@@ -66,17 +66,15 @@ package enum SoftwarePathTimer {
             sink = observer.sink
             (measurement.bytesPerTag, measurement.heapBytes) = (observer.bytesPerTagAtPeak, observer.heapAtPeak)
         }
+        let recorder = TimingRecorder()
         let start = MonotonicClock.now()
         while measurement.passes < budget.maximumPasses {
-            var observer = TimingObserver(sink: sink, overhead: measurement.clockOverhead)
-            // Moved, not copied: the histograms stay uniquely referenced, so recording never copies them.
-            swap(&observer.timings, &measurement.timings)
-            observer = try pass(events, topology, scheme, makeTable, observer)
-            sink = observer.sink
-            measurement.timings = observer.timings
+            let observer = TimingObserver(sink: sink, overhead: measurement.clockOverhead, recorder: recorder)
+            sink = try pass(events, topology, scheme, makeTable, observer).sink
             measurement.passes += 1
             if measurement.passes >= budget.minimumPasses && MonotonicClock.now() &- start >= budget.nanoseconds { break }
         }
+        measurement.timings = recorder.timings
         measurement.checksum = sink.checksum
         return measurement
     }

@@ -28,7 +28,7 @@ package struct TableChoice: Sendable {
     }
 
     /// Builds this choice's tables as `Table` (the registry entry's type, opened by the caller's
-    /// generic function).
+    /// generic function), nodes from the choice's allocator.
     func makeTable<Table: CacheTagTable>(_: Table.Type) -> (Bool) -> Table {
         let allocator = self.allocator ?? .system
         return { Table(domainUsesFirstStage: $0, allocator: allocator) }

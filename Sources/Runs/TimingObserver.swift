@@ -12,7 +12,9 @@ import VTd
 /// growth at the peak tag count.
 struct TimingObserver: EventObserver {
     var sink: DescriptorBufferSink
-    var timings = OperationTimings()
+    /// Where the samples go: one recorder for every measured pass, held by reference so the
+    /// observer's copies (into and out of the driver) never copy the histograms.
+    let recorder: TimingRecorder
     let overhead: UInt64
     private var start: UInt64 = 0
     private let samplesFootprint: Bool
@@ -22,8 +24,12 @@ struct TimingObserver: EventObserver {
     private(set) var bytesPerTagAtPeak = 0.0
     private(set) var heapAtPeak: Int?
 
-    init(sink: DescriptorBufferSink, overhead: UInt64, samplesFootprint: Bool = false, heapBytes: (() -> Int?)? = nil) {
+    init(
+        sink: DescriptorBufferSink, overhead: UInt64, recorder: TimingRecorder = TimingRecorder(),
+        samplesFootprint: Bool = false, heapBytes: (() -> Int?)? = nil
+    ) {
         self.sink = sink
+        self.recorder = recorder
         self.overhead = overhead
         self.samplesFootprint = samplesFootprint
         self.heapBytes = samplesFootprint ? heapBytes : nil
@@ -36,7 +42,7 @@ struct TimingObserver: EventObserver {
     @inline(__always)
     mutating func didRun(_ operation: DriverOperation, descriptors: Int) {
         let elapsed = MonotonicClock.now() &- start
-        timings.record(TimedOperation(operation), nanoseconds: elapsed &- min(overhead, elapsed), descriptors: descriptors)
+        recorder.timings.record(operation, nanoseconds: elapsed &- min(overhead, elapsed), descriptors: descriptors)
     }
 
     mutating func attached<Table: CacheTagTable>(
@@ -52,15 +58,7 @@ struct TimingObserver: EventObserver {
     }
 }
 
-extension TimedOperation {
-    /// The timed operation a driver call is.
-    init(_ operation: DriverOperation) {
-        switch operation {
-        case .assign: self = .assign
-        case .unassign: self = .unassign
-        case .flush(.range): self = .flushRange
-        case .flush(.all): self = .flushAll
-        case .flush(.newMappings), .flush(.teardown): self = .flushRangeForNewMappings
-        }
-    }
+/// The histograms of a measurement, shared by the observers of its passes.
+final class TimingRecorder {
+    var timings = OperationTimings()
 }

@@ -148,26 +148,30 @@ struct EngineTests {
         }
     }
 
-    /// A stream error is never dropped: it stops the run, or is skipped and counted.
-    @Test func streamErrorsStopOrAreCounted() throws {
+    /// A stream error is never dropped: the run stops at it, naming the event.
+    @Test func streamErrorsStopTheRun() throws {
         let events: [WorkloadEvent] = [
             .createDomain(Fixtures.domain(1), .secondStage),
             .flushAll(Fixtures.domain(9)),
-            .detach(device: DeviceID(0), pasid: .none),
             .flushAll(Fixtures.domain(1)),
         ]
-        var strict = counting()
-        #expect(throws: EngineError.self) { try strict.run(events) }
-        #expect(strict.counters.events == 2)
-        var lenient = counting()
-        try lenient.run(events, policy: .skipAndCount)
-        #expect(lenient.counters.events == 4)
-        #expect(lenient.counters.rejected == 2)
-        #expect(lenient.counters.flushes == 1)
-        guard case let .rejected(index, _, _) = lenient.firstError else {
-            Issue.record("no first error kept")
-            return
+        var driver = counting()
+        do {
+            try driver.run(events)
+            Issue.record("the unknown domain was not reported")
+        } catch {
+            guard case let .rejected(index, _, reason) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
+            #expect(index == 1 && reason.contains("9"))
         }
-        #expect(index == 1)
+        #expect(driver.counters.events == 2 && driver.counters.flushes == 0)
+    }
+
+    @Test func everyEmittedMetricIsInTheCatalog() throws {
+        for name in try engine().metrics.map(\.metric.name) + counting().metrics.map(\.metric.name) {
+            #expect(Metric.named(name) != nil, "\(name)")
+        }
     }
 }

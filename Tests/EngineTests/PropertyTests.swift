@@ -24,7 +24,7 @@ struct PropertyTests {
         ).metrics
     }
 
-    @Test(arguments: ["per-domain", "shared-pasid", "kernel"], CacheTagTables.runnable)
+    @Test(arguments: DomainIDSchemes.safe.map(\.name), CacheTagTables.runnable)
     func safeSchemesNeverViolateTheOracle(scheme: String, table: CacheTagTableDescriptor) throws {
         // Strict: the first violation would throw with its one-line description.
         let metrics = try Self.run(scheme: scheme, table: table, strict: true)

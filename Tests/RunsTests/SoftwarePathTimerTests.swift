@@ -30,7 +30,7 @@ struct SoftwarePathTimerTests {
         #expect(measurement.passes == 1)
         #expect(Int(timings.count(of: .assign)) == attached)
         #expect(Int(timings.count(of: .unassign)) == counters.teardowns)
-        let flushes = [TimedOperation.flushRange, .flushAll, .flushRangeForNewMappings].map { timings.count(of: $0) }
+        let flushes = [DriverOperation.flushRange, .flushAll, .flushRangeForNewMappings].map { timings.count(of: $0) }
         #expect(Int(flushes.reduce(0, +)) == counters.flushes)
         #expect(measurement.bytesPerTag > 0)
     }
