@@ -53,7 +53,6 @@ public enum SoftwarePathTimer {
         var measurement = SoftwareMeasurement()
         measurement.clockOverhead = MonotonicClock.calibratedOverhead()
         var sink = DescriptorBufferSink()
-        defer { sink.deallocate() }
 
         for _ in 0..<budget.warmUpPasses {
             var discarded = OperationTimings()
