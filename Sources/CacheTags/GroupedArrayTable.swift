@@ -54,41 +54,34 @@ public final class GroupedArrayTable: CacheTagTable {
     }
 
     /// The index of one run of templates: positions by quadword 0, and how many tags use each.
-    struct RunIndex {
+    struct RunIndex: ~Copyable {
         /// Positions + 1 by quadword 0.
         var slots = SlotIndex()
         /// Tags mapping to the template at each position.
         var users = RawBuffer<UInt32>()
 
-        func deallocate() {
-            slots.deallocate()
-            users.deallocate()
-        }
-
         var footprintBytes: Int { slots.footprintBytes + users.capacity * 4 }
     }
 
-    /// The run indexes of one layout group, by kind (`runIndex` addresses them as four
-    /// `RunIndex`es in a row, the layout of this homogeneous tuple, the only stored property).
-    struct GroupIndex {
-        var runs = (RunIndex(), RunIndex(), RunIndex(), RunIndex())
-
-        func deallocate() {
-            runs.0.deallocate()
-            runs.1.deallocate()
-            runs.2.deallocate()
-            runs.3.deallocate()
-        }
+    /// The run indexes of one layout group, in `TemplateKind` order (`runIndex` addresses them
+    /// as four `RunIndex`es in a row: the only stored properties, all of one type).
+    struct GroupIndex: ~Copyable {
+        var domainIOTLB = RunIndex()
+        var pasidIOTLB = RunIndex()
+        var rangeDeviceTLB = RunIndex()
+        var wholeDeviceTLB = RunIndex()
 
         var footprintBytes: Int {
-            runs.0.footprintBytes + runs.1.footprintBytes + runs.2.footprintBytes + runs.3.footprintBytes
+            domainIOTLB.footprintBytes + pasidIOTLB.footprintBytes + rangeDeviceTLB.footprintBytes
+                + wholeDeviceTLB.footprintBytes
         }
     }
 
     /// The mutable state, behind a `let` pointer: stored `var`s of a class get a dynamic
     /// exclusivity check (`swift_beginAccess`) on every access, which cost more than a whole
     /// assign's hashing; a table is used by one thread at a time (see `ConcurrentGroupedTable`).
-    struct State {
+    /// Its buffers are noncopyable and free their memory when the state is deinitialized.
+    struct State: ~Copyable {
         var records = RawBuffer<TagRecord>()
         /// Record positions + 1 by packed key.
         var tagIndex = SlotIndex()
@@ -117,15 +110,15 @@ public final class GroupedArrayTable: CacheTagTable {
     private let state: UnsafeMutablePointer<State>
 
     private var records: RawBuffer<TagRecord> {
-        @inline(__always) get { state.pointee.records }
+        @inline(__always) _read { yield state.pointee.records }
         @inline(__always) _modify { yield &state.pointee.records }
     }
     private var tagIndex: SlotIndex {
-        @inline(__always) get { state.pointee.tagIndex }
+        @inline(__always) _read { yield state.pointee.tagIndex }
         @inline(__always) _modify { yield &state.pointee.tagIndex }
     }
     private var groupIndexes: RawBuffer<GroupIndex> {
-        @inline(__always) get { state.pointee.groupIndexes }
+        @inline(__always) _read { yield state.pointee.groupIndexes }
         @inline(__always) _modify { yield &state.pointee.groupIndexes }
     }
     private var view: FlushLayoutView { @inline(__always) get { state.pointee.view } }
@@ -143,15 +136,12 @@ public final class GroupedArrayTable: CacheTagTable {
     init(domainUsesFirstStage: Bool, copyOnWrite: Bool) {
         self.domainUsesFirstStage = domainUsesFirstStage
         self.copyOnWrite = copyOnWrite
+        precondition(MemoryLayout<GroupIndex>.stride == 4 * MemoryLayout<RunIndex>.stride)
         state = .allocate(capacity: 1)
         state.initialize(to: State(layout: FlushLayout.empty()))
     }
 
     deinit {
-        for index in 0..<groupIndexes.count { groupIndexes[index].deallocate() }
-        groupIndexes.deallocate()
-        records.deallocate()
-        tagIndex.deallocate()
         state.pointee.layout.release()
         for layout in state.pointee.replaced { layout.release() }
         state.deinitialize(count: 1)
@@ -286,7 +276,6 @@ public final class GroupedArrayTable: CacheTagTable {
         templateCount -= 1
         if view.groups[group].isEmpty {
             replaceLayout(FlushLayout.rebuilt(from: view, removing: group) { _, _, _, capacity in capacity })
-            groupIndexes[group].deallocate()
             groupIndexes.remove(at: group)
         }
     }
@@ -391,38 +380,43 @@ public final class GroupedArrayTable: CacheTagTable {
         var bytes = MemoryLayout<State>.stride + records.capacity * MemoryLayout<TagRecord>.stride
         bytes += tagIndex.footprintBytes
         bytes += groupIndexes.capacity * MemoryLayout<GroupIndex>.stride
-        for group in groupIndexes.buffer { bytes += group.footprintBytes }
+        for group in 0..<groupIndexes.count { bytes += groupIndexes[group].footprintBytes }
         return bytes + state.pointee.layout._withUnsafeGuaranteedRef { $0.byteCount }
     }
 }
 
 // MARK: - Storage helpers
 
-/// A growable array of trivial values in manually managed memory: no reference counting, so a
-/// reader can walk it through a plain pointer. The owner calls `deallocate()`.
-struct RawBuffer<Element> {
+/// A growable array in manually managed memory: no reference counting, so a reader can walk it
+/// through a plain pointer. Noncopyable: it owns its memory and its deinit frees it.
+struct RawBuffer<Element: ~Copyable>: ~Copyable {
     private(set) var base: UnsafeMutablePointer<Element> = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     private(set) var count = 0
     private(set) var capacity = 0
 
-    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: capacity == 0 ? nil : base, count: count) }
+    init() {}
+
+    deinit {
+        guard capacity > 0 else { return }
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
 
     subscript(position: Int) -> Element {
-        @inline(__always) get { base[position] }
-        @inline(__always) nonmutating set { base[position] = newValue }
+        @inline(__always) _read { yield base[position] }
         @inline(__always) nonmutating _modify { yield &base[position] }
     }
 
     /// Doubling, from 1 for large elements (a unit group) or 4 for small ones.
     private var grownCapacity: Int { capacity > 0 ? capacity * 2 : (MemoryLayout<Element>.stride > 32 ? 1 : 4) }
 
-    mutating func append(_ element: Element) {
+    mutating func append(_ element: consuming Element) {
         if count == capacity { grow(to: grownCapacity) }
         (base + count).initialize(to: element)
         count += 1
     }
 
-    mutating func insert(_ element: Element, at position: Int) {
+    mutating func insert(_ element: consuming Element, at position: Int) {
         if count == capacity { grow(to: grownCapacity) }
         (base + position + 1).moveInitialize(from: base + position, count: count - position)
         (base + position).initialize(to: element)
@@ -440,11 +434,6 @@ struct RawBuffer<Element> {
         (base + count).deinitialize(count: 1)
     }
 
-    func firstIndex(where predicate: (Element) -> Bool) -> Int? {
-        for position in 0..<count where predicate(base[position]) { return position }
-        return nil
-    }
-
     private mutating func grow(to newCapacity: Int) {
         let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         if capacity > 0 {
@@ -454,18 +443,16 @@ struct RawBuffer<Element> {
         base = grown
         capacity = newCapacity
     }
+}
 
-    func deallocate() {
-        guard capacity > 0 else { return }
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
+extension RawBuffer where Element: Copyable {
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: capacity == 0 ? nil : base, count: count) }
 }
 
 /// An open-addressing (linear probing) index of positions in some array, keyed by a 64-bit hash
 /// the caller supplies; slots hold position + 1 (0 = empty), load at most 3/4, deletion by
 /// backward shift (no tombstones). Callers pass closures that read the keyed array.
-struct SlotIndex {
+struct SlotIndex: ~Copyable {
     private var slots = RawBuffer<UInt32>()
     private var used = 0
     private var shift = 64
@@ -534,18 +521,15 @@ struct SlotIndex {
     }
 
     private mutating func rehash(to count: Int, _ hashOf: (Int) -> UInt64) {
-        let old = slots
-        slots = RawBuffer()
+        var old = RawBuffer<UInt32>()
+        swap(&old, &slots)
         for _ in 0..<count { slots.append(0) }
         shift = 64 - count.trailingZeroBitCount
         for slot in 0..<old.count where old[slot] != 0 {
             let position = Int(old[slot]) - 1
             place(position, hash: hashOf(position))
         }
-        old.deallocate()
     }
-
-    func deallocate() { slots.deallocate() }
 }
 
 /// The unit and device facts tags were assigned with, interned once per process and shared by
