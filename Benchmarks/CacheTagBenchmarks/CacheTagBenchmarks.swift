@@ -7,11 +7,12 @@
 //       --path Benchmarks/Thresholds --metric mallocCountTotal --metric descriptorsPerFlush \
 //       --metric submissionsPerFlush --no-progress
 //
-// Names are `<variant>:<operation>:n=<tags>`. Variants: `kernel-list` (KernelListTable, the
-// kernel's algorithm in Swift), `c-list` (the same algorithm in C, Sources/CKernelList),
-// `grouped-array` (the optimized table), `concurrent-grouped` (the optimized table with lock-free
-// flushes), and `write-floor` (the limit probe: writing the same number of 32-byte descriptors
-// into a ring with nothing else). The domain is `PerfScenario`: one second-stage domain, one
+// Names are `<variant>:<operation>:n=<tags>`. Variants: every perf variant of the table registry
+// (`CacheTagTables.all.filter(\.isPerfVariant)`: `kernel-list`, the kernel's algorithm in Swift;
+// `grouped-array`, the optimized table; `concurrent-grouped`, the optimized table with lock-free
+// flushes), plus two fixed baselines from PerfSuite: `c-list` (the same algorithm in C,
+// `CKernelListBaseline`) and `write-floor` (the limit probe: writing the same number of 32-byte
+// descriptors into a ring with nothing else). The domain is `PerfScenario`: one second-stage domain, one
 // unit, N tags = 1 IOTLB + (N − 1) DEVTLB (ATS devices), so a flush emits N descriptors.
 //
 // Operations (time units per the scaled operation):
@@ -28,7 +29,6 @@
 // strict (exact) tolerance. Wall-clock has relaxed relative tolerances only (25% at p50, used by
 // `baseline compare/check`), never a static threshold: this machine is shared and noisy.
 import Benchmark
-import CKernelList
 import PerfSuite
 import CacheTags
 import VTd
@@ -47,9 +47,7 @@ let benchmarks: @Sendable () -> Void = {
 
     for count in PerfScenario.tagCounts {
         let scenario = PerfScenario(tagCount: count)
-        registerTable(KernelListTable.self, label: "kernel-list", scenario)
-        registerTable(GroupedArrayTable.self, label: "grouped-array", scenario)
-        registerTable(ConcurrentGroupedTable.self, label: "concurrent-grouped", scenario)
+        for table in CacheTagTables.all.filter(\.isPerfVariant) { registerTable(table, scenario) }
         registerCBaseline(scenario)
         registerWriteFloor(scenario)
     }
@@ -91,19 +89,29 @@ let flushesPerMixedIteration = 100
 
 // MARK: - Fixtures
 
-/// A table of the scenario plus the ring every flush writes into.
-final class TableFixture<Table: RingFlushingTable> {
-    let table: Table
+/// A registry table of the scenario plus the ring every flush writes into; operations go through
+/// the entry's `RingEntryPoints` (code specialized for the table and the ring).
+final class TableFixture {
+    let table: AnyObject
+    let ring: RingEntryPoints
     let scenario: PerfScenario
     var sink = DescriptorBufferSink()
     var spare = 0
 
-    init(_ type: Table.Type, _ scenario: PerfScenario) {
+    init(_ entry: CacheTagTableDescriptor, _ scenario: PerfScenario) {
         self.scenario = scenario
-        table = scenario.makeTable(Table.self)
+        table = scenario.makeTable(entry) as AnyObject
+        ring = entry.ring
     }
 
-    deinit { sink.deallocate() }
+    func assign(_ tags: [CacheTag]) { tags.withUnsafeBufferPointer { ring.assign(table, $0) } }
+    func unassign(_ tags: [CacheTag]) { tags.withUnsafeBufferPointer { try? ring.unassign(table, $0) } }
+    func assign(_ tag: CacheTag) { withUnsafePointer(to: tag) { ring.assign(table, UnsafeBufferPointer(start: $0, count: 1)) } }
+    func unassign(_ tag: CacheTag) {
+        withUnsafePointer(to: tag) { try? ring.unassign(table, UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+    func flushRange(_ range: IOVARange) -> Int { ring.flushRange(table, range, false, &sink) }
+    func flushAll() -> Int { ring.flushAll(table, &sink) }
 
     /// Records descriptors and submissions of one flush (they are the same for every flush).
     func recordFlushShape(_ benchmark: Benchmark, descriptorsBefore: Int, submissionsBefore: Int, flushes: Int) {
@@ -112,23 +120,23 @@ final class TableFixture<Table: RingFlushingTable> {
     }
 }
 
-func registerTable<Table: RingFlushingTable>(_ type: Table.Type, label: String, _ scenario: PerfScenario) {
-    let name = { (operation: String) in "\(label):\(operation):n=\(scenario.tagCount)" }
+func registerTable(_ entry: CacheTagTableDescriptor, _ scenario: PerfScenario) {
+    let name = { (operation: String) in "\(entry.name):\(operation):n=\(scenario.tagCount)" }
 
     Benchmark(name("assign16")) { benchmark, fixture in
-        for tag in fixture.scenario.spareTags { fixture.table.assign(tag) }
+        fixture.assign(fixture.scenario.spareTags)
         benchmark.stopMeasurement()
-        for tag in fixture.scenario.spareTags { try? fixture.table.unassign(tag) }
+        fixture.unassign(fixture.scenario.spareTags)
     } setup: {
-        TableFixture(Table.self, scenario)
+        TableFixture(entry, scenario)
     }
 
     Benchmark(name("unassign16")) { benchmark, fixture in
-        for tag in fixture.scenario.spareTags { fixture.table.assign(tag) }
+        fixture.assign(fixture.scenario.spareTags)
         benchmark.startMeasurement()
-        for tag in fixture.scenario.spareTags { try? fixture.table.unassign(tag) }
+        fixture.unassign(fixture.scenario.spareTags)
     } setup: {
-        TableFixture(Table.self, scenario)
+        TableFixture(entry, scenario)
     }
 
     for (operation, range) in [("flush-range-1p", PerfScenario.smallRange), ("flush-range-2m", PerfScenario.largeRange)] {
@@ -136,27 +144,27 @@ func registerTable<Table: RingFlushingTable>(_ type: Table.Type, label: String, 
             let descriptors = fixture.sink.descriptors
             let submissions = fixture.sink.submissions
             for _ in benchmark.scaledIterations {
-                blackHole(fixture.table.flushRange(range, invalidationHint: false, intoRing: &fixture.sink))
+                blackHole(fixture.flushRange(range))
             }
             benchmark.stopMeasurement()
             fixture.recordFlushShape(
                 benchmark, descriptorsBefore: descriptors, submissionsBefore: submissions,
                 flushes: benchmark.scaledIterations.count)
         } setup: {
-            TableFixture(Table.self, scenario)
+            TableFixture(entry, scenario)
         }
     }
 
     Benchmark(name("flush-all"), configuration: flushConfiguration) { benchmark, fixture in
         let descriptors = fixture.sink.descriptors
         let submissions = fixture.sink.submissions
-        for _ in benchmark.scaledIterations { blackHole(fixture.table.flushAll(intoRing: &fixture.sink)) }
+        for _ in benchmark.scaledIterations { blackHole(fixture.flushAll()) }
         benchmark.stopMeasurement()
         fixture.recordFlushShape(
             benchmark, descriptorsBefore: descriptors, submissionsBefore: submissions,
             flushes: benchmark.scaledIterations.count)
     } setup: {
-        TableFixture(Table.self, scenario)
+        TableFixture(entry, scenario)
     }
 
     Benchmark(name("mixed-1to100"), configuration: mixedConfiguration) { benchmark, fixture in
@@ -164,40 +172,38 @@ func registerTable<Table: RingFlushingTable>(_ type: Table.Type, label: String, 
         fixture.spare = (index + 1) % fixture.scenario.spareTags.count
         let iotlb = fixture.scenario.spareIOTLBTags[index]
         let devtlb = fixture.scenario.spareTags[index]
-        fixture.table.assign(iotlb)
-        fixture.table.assign(devtlb)
+        fixture.assign(iotlb)
+        fixture.assign(devtlb)
         let descriptors = fixture.sink.descriptors
         let submissions = fixture.sink.submissions
         for _ in 0..<flushesPerMixedIteration {
-            blackHole(fixture.table.flushRange(PerfScenario.smallRange, invalidationHint: false, intoRing: &fixture.sink))
+            blackHole(fixture.flushRange(PerfScenario.smallRange))
         }
         let flushDescriptors = fixture.sink.descriptors - descriptors
         let flushSubmissions = fixture.sink.submissions - submissions
-        try? fixture.table.unassign(devtlb)
-        try? fixture.table.unassign(iotlb)
+        fixture.unassign(devtlb)
+        fixture.unassign(iotlb)
         benchmark.stopMeasurement()
         benchmark.measurement(CacheTagMetric.descriptorsPerFlush, flushDescriptors / flushesPerMixedIteration)
         benchmark.measurement(CacheTagMetric.submissionsPerFlush, flushSubmissions / flushesPerMixedIteration)
     } setup: {
-        TableFixture(Table.self, scenario)
+        TableFixture(entry, scenario)
     }
 }
 
 /// The C baseline with prebuilt specs, so only the C calls are timed.
 final class CFixture {
     let table: CKernelListBaseline
-    var spareSpecs: [ckl_tag_spec]
-    var spareIOTLBSpecs: [ckl_tag_spec]
+    var spareSpecs: [CKernelListBaseline.PreparedTag]
+    var spareIOTLBSpecs: [CKernelListBaseline.PreparedTag]
     var sink = DescriptorBufferSink()
     var spare = 0
 
     init(_ scenario: PerfScenario) {
         table = scenario.makeCBaseline()
-        spareSpecs = scenario.spareTags.map(CKernelListBaseline.spec)
-        spareIOTLBSpecs = scenario.spareIOTLBTags.map(CKernelListBaseline.spec)
+        spareSpecs = scenario.spareTags.map(CKernelListBaseline.PreparedTag.init)
+        spareIOTLBSpecs = scenario.spareIOTLBTags.map(CKernelListBaseline.PreparedTag.init)
     }
-
-    deinit { sink.deallocate() }
 }
 
 func registerCBaseline(_ scenario: PerfScenario) {

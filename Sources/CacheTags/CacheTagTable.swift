@@ -7,6 +7,14 @@ import VTd
 /// Tables are reference types: one per domain, mutated in place by attach and detach.
 /// Implementations must produce the same *effects* (the same set of descriptors per flush,
 /// duplicates aside) so they can be compared on cost alone; the differential tests hold them to it.
+///
+/// The flushes are generic over the sink, and a generic method of another module runs
+/// unspecialized. Each table therefore marks its flushes
+/// `@_specialize(exported: true, where Sink == DescriptorBufferSink)` — a caller in another module
+/// that knows the table type calls the walk specialized for the timing ring — and
+/// `@_specialize(where Sink == DescriptorBufferSink)` — a generic caller (the directory, the run
+/// harness's opened registry types) enters the generic method, whose first act is a type check that
+/// jumps to that same specialized walk.
 public protocol CacheTagTable: AnyObject {
     /// A stable name for reports and the command line.
     static var name: String { get }

@@ -1,3 +1,5 @@
+import VTd
+
 /// The table registry: every `CacheTagTable` this package ships, with what it is for.
 ///
 /// The command line (`--table`, `list`), the run harness, the perf suite, the micro benchmarks
@@ -41,7 +43,7 @@ public struct CacheTagTableDescriptor: Sendable, Hashable, CustomStringConvertib
         /// Emits each bit-identical descriptor of a flush once (the differential test compares it
         /// with the kernel list's output with exact duplicates removed).
         public static let dropsDuplicateDescriptors = Traits(rawValue: 1 << 3)
-        /// Flushes read a published snapshot without a lock while attach/detach write.
+        /// Flushes read a published layout without a lock while attach/detach write.
         public static let lockFreeFlushes = Traits(rawValue: 1 << 4)
         /// A variant of the perf suite and the micro benchmarks besides the runnable tables.
         public static let perfVariant = Traits(rawValue: 1 << 5)
@@ -50,13 +52,18 @@ public struct CacheTagTableDescriptor: Sendable, Hashable, CustomStringConvertib
     }
 
     /// The implementing type; pass it to a generic function (`func f<T: CacheTagTable>(_: T.Type)`)
-    /// and Swift opens it, so the code that runs is specialized for the table.
+    /// and Swift opens it. The opened code is generic (the type is known only at run time); the
+    /// tables' flushes dispatch to their walk specialized for `DescriptorBufferSink` by a run-time
+    /// check (`@_specialize`), and `ring` reaches that code with no protocol dispatch at all.
     public let type: any CacheTagTable.Type
     public let traits: Traits
+    /// The table's operations compiled for its own type and the timing ring.
+    package let ring: RingEntryPoints
 
-    public init(_ type: any CacheTagTable.Type, traits: Traits) {
+    public init<Table: CacheTagTable>(_ type: Table.Type, traits: Traits) {
         self.type = type
         self.traits = traits
+        ring = RingEntryPoints(type)
     }
 
     /// The stable name (`kernel-list`, `grouped-array`, ...).
@@ -75,4 +82,36 @@ public struct CacheTagTableDescriptor: Sendable, Hashable, CustomStringConvertib
 
     public static func == (lhs: Self, rhs: Self) -> Bool { ObjectIdentifier(lhs.type) == ObjectIdentifier(rhs.type) }
     public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(type)) }
+}
+
+/// One table type's operations, compiled (inside this module, where the registry names the type)
+/// for that type and the timing ring, `DescriptorBufferSink`.
+///
+/// Code that holds a registry entry but not its type statically (the perf suite, the micro
+/// benchmarks) runs generic code for it; through the protocol, each flush is a witness call and
+/// the run-time type check of the table's `@_specialize` before the specialized walk. These
+/// entry points are one indirect call into code specialized for both, the cost a caller with the
+/// concrete type pays. Each takes the table as an object and must be given the entry's own type.
+package struct RingEntryPoints: Sendable {
+    package let flushRange: @Sendable (AnyObject, IOVARange, Bool, inout DescriptorBufferSink) -> Int
+    package let flushAll: @Sendable (AnyObject, inout DescriptorBufferSink) -> Int
+    /// Assigns each of the tags, in order.
+    package let assign: @Sendable (AnyObject, UnsafeBufferPointer<CacheTag>) -> Void
+    /// Unassigns each of the tags, in order (stops at the first that throws).
+    package let unassign: @Sendable (AnyObject, UnsafeBufferPointer<CacheTag>) throws(CacheTagError) -> Void
+
+    init<Table: CacheTagTable>(_: Table.Type) {
+        flushRange = { table, range, invalidationHint, sink in
+            unsafeDowncast(table, to: Table.self).flushRange(range, invalidationHint: invalidationHint, into: &sink)
+        }
+        flushAll = { table, sink in unsafeDowncast(table, to: Table.self).flushAll(into: &sink) }
+        assign = { table, tags in
+            let table = unsafeDowncast(table, to: Table.self)
+            for tag in tags { table.assign(tag) }
+        }
+        unassign = { table, tags throws(CacheTagError) in
+            let table = unsafeDowncast(table, to: Table.self)
+            for tag in tags { try table.unassign(tag) }
+        }
+    }
 }

@@ -15,18 +15,27 @@ import Darwin
 ///   be bit-identical in every flush share one template (for example the NESTING_IOTLB tags of
 ///   nested children that share a DID, or two PASID attachments of one second-stage domain), so a
 ///   flush emits each distinct descriptor once;
-/// - templates live in per-unit groups, sorted by unit and split by kind, IOTLB kinds before
-///   device-TLB kinds (the TLB must be clean before the device refetches), so the walk is a few
-///   tight loops that compute quadword 1 once per group and batch per unit with no unit changes
-///   inside a group;
-/// - the flush path reads only those arrays and allocates nothing.
+/// - templates live in a `FlushLayout`: per-unit groups, sorted by unit and split by kind, IOTLB
+///   kinds before device-TLB kinds (the TLB must be clean before the device refetches), in one
+///   contiguous allocation, so the walk (`FlushLayoutView.walk`) is a few tight loops that compute
+///   quadword 1 once per run and batch per unit with no unit changes inside a group;
+/// - the flush path reads only that layout and allocates nothing.
 ///
-/// Storage is compact and manually managed (no reference counting on any path): a tag is a
-/// 16-byte record (packed identity, users, a handle to its unit and device facts) in a dense
-/// array behind an open-addressing index of 4-byte slots; a template is its 8-byte quadword 0
-/// plus a 4-byte count in per-kind arrays, each with its own 4-byte-slot index. The unit and device
-/// facts a tag was assigned with (for `countedTags`) are interned once per process in
-/// `CacheTagFacts`, as the kernel's `struct cache_tag` points at its `iommu` and `dev`.
+/// The table is the layout plus its *index*: a tag is a 16-byte record (packed identity, users,
+/// a handle to its unit and device facts) in a dense array behind an open-addressing index of
+/// 4-byte slots; each run of templates has its own 4-byte-slot index (quadword 0 → position) and
+/// a 4-byte count of the tags that map to each template. The index is manually managed and
+/// reference-count free; the unit and device facts a tag was assigned with (for `countedTags`)
+/// are interned once per process in `CacheTagFacts`, as the kernel's `struct cache_tag` points at
+/// its `iommu` and `dev`.
+///
+/// Runs have room to grow: a new template is stored in place, and a full run doubles by building
+/// the layout anew (as does a new or emptied unit group), so a template insertion is amortized
+/// O(1) per run; removals swap the last template of the run into the hole.
+///
+/// In *copy-on-write* mode (`ConcurrentGroupedTable`'s writer side) every change of the templates
+/// builds a new layout instead of editing the current one, so a layout once handed out is never
+/// written again; user-count changes touch only the index.
 ///
 /// A device with the extra-invalidation quirk still gets its device-TLB descriptor twice: that
 /// repetition is the erratum's workaround, not a duplicate.
@@ -34,18 +43,6 @@ public final class GroupedArrayTable: CacheTagTable {
     public static let name = "grouped-array"
     public static let summary =
         "hash-indexed tags over per-unit arrays of precomputed descriptor templates; exact duplicates emitted once"
-
-    /// Where a tag's descriptor family lives.
-    enum TemplateKind: Int {
-        /// DID-based IOTLB (second-stage domains, NESTING_IOTLB on parents).
-        case domainIOTLB
-        /// PASID-based IOTLB (the first-stage domain's own IOTLB tags).
-        case pasidIOTLB
-        /// Device TLB, flushed over the range (DEVTLB).
-        case rangeDeviceTLB
-        /// Device TLB, always flushed whole (NESTING_DEVTLB).
-        case wholeDeviceTLB
-    }
 
     /// One tag: 16 bytes.
     struct TagRecord {
@@ -56,171 +53,132 @@ public final class GroupedArrayTable: CacheTagTable {
         let facts: UInt32
     }
 
-    /// The templates of one kind in one unit: quadword 0 (without the granularity bits for IOTLB
-    /// kinds) and, in `counts`, how many tags map to it, with `repeatFlag` set for devices with the
-    /// extra-invalidation quirk (emitted twice).
-    struct TemplateRun {
-        var words = RawBuffer<UInt64>()
-        var counts = RawBuffer<UInt32>()
+    /// The index of one run of templates: positions by quadword 0, and how many tags use each.
+    struct RunIndex: ~Copyable {
         /// Positions + 1 by quadword 0.
-        var index = SlotIndex()
-        /// PASID-based device-TLB templates (type 8) among them: while there are none (or only
-        /// those), a device-TLB loop uses one quadword 1 for the whole run.
-        var pasidTemplates = 0
+        var slots = SlotIndex()
+        /// Tags mapping to the template at each position.
+        var users = RawBuffer<UInt32>()
 
-        static let repeatFlag: UInt32 = 1 << 31
-
-        var count: Int { words.count }
-
-        func position(of word0: UInt64) -> Int? {
-            index.find(hash: word0) { words[$0] == word0 }
-        }
-
-        mutating func append(_ word0: UInt64, repeats: Bool) {
-            if Self.isPASIDDeviceTLB(word0) { pasidTemplates += 1 }
-            words.append(word0)
-            counts.append(repeats ? Self.repeatFlag | 1 : 1)
-            let words = self.words
-            index.insert(words.count - 1, hash: word0) { words[$0] }
-        }
-
-        /// Swap-remove at `position`: the last template moves into its place.
-        mutating func remove(at position: Int) {
-            let word0 = words[position]
-            if Self.isPASIDDeviceTLB(word0) { pasidTemplates -= 1 }
-            let words = self.words
-            index.remove(position, hash: word0) { words[$0] }
-            let last = words.count - 1
-            if position != last {
-                let moved = words[last]
-                index.replace(last, with: position, hash: moved)
-                words[position] = moved
-                counts[position] = counts[last]
-            }
-            self.words.removeLast()
-            counts.removeLast()
-        }
-
-        @inline(__always)
-        static func isPASIDDeviceTLB(_ word0: UInt64) -> Bool {
-            word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
-        }
-
-        func deallocate() {
-            words.deallocate()
-            counts.deallocate()
-            index.deallocate()
-        }
-
-        var footprintBytes: Int { words.capacity * 8 + counts.capacity * 4 + index.footprintBytes }
+        var footprintBytes: Int { slots.footprintBytes + users.capacity * 4 }
     }
 
-    /// The templates of one unit, by kind.
-    struct UnitGroup {
-        let unit: IOMMUUnitID
-        let capabilities: IOMMUCapabilities
-        var runs = (TemplateRun(), TemplateRun(), TemplateRun(), TemplateRun())
-        /// Templates emitted more than once (devices with the extra-invalidation quirk): while
-        /// there are none, the device-TLB loops need not look at the counts.
-        var repeatingTemplates = 0
-
-        subscript(kind: TemplateKind) -> TemplateRun {
-            get {
-                switch kind {
-                case .domainIOTLB: runs.0
-                case .pasidIOTLB: runs.1
-                case .rangeDeviceTLB: runs.2
-                case .wholeDeviceTLB: runs.3
-                }
-            }
-            _modify {
-                switch kind {
-                case .domainIOTLB: yield &runs.0
-                case .pasidIOTLB: yield &runs.1
-                case .rangeDeviceTLB: yield &runs.2
-                case .wholeDeviceTLB: yield &runs.3
-                }
-            }
-        }
-
-        var domainIOTLB: TemplateRun { runs.0 }
-        var pasidIOTLB: TemplateRun { runs.1 }
-        var rangeDeviceTLB: TemplateRun { runs.2 }
-        var wholeDeviceTLB: TemplateRun { runs.3 }
-
-        var templateCount: Int { runs.0.count + runs.1.count + runs.2.count + runs.3.count }
-        var isEmpty: Bool { templateCount == 0 }
-
-        func deallocate() {
-            runs.0.deallocate()
-            runs.1.deallocate()
-            runs.2.deallocate()
-            runs.3.deallocate()
-        }
+    /// The run indexes of one layout group, in `TemplateKind` order (`runIndex` addresses them
+    /// as four `RunIndex`es in a row: the only stored properties, all of one type).
+    struct GroupIndex: ~Copyable {
+        var domainIOTLB = RunIndex()
+        var pasidIOTLB = RunIndex()
+        var rangeDeviceTLB = RunIndex()
+        var wholeDeviceTLB = RunIndex()
 
         var footprintBytes: Int {
-            runs.0.footprintBytes + runs.1.footprintBytes + runs.2.footprintBytes + runs.3.footprintBytes
+            domainIOTLB.footprintBytes + pasidIOTLB.footprintBytes + rangeDeviceTLB.footprintBytes
+                + wholeDeviceTLB.footprintBytes
         }
     }
 
     /// The mutable state, behind a `let` pointer: stored `var`s of a class get a dynamic
     /// exclusivity check (`swift_beginAccess`) on every access, which cost more than a whole
     /// assign's hashing; a table is used by one thread at a time (see `ConcurrentGroupedTable`).
-    struct State {
+    /// Its buffers are noncopyable and free their memory when the state is deinitialized.
+    struct State: ~Copyable {
         var records = RawBuffer<TagRecord>()
         /// Record positions + 1 by packed key.
         var tagIndex = SlotIndex()
-        /// Sorted by unit.
-        var groups = RawBuffer<UnitGroup>()
+        /// One per layout group, in the layout's group order.
+        var groupIndexes = RawBuffer<GroupIndex>()
         /// Templates in all groups (kept so `templateCount` is O(1)).
         var templateCount = 0
+        /// The templates (owns `view`'s memory): one reference the table holds and releases
+        /// itself, so replacing a layout costs no reference counting beyond the release.
+        var layout: Unmanaged<FlushLayout>
+        /// `layout`'s memory, so the flush path reads no reference.
+        var view: FlushLayoutView
+        /// Copy-on-write mode: layouts this table replaced, still referenced, until the owner takes
+        /// them (`takeReplacedLayouts`), since readers may still walk them.
+        var replaced: [Unmanaged<FlushLayout>] = []
+
+        init(layout: Unmanaged<FlushLayout>) {
+            view = layout._withUnsafeGuaranteedRef { $0.view }
+            self.layout = layout
+        }
     }
 
     private let domainUsesFirstStage: Bool
+    /// Never edit a layout in place: every change of the templates builds a new one.
+    private let copyOnWrite: Bool
     private let state: UnsafeMutablePointer<State>
 
     private var records: RawBuffer<TagRecord> {
-        @inline(__always) get { state.pointee.records }
+        @inline(__always) _read { yield state.pointee.records }
         @inline(__always) _modify { yield &state.pointee.records }
     }
     private var tagIndex: SlotIndex {
-        @inline(__always) get { state.pointee.tagIndex }
+        @inline(__always) _read { yield state.pointee.tagIndex }
         @inline(__always) _modify { yield &state.pointee.tagIndex }
     }
-    private var groups: RawBuffer<UnitGroup> {
-        @inline(__always) get { state.pointee.groups }
-        @inline(__always) _modify { yield &state.pointee.groups }
+    private var groupIndexes: RawBuffer<GroupIndex> {
+        @inline(__always) _read { yield state.pointee.groupIndexes }
+        @inline(__always) _modify { yield &state.pointee.groupIndexes }
     }
+    private var view: FlushLayoutView { @inline(__always) get { state.pointee.view } }
     /// Templates in all groups.
     public private(set) var templateCount: Int {
         @inline(__always) get { state.pointee.templateCount }
         @inline(__always) set { state.pointee.templateCount = newValue }
     }
 
-    public init(domainUsesFirstStage: Bool) {
+    public convenience init(domainUsesFirstStage: Bool) {
+        self.init(domainUsesFirstStage: domainUsesFirstStage, copyOnWrite: false)
+    }
+
+    /// A table whose layouts, once built, are never written again when `copyOnWrite`.
+    init(domainUsesFirstStage: Bool, copyOnWrite: Bool) {
         self.domainUsesFirstStage = domainUsesFirstStage
+        self.copyOnWrite = copyOnWrite
+        precondition(MemoryLayout<GroupIndex>.stride == 4 * MemoryLayout<RunIndex>.stride)
         state = .allocate(capacity: 1)
-        state.initialize(to: State())
+        state.initialize(to: State(layout: FlushLayout.empty()))
     }
 
     deinit {
-        for index in 0..<groups.count { groups[index].deallocate() }
-        groups.deallocate()
-        records.deallocate()
-        tagIndex.deallocate()
+        state.pointee.layout.release()
+        for layout in state.pointee.replaced { layout.release() }
         state.deinitialize(count: 1)
         state.deallocate()
     }
 
     public var tagCount: Int { records.count }
 
-    /// The per-unit template groups in walk order (read by `ConcurrentGroupedTable` to build its
-    /// published flush plan).
-    var unitGroups: UnsafeBufferPointer<UnitGroup> { groups.buffer }
+    /// The current flush layout (what `ConcurrentGroupedTable` publishes). In copy-on-write mode
+    /// it is never written after it replaced its predecessor.
+    var layout: FlushLayout { state.pointee.layout.takeUnretainedValue() }
 
-    /// `AlignedInvalidation.wholeAddressSpace`; range flushes of DEVTLB runs do not read it (a
-    /// global of another module costs a lazy-initialization check per read).
-    private static let wholeAddressSpace = AlignedInvalidation.wholeAddressSpace
+    /// The current layout's address (what hazard slots hold), without touching its reference count.
+    var layoutAddress: UInt { UInt(bitPattern: state.pointee.view.raw) }
+
+    /// Hands the layouts replaced since the last call to the caller (copy-on-write mode): each
+    /// comes with the reference this table held, which the caller must release.
+    func takeReplacedLayouts(into retired: inout [Unmanaged<FlushLayout>]) {
+        for index in 0..<state.pointee.replaced.count { retired.append(state.pointee.replaced[index]) }
+        state.pointee.replaced.removeAll(keepingCapacity: true)
+    }
+
+    /// Releases the layouts replaced since the last call (copy-on-write mode, when every reader
+    /// holds a reference of its own).
+    func dropReplacedLayouts() {
+        for layout in state.pointee.replaced { layout.release() }
+        state.pointee.replaced.removeAll(keepingCapacity: true)
+    }
+
+    /// Makes `layout` (a reference this table now owns) the current layout.
+    private func replaceLayout(_ layout: Unmanaged<FlushLayout>) {
+        let old = state.pointee.layout
+        state.pointee.view = layout._withUnsafeGuaranteedRef { $0.view }
+        state.pointee.layout = layout
+        // In copy-on-write mode a reader may hold the old layout: keep it for the owner.
+        if copyOnWrite { state.pointee.replaced.append(old) } else { old.release() }
+    }
 
     /// `CacheTag.Key` in 64 bits: type (2) | target (26) | DID (16) | PASID (20).
     @inline(__always)
@@ -237,6 +195,13 @@ public final class GroupedArrayTable: CacheTagTable {
         tagIndex.find(hash: key) { records[$0].key == key }
     }
 
+    /// The index of run `kind` of group `group`, in place (no accessor coroutine).
+    @inline(__always)
+    private func runIndex(_ group: Int, _ kind: TemplateKind) -> UnsafeMutablePointer<RunIndex> {
+        (UnsafeMutableRawPointer(groupIndexes.base + group) + kind.rawValue * MemoryLayout<RunIndex>.stride)
+            .assumingMemoryBound(to: RunIndex.self)
+    }
+
     public func assign(_ tag: CacheTag) {
         let key = Self.packedKey(tag)
         if let position = recordPosition(key) {
@@ -247,15 +212,32 @@ public final class GroupedArrayTable: CacheTagTable {
         tagIndex.insert(records.count - 1, hash: key) { records[$0].key }
 
         let (kind, word0) = template(for: tag)
-        let groupIndex = group(for: tag.unit)
-        if let position = groups[groupIndex][kind].position(of: word0) {
-            groups[groupIndex][kind].counts[position] += 1
-        } else {
-            let repeats = tag.type.isDeviceTLB && tag.device.needsExtraInvalidation
-            groups[groupIndex][kind].append(word0, repeats: repeats)
-            if repeats { groups[groupIndex].repeatingTemplates += 1 }
-            templateCount += 1
+        let (group, fresh) = groupIndex(for: tag.unit)
+        let index = runIndex(group, kind)
+        let run = view.run(group, kind).pointee
+        let current = view.words(run)
+        if let position = index.pointee.slots.find(hash: word0, { current[$0] == word0 }) {
+            index.pointee.users[position] += 1
+            return
         }
+        // A new template: make room in its run (always a new layout in copy-on-write mode, unless
+        // this assign already built one for a new group and it has room).
+        if run.count == run.capacity || (copyOnWrite && !fresh) {
+            let growing = group
+            let grow = !copyOnWrite
+            replaceLayout(
+                FlushLayout.rebuilt(from: view) { index, runKind, count, capacity in
+                    guard index == growing, runKind == kind else { return grow ? capacity : count }
+                    return grow ? max(4, capacity * 2) : count + 1
+                })
+        }
+        let repeats = tag.type.isDeviceTLB && tag.device.needsExtraInvalidation
+        let view = self.view
+        let position = view.append(word0, repeats: repeats, group: group, kind: kind)
+        index.pointee.users.append(1)
+        let words = view.words(view.run(group, kind).pointee)
+        index.pointee.slots.insert(position, hash: word0) { words[$0] }
+        templateCount += 1
     }
 
     public func unassign(_ tag: CacheTag) throws(CacheTagError) {
@@ -269,20 +251,32 @@ public final class GroupedArrayTable: CacheTagTable {
         removeRecord(at: position)
 
         let (kind, word0) = template(for: stored)
-        guard let groupIndex = groups.firstIndex(where: { $0.unit == unit.id }),
-            let templatePosition = groups[groupIndex][kind].position(of: word0)
-        else { preconditionFailure("template of \(tag) missing") }
-        let counts = groups[groupIndex][kind].counts[templatePosition]
-        guard counts & ~TemplateRun.repeatFlag == 1 else {
-            groups[groupIndex][kind].counts[templatePosition] = counts - 1
+        guard let group = view.groupIndex(of: unit.id) else { preconditionFailure("template of \(tag) missing") }
+        let index = runIndex(group, kind)
+        let current = view.words(view.run(group, kind).pointee)
+        guard let templatePosition = index.pointee.slots.find(hash: word0, { current[$0] == word0 }) else {
+            preconditionFailure("template of \(tag) missing")
+        }
+        guard index.pointee.users[templatePosition] == 1 else {
+            index.pointee.users[templatePosition] -= 1
             return
         }
-        if counts & TemplateRun.repeatFlag != 0 { groups[groupIndex].repeatingTemplates -= 1 }
-        groups[groupIndex][kind].remove(at: templatePosition)
+        if copyOnWrite { replaceLayout(FlushLayout.rebuilt(from: view) { _, _, count, _ in count }) }
+        // Index first (it reads the words), then the layout: both swap-remove.
+        let view = self.view
+        let words = view.words(view.run(group, kind).pointee)
+        index.pointee.slots.remove(templatePosition, hash: word0) { words[$0] }
+        let last = Int(view.run(group, kind).pointee.count) - 1
+        if templatePosition != last {
+            index.pointee.slots.replace(last, with: templatePosition, hash: words[last])
+            index.pointee.users[templatePosition] = index.pointee.users[last]
+        }
+        index.pointee.users.removeLast()
+        view.remove(at: templatePosition, group: group, kind: kind)
         templateCount -= 1
-        if groups[groupIndex].isEmpty {
-            groups[groupIndex].deallocate()
-            groups.remove(at: groupIndex)
+        if view.groups[group].isEmpty {
+            replaceLayout(FlushLayout.rebuilt(from: view, removing: group) { _, _, _, capacity in capacity })
+            groupIndexes.remove(at: group)
         }
     }
 
@@ -322,125 +316,48 @@ public final class GroupedArrayTable: CacheTagTable {
         return (kind, word0)
     }
 
-    /// The index of `unit`'s group, inserting an empty one in unit order if needed.
-    private func group(for unit: IOMMUUnit) -> Int {
-        var insertion = groups.count
-        for index in 0..<groups.count {
-            let id = groups[index].unit
-            if id == unit.id { return index }
+    /// The index of `unit`'s group, inserting an empty one in unit order (into a new layout) if
+    /// needed; `fresh` tells that the layout was built by this call.
+    private func groupIndex(for unit: IOMMUUnit) -> (index: Int, fresh: Bool) {
+        let view = self.view
+        var insertion = view.groupCount
+        for index in 0..<view.groupCount {
+            let id = view.groups[index].unit
+            if id == unit.id { return (index, false) }
             if id > unit.id {
                 insertion = index
                 break
             }
         }
-        groups.insert(UnitGroup(unit: unit.id, capabilities: unit.capabilities), at: insertion)
-        return insertion
+        replaceLayout(
+            FlushLayout.rebuilt(from: view, inserting: (insertion, unit)) { [copyOnWrite] _, _, count, capacity in
+                copyOnWrite ? count : capacity
+            })
+        groupIndexes.insert(GroupIndex(), at: insertion)
+        return (insertion, true)
     }
 
     @discardableResult
+    @_specialize(exported: true, where Sink == DescriptorBufferSink)
+    @_specialize(where Sink == DescriptorBufferSink)
     public func flushRange<Sink: InvalidationSink>(_ range: IOVARange, invalidationHint: Bool, into sink: inout Sink)
         -> Int
     {
-        walk(scope: .range(AlignedInvalidation(covering: range), invalidationHint: invalidationHint), into: &sink)
+        view.walk(scope: .range(AlignedInvalidation(covering: range), invalidationHint: invalidationHint), into: &sink)
     }
 
     @discardableResult
+    @_specialize(exported: true, where Sink == DescriptorBufferSink)
+    @_specialize(where Sink == DescriptorBufferSink)
     public func flushAll<Sink: InvalidationSink>(into sink: inout Sink) -> Int {
-        walk(scope: .all, into: &sink)
-    }
-
-    private func walk<Sink: InvalidationSink>(scope: FlushScope, into sink: inout Sink) -> Int {
-        let groups = self.groups
-        return withInvalidationBatch(into: &sink) { batch, sink in
-            for index in 0..<groups.count {
-                // Through the pointer: a group is a few hundred bytes, its walk reads a few words.
-                let group = UnsafePointer(groups.base + index)
-                batch.enter(group.pointee.unit, into: &sink)
-                // Quadword 1 and granularity are the same for every template of a kind in a group.
-                if group.pointee.runs.0.words.count > 0 {
-                    let shape = scope.iotlbDescriptor(domainID: DomainID(0), capabilities: group.pointee.capabilities)
-                    Self.emitIOTLB(group.pointee.runs.0.words, shape, &batch, &sink)
-                }
-                if group.pointee.runs.1.words.count > 0 {
-                    let shape = scope.pasidIOTLBDescriptor(domainID: DomainID(0), pasid: PASID(unchecked: 0))
-                    Self.emitIOTLB(group.pointee.runs.1.words, shape, &batch, &sink)
-                }
-                let repeating = group.pointee.repeatingTemplates > 0
-                if group.pointee.runs.2.words.count > 0 {
-                    let block = if case let .range(flushed, _) = scope { flushed } else { Self.wholeAddressSpace }
-                    Self.emitDeviceTLB(group.pointee.runs.2, block, repeating, &batch, &sink)
-                }
-                if group.pointee.runs.3.words.count > 0 {
-                    Self.emitDeviceTLB(group.pointee.runs.3, Self.wholeAddressSpace, repeating, &batch, &sink)
-                }
-            }
-        }
-    }
-
-    /// One IOTLB kind of a group: each template's word 0 with the shape's granularity and word 1.
-    @inline(__always)
-    private static func emitIOTLB<Sink: InvalidationSink>(
-        _ words: RawBuffer<UInt64>, _ shape: InvalidationDescriptor, _ batch: inout InvalidationBatch,
-        _ sink: inout Sink
-    ) {
-        let word0 = shape.quadword0
-        let word1 = shape.quadword1
-        let base = words.base
-        batch.append(count: words.count, into: &sink) { InvalidationDescriptor(base[$0] | word0, word1) }
-    }
-
-    /// One device-TLB kind of a group over `block`; a template of a quirky device twice in a row.
-    @inline(__always)
-    private static func emitDeviceTLB<Sink: InvalidationSink>(
-        _ run: TemplateRun, _ block: AlignedInvalidation, _ repeating: Bool, _ batch: inout InvalidationBatch,
-        _ sink: inout Sink
-    ) {
-        let plainWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 0)
-        let pasidWord = InvalidationDescriptor.sizeEncodedAddress(block, sizeBit: 11)
-        let words = run.words
-        let counts = run.counts
-        let base = words.base
-        guard repeating else {
-            if run.pasidTemplates == 0 || run.pasidTemplates == words.count {
-                // One kind of device-TLB descriptor in the run: one quadword 1 for all.
-                let word1 = run.pasidTemplates == 0 ? plainWord : pasidWord
-                batch.append(words: base, count: words.count, word1: word1, into: &sink)
-                return
-            }
-            batch.append(count: words.count, into: &sink) {
-                let word0 = base[$0]
-                return InvalidationDescriptor(
-                    word0, word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue ? pasidWord : plainWord)
-            }
-            return
-        }
-        for position in 0..<words.count {
-            let word0 = base[position]
-            let isPASID = word0 & 0xf == DescriptorType.pasidDeviceTLB.rawValue
-            let descriptor = InvalidationDescriptor(word0, isPASID ? pasidWord : plainWord)
-            let repeats = counts[position] & TemplateRun.repeatFlag != 0 ? 2 : 1
-            batch.append(count: repeats, into: &sink) { _ in descriptor }
-        }
+        view.walk(scope: .all, into: &sink)
     }
 
     @discardableResult
+    @_specialize(exported: true, where Sink == DescriptorBufferSink)
+    @_specialize(where Sink == DescriptorBufferSink)
     public func flushRangeForNewMappings<Sink: InvalidationSink>(_ range: IOVARange, into sink: inout Sink) -> Int {
-        let scope = FlushScope.range(AlignedInvalidation(covering: range), invalidationHint: false)
-        let groups = self.groups.buffer
-        let firstStage = domainUsesFirstStage  // (flush_range_np is rare; groups are read by value)
-        return withInvalidationBatch(into: &sink) { batch, sink in
-            for group in groups {
-                // Not in caching mode (or first-stage): one write-buffer flush covers the unit.
-                guard group.capabilities.cachingMode, !firstStage else {
-                    sink.flushWriteBuffer(of: group.unit)
-                    continue
-                }
-                guard group.domainIOTLB.count > 0 else { continue }
-                let shape = scope.iotlbDescriptor(domainID: .reserved, capabilities: group.capabilities)
-                batch.enter(group.unit, into: &sink)
-                Self.emitIOTLB(group.domainIOTLB.words, shape, &batch, &sink)
-            }
-        }
+        view.walkNewMappings(range, domainUsesFirstStage: domainUsesFirstStage, into: &sink)
     }
 
     public var countedTags: [CountedCacheTag] {
@@ -456,45 +373,50 @@ public final class GroupedArrayTable: CacheTagTable {
         .sorted { $0.tag.key.walkOrder.lexicographicallyPrecedes($1.tag.key.walkOrder) }
     }
 
-    /// The table's own memory: records, tag index, groups and their template runs with indexes.
+    /// The table's own memory: records, tag index, the run indexes and the flush layout.
     /// The interned unit and device facts are shared by every table (`CacheTagFacts`), like the
     /// kernel's `iommu` and `dev` structures, and are not counted here.
     public var footprintBytes: Int {
         var bytes = MemoryLayout<State>.stride + records.capacity * MemoryLayout<TagRecord>.stride
         bytes += tagIndex.footprintBytes
-        bytes += groups.capacity * MemoryLayout<UnitGroup>.stride
-        for group in groups.buffer { bytes += group.footprintBytes }
-        return bytes
+        bytes += groupIndexes.capacity * MemoryLayout<GroupIndex>.stride
+        for group in 0..<groupIndexes.count { bytes += groupIndexes[group].footprintBytes }
+        return bytes + state.pointee.layout._withUnsafeGuaranteedRef { $0.byteCount }
     }
 }
 
 // MARK: - Storage helpers
 
-/// A growable array of trivial values in manually managed memory: no reference counting, so a
-/// reader can walk it through a plain pointer. The owner calls `deallocate()`.
-struct RawBuffer<Element> {
+/// A growable array in manually managed memory: no reference counting, so a reader can walk it
+/// through a plain pointer. Noncopyable: it owns its memory and its deinit frees it.
+struct RawBuffer<Element: ~Copyable>: ~Copyable {
     private(set) var base: UnsafeMutablePointer<Element> = UnsafeMutablePointer(bitPattern: MemoryLayout<Element>.alignment)!
     private(set) var count = 0
     private(set) var capacity = 0
 
-    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: capacity == 0 ? nil : base, count: count) }
+    init() {}
+
+    deinit {
+        guard capacity > 0 else { return }
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
 
     subscript(position: Int) -> Element {
-        @inline(__always) get { base[position] }
-        @inline(__always) nonmutating set { base[position] = newValue }
+        @inline(__always) _read { yield base[position] }
         @inline(__always) nonmutating _modify { yield &base[position] }
     }
 
     /// Doubling, from 1 for large elements (a unit group) or 4 for small ones.
     private var grownCapacity: Int { capacity > 0 ? capacity * 2 : (MemoryLayout<Element>.stride > 32 ? 1 : 4) }
 
-    mutating func append(_ element: Element) {
+    mutating func append(_ element: consuming Element) {
         if count == capacity { grow(to: grownCapacity) }
         (base + count).initialize(to: element)
         count += 1
     }
 
-    mutating func insert(_ element: Element, at position: Int) {
+    mutating func insert(_ element: consuming Element, at position: Int) {
         if count == capacity { grow(to: grownCapacity) }
         (base + position + 1).moveInitialize(from: base + position, count: count - position)
         (base + position).initialize(to: element)
@@ -512,11 +434,6 @@ struct RawBuffer<Element> {
         (base + count).deinitialize(count: 1)
     }
 
-    func firstIndex(where predicate: (Element) -> Bool) -> Int? {
-        for position in 0..<count where predicate(base[position]) { return position }
-        return nil
-    }
-
     private mutating func grow(to newCapacity: Int) {
         let grown = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         if capacity > 0 {
@@ -526,18 +443,16 @@ struct RawBuffer<Element> {
         base = grown
         capacity = newCapacity
     }
+}
 
-    func deallocate() {
-        guard capacity > 0 else { return }
-        base.deinitialize(count: count)
-        base.deallocate()
-    }
+extension RawBuffer where Element: Copyable {
+    var buffer: UnsafeBufferPointer<Element> { UnsafeBufferPointer(start: capacity == 0 ? nil : base, count: count) }
 }
 
 /// An open-addressing (linear probing) index of positions in some array, keyed by a 64-bit hash
 /// the caller supplies; slots hold position + 1 (0 = empty), load at most 3/4, deletion by
 /// backward shift (no tombstones). Callers pass closures that read the keyed array.
-struct SlotIndex {
+struct SlotIndex: ~Copyable {
     private var slots = RawBuffer<UInt32>()
     private var used = 0
     private var shift = 64
@@ -606,18 +521,15 @@ struct SlotIndex {
     }
 
     private mutating func rehash(to count: Int, _ hashOf: (Int) -> UInt64) {
-        let old = slots
-        slots = RawBuffer()
+        var old = RawBuffer<UInt32>()
+        swap(&old, &slots)
         for _ in 0..<count { slots.append(0) }
         shift = 64 - count.trailingZeroBitCount
         for slot in 0..<old.count where old[slot] != 0 {
             let position = Int(old[slot]) - 1
             place(position, hash: hashOf(position))
         }
-        old.deallocate()
     }
-
-    func deallocate() { slots.deallocate() }
 }
 
 /// The unit and device facts tags were assigned with, interned once per process and shared by

@@ -57,9 +57,33 @@ public struct RecordingSink: InvalidationSink, Sendable {
 /// it lends a 16-slot scratch tail beyond the ring instead and copies from there, to the start
 /// or in place, exactly where a copied submission would go: the ring's contents are the same
 /// either way.
+///
+/// The ring belongs to an object the sink references, freed when the last copy of the sink goes
+/// away (copies share the ring, as copies of a queue handle would); the sink keeps the ring's
+/// address itself, so the flush path reads no reference.
 public struct DescriptorBufferSink: InvalidationSink {
-    /// The ring (`capacity` slots) at the start of an allocation of `capacity + 16` slots.
-    var storage: UnsafeMutableBufferPointer<InvalidationDescriptor>
+    /// The allocation: the ring (`capacity` slots) followed by the 16-slot scratch tail.
+    final class Storage {
+        let base: UnsafeMutablePointer<InvalidationDescriptor>
+        let count: Int
+
+        init(count: Int) {
+            self.count = count
+            base = .allocate(capacity: count)
+            base.initialize(repeating: InvalidationDescriptor(0, 0), count: count)
+        }
+
+        deinit {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+    }
+
+    private let owner: Storage
+    /// `owner.base`: the ring's first slot.
+    private let ring: UnsafeMutablePointer<InvalidationDescriptor>
+    /// Slots in the ring (the scratch tail excluded).
+    private let capacity: Int
     var next = 0
     public private(set) var descriptors = 0
     public private(set) var submissions = 0
@@ -67,28 +91,25 @@ public struct DescriptorBufferSink: InvalidationSink {
     /// A ring of `capacity` descriptors (the kernel's queue holds `QI_LENGTH` = 256).
     public init(capacity: Int = 256) {
         precondition(capacity >= InvalidationBatchLimits.capacity)
-        let allocation = UnsafeMutableBufferPointer<InvalidationDescriptor>.allocate(
-            capacity: capacity + InvalidationBatchLimits.capacity)
-        allocation.initialize(repeating: InvalidationDescriptor(0, 0))
-        storage = UnsafeMutableBufferPointer(rebasing: allocation[0..<capacity])
+        owner = Storage(count: capacity + InvalidationBatchLimits.capacity)
+        ring = owner.base
+        self.capacity = capacity
     }
 
-    /// Releases the ring. The sink must not be used afterwards.
-    public mutating func deallocate() { storage.baseAddress.unsafelyUnwrapped.deallocate() }
+    /// The ring (without the scratch tail).
+    var storage: UnsafeMutableBufferPointer<InvalidationDescriptor> { UnsafeMutableBufferPointer(start: ring, count: capacity) }
 
     public mutating func submissionSlots() -> UnsafeMutablePointer<InvalidationDescriptor>? {
-        let ring = storage.baseAddress.unsafelyUnwrapped
         // In place only where a full batch cannot reach the end; else the scratch tail.
-        return next + InvalidationBatchLimits.capacity <= storage.count ? ring + next : ring + storage.count
+        next + InvalidationBatchLimits.capacity <= capacity ? ring + next : ring + capacity
     }
 
     public mutating func submit(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, to unit: IOMMUUnitID) {
-        let ring = storage.baseAddress.unsafelyUnwrapped
         let count = batch.count
         let builtInPlace =
-            UnsafePointer(ring + next) == batch.baseAddress && next + InvalidationBatchLimits.capacity <= storage.count
+            UnsafePointer(ring + next) == batch.baseAddress && next + InvalidationBatchLimits.capacity <= capacity
         if !builtInPlace, count > 0 {
-            if next + count > storage.count { next = 0 }
+            if next + count > capacity { next = 0 }
             // From the scratch tail or a caller's buffer; never overlapping the destination.
             (ring + next).update(from: batch.baseAddress.unsafelyUnwrapped, count: count)
         }

@@ -115,6 +115,8 @@ public final class KernelListTable: CacheTagTable {
     }
 
     @discardableResult
+    @_specialize(exported: true, where Sink == DescriptorBufferSink)
+    @_specialize(where Sink == DescriptorBufferSink)
     public func flushRange<Sink: InvalidationSink>(_ range: IOVARange, invalidationHint: Bool, into sink: inout Sink)
         -> Int
     {
@@ -122,11 +124,15 @@ public final class KernelListTable: CacheTagTable {
     }
 
     @discardableResult
+    @_specialize(exported: true, where Sink == DescriptorBufferSink)
+    @_specialize(where Sink == DescriptorBufferSink)
     public func flushAll<Sink: InvalidationSink>(into sink: inout Sink) -> Int {
         walk(scope: .all, into: &sink)
     }
 
     @discardableResult
+    @_specialize(exported: true, where Sink == DescriptorBufferSink)
+    @_specialize(where Sink == DescriptorBufferSink)
     public func flushRangeForNewMappings<Sink: InvalidationSink>(_ range: IOVARange, into sink: inout Sink) -> Int {
         let block = AlignedInvalidation(covering: range)
         return withInvalidationBatch(into: &sink) { batch, sink in

@@ -18,6 +18,14 @@ public final class CKernelListBaseline {
 
     deinit { ckl_domain_destroy(domain) }
 
+    /// A tag converted to the C spec once, so timed loops do not pay for the conversion (and
+    /// callers need not import the C module).
+    public struct PreparedTag {
+        var spec: ckl_tag_spec
+
+        public init(_ tag: CacheTag) { spec = CKernelListBaseline.spec(tag) }
+    }
+
     /// The C spec of `tag`: the same identity and device/unit facts the Swift tables use.
     public static func spec(_ tag: CacheTag) -> ckl_tag_spec {
         let type: UInt8 =
@@ -57,6 +65,20 @@ public final class CKernelListBaseline {
         precondition(status == 0, "ckl_unassign failed: \(status)")
     }
 
+    /// `ckl_assign` of a prepared tag.
+    @inline(__always)
+    public func assign(_ tag: inout PreparedTag) { assign(&tag.spec) }
+
+    /// `ckl_unassign` of a prepared tag.
+    @inline(__always)
+    public func unassign(_ tag: inout PreparedTag) { unassign(&tag.spec) }
+
+    /// Unassigns `tag`, which must be assigned.
+    public func unassign(_ tag: CacheTag) {
+        var spec = Self.spec(tag)
+        unassign(&spec)
+    }
+
     /// Distinct tags held.
     public var tagCount: Int { ckl_tag_count(domain) }
 
@@ -79,6 +101,28 @@ public final class CKernelListBaseline {
     @discardableResult
     public func flushAll(into sink: inout DescriptorBufferSink) -> Int {
         withUnsafeMutablePointer(to: &sink) { pointer in ckl_flush_all(domain, cklSubmitToRing, pointer) }
+    }
+
+    /// `ckl_flush_range` recording every submission (for comparisons; not timed).
+    @discardableResult
+    public func flushRange(_ range: IOVARange, invalidationHint: Bool = false, into sink: inout RecordingSink) -> Int {
+        withUnsafeMutablePointer(to: &sink) { pointer in
+            ckl_flush_range(domain, range.start, range.end, invalidationHint ? 1 : 0, cklSubmitToRecorder, pointer)
+        }
+    }
+
+    /// `ckl_flush_all` recording every submission (for comparisons; not timed).
+    @discardableResult
+    public func flushAll(into sink: inout RecordingSink) -> Int {
+        withUnsafeMutablePointer(to: &sink) { pointer in ckl_flush_all(domain, cklSubmitToRecorder, pointer) }
+    }
+}
+
+/// `cklSubmitToRing` for a `RecordingSink`.
+private let cklSubmitToRecorder: ckl_submit_fn = { context, iommu, descriptors, count in
+    let sink = context.unsafelyUnwrapped.assumingMemoryBound(to: RecordingSink.self)
+    UnsafeRawPointer(descriptors).withMemoryRebound(to: InvalidationDescriptor.self, capacity: count) { base in
+        sink.pointee.submit(UnsafeBufferPointer(start: base, count: count), to: IOMMUUnitID(Int(iommu)))
     }
 }
 

@@ -76,6 +76,13 @@ public struct PerfScenario: Sendable {
         return table
     }
 
+    /// A table of the registry entry `table` holding the scenario's tags.
+    public func makeTable(_ table: CacheTagTableDescriptor) -> any CacheTagTable {
+        let made = table.make(domainUsesFirstStage: Self.domainUsesFirstStage)
+        for tag in tags { made.assign(tag) }
+        return made
+    }
+
     /// A kernel-list table holding the scenario's tags, nodes from `allocator`.
     public func makeKernelList(allocator: TagAllocator = .system) -> KernelListTable {
         let table = KernelListTable(domainUsesFirstStage: Self.domainUsesFirstStage, allocator: allocator)

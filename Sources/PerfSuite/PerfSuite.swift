@@ -1,5 +1,4 @@
 import Timing
-import CKernelList
 import CacheTags
 import Reports
 import VTd
@@ -7,17 +6,22 @@ import VTd
 /// The optimized table's performance targets, measured side by side in one process.
 ///
 /// For each tag count of `PerfScenario` (one second-stage domain, 1 IOTLB + N−1 DEVTLB tags on
-/// one unit) it times, per variant — the C list (`c-list`), the Swift kernel list (`kernel-list`),
-/// the optimized table (`grouped-array`), its lock-free-reader form (`concurrent-grouped`) and the
-/// limit probe (`write-floor`: writing N descriptors into the ring with nothing else):
-/// one-page and 2 MiB range flushes, flush-all, assign and unassign of 16 spare DEVTLB tags.
-/// Every sample times a batch of operations long enough (`sampleNanoseconds`) to make clock
-/// overhead negligible and yields ns per operation; a repetition takes one sample of every
-/// (operation, variant) with the variants in a rotating order, so drift on this shared machine
-/// hits all of them alike; statistics are over repetitions (medians for every ratio).
+/// one unit) it times, per variant — the C list (`c-list`), every table of the registry that is a
+/// perf variant (`CacheTagTables.all.filter(\.isPerfVariant)`: the Swift kernel list
+/// `kernel-list`, the optimized table `grouped-array`, its lock-free-reader form
+/// `concurrent-grouped`) and the limit probe (`write-floor`: writing N descriptors into the ring
+/// with nothing else): one-page and 2 MiB range flushes, flush-all, assign and unassign of 16
+/// spare DEVTLB tags. Every sample times a batch of operations long enough (`sampleNanoseconds`)
+/// to make clock overhead negligible and yields ns per operation; a repetition takes one sample of
+/// every (operation, variant) with the variants in a rotating order, so drift on this shared
+/// machine hits all of them alike; statistics are over repetitions (medians for every ratio).
 ///
-/// Swift flushes go through `RingFlushingTable` (specialized for the ring inside CacheTags); the
-/// unspecialized protocol path is timed too (`perf.flush_range_generic_ns`). The concurrency part
+/// Tables are timed through their registry entry's `RingEntryPoints`: code compiled in
+/// CacheTags for the table's type and the ring, one indirect call per operation, as a caller
+/// that names the type pays. `perf.flush_range_generic_ns` (the runnable tables) times the
+/// protocol path of generic code instead — the registry type opened at run time, as another
+/// module's generic code calls a table: a witness call per flush, then the table's `@_specialize`
+/// dispatches to the same specialized walk by a run-time type check. The concurrency part
 /// (`PerfConcurrency`) runs two flushing threads against one attaching/detaching thread.
 public enum PerfSuite {
     /// What to measure and for how long.
@@ -46,13 +50,33 @@ public enum PerfSuite {
             concurrency: .init(tagCount: 64, milliseconds: 50, repetitions: 1))
     }
 
-    /// The variants on the table axis.
-    public enum Variant: String, CaseIterable, Sendable {
-        case cList = "c-list"
-        case kernelList = "kernel-list"
-        case groupedArray = "grouped-array"
-        case concurrentGrouped = "concurrent-grouped"
-        case writeFloor = "write-floor"
+    /// A variant on the table axis: a registry table, or one of the fixed baselines.
+    public struct Variant: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        /// The registry table `table`.
+        public init(table: CacheTagTableDescriptor) { rawValue = table.name }
+
+        /// The kernel's list algorithm in C (a fixed baseline).
+        public static let cList = Variant(rawValue: "c-list")
+        /// Writing N descriptors into the ring with nothing else (a fixed baseline).
+        public static let writeFloor = Variant(rawValue: "write-floor")
+        /// The tables the targets compare.
+        public static let kernelList = Variant(table: CacheTagTables.kernel)
+        public static let groupedArray = Variant(rawValue: GroupedArrayTable.name)
+        public static let concurrentGrouped = Variant(rawValue: ConcurrentGroupedTable.name)
+
+        /// Every variant, in column order: c-list, the registry's perf variants, write-floor.
+        public static var allCases: [Variant] {
+            [.cList] + CacheTagTables.all.filter(\.isPerfVariant).map(Variant.init(table:)) + [.writeFloor]
+        }
+
+        /// The registry table this variant times, nil for the baselines.
+        public var table: CacheTagTableDescriptor? {
+            CacheTagTables.named(rawValue).flatMap { $0.isPerfVariant ? $0 : nil }
+        }
+
+        public var description: String { rawValue }
     }
 
     /// Timed operations and their metric names (all ns per operation).
@@ -119,60 +143,62 @@ public enum PerfSuite {
     final class Fixtures {
         let scenario: PerfScenario
         let c: CKernelListBaseline
-        let list: KernelListTable
-        let grouped: GroupedArrayTable
-        let concurrent: ConcurrentGroupedTable
-        var spareSpecs: [ckl_tag_spec]
+        /// The registry tables with their ring entry points.
+        let tables: [Variant: (table: any CacheTagTable, ring: RingEntryPoints)]
+        var spareTags: [CKernelListBaseline.PreparedTag]
         var sink = DescriptorBufferSink()
+        /// The write floor's ring (owned here).
         let ring: UnsafeMutableBufferPointer<InvalidationDescriptor>
         var ringPosition = 0
 
-        init(_ scenario: PerfScenario) {
+        init(_ scenario: PerfScenario, variants: [Variant]) {
             self.scenario = scenario
+            // The C list first, then the tables in registry order (heap layout: see `run`).
             c = scenario.makeCBaseline()
-            list = scenario.makeKernelList()
-            grouped = scenario.makeTable(GroupedArrayTable.self)
-            concurrent = scenario.makeTable(ConcurrentGroupedTable.self)
-            spareSpecs = scenario.spareTags.map(CKernelListBaseline.spec)
+            var tables: [Variant: (table: any CacheTagTable, ring: RingEntryPoints)] = [:]
+            for variant in variants {
+                if let table = variant.table { tables[variant] = (scenario.makeTable(table), table.ring) }
+            }
+            self.tables = tables
+            spareTags = scenario.spareTags.map(CKernelListBaseline.PreparedTag.init)
             ring = .allocate(capacity: 256)
             ring.initialize(repeating: InvalidationDescriptor(0, 0))
         }
 
-        deinit {
-            sink.deallocate()
-            ring.deallocate()
-        }
+        deinit { ring.deallocate() }
     }
 
     private static func operations(for variant: Variant) -> [Operation] {
-        switch variant {
-        case .writeFloor: [.write]
-        case .cList, .concurrentGrouped: [.flushRange, .flushRange2M, .flushAll, .assign, .unassign]
-        case .kernelList, .groupedArray: [.flushRange, .flushRange2M, .flushAll, .flushRangeGeneric, .assign, .unassign]
+        if variant == .writeFloor { return [.write] }
+        // The unspecialized-entry-point figure for the tables on the run axis, as before.
+        if let table = variant.table, table.traits.contains(.runnable) {
+            return [.flushRange, .flushRange2M, .flushAll, .flushRangeGeneric, .assign, .unassign]
         }
+        return [.flushRange, .flushRange2M, .flushAll, .assign, .unassign]
     }
 
     private static func measure(tags: Int, _ configuration: Configuration, overhead: UInt64, into result: inout Result) {
-        let fixtures = Fixtures(PerfScenario(tagCount: tags))
+        let variants = Variant.allCases
+        let fixtures = Fixtures(PerfScenario(tagCount: tags), variants: variants)
         defer { withExtendedLifetime(fixtures) {} }
 
         // Shape of a range flush (the same for every table of the scenario).
         var counter = CountingSink()
-        fixtures.grouped.flushRange(PerfScenario.smallRange, invalidationHint: false, into: &counter)
+        fixtures.tables[.kernelList]!.table.flushRange(PerfScenario.smallRange, invalidationHint: false, into: &counter)
         result.descriptorsPerFlush[tags] = counter.descriptors
         result.submissionsPerFlush[tags] = counter.submissions
 
-        let footprints: [(Variant, Int)] = [
-            (.cList, fixtures.c.footprintBytes), (.kernelList, fixtures.list.footprintBytes),
-            (.groupedArray, fixtures.grouped.footprintBytes), (.concurrentGrouped, fixtures.concurrent.footprintBytes),
-        ]
+        var footprints: [(Variant, Int)] = [(.cList, fixtures.c.footprintBytes)]
+        for variant in variants {
+            if let table = fixtures.tables[variant]?.table { footprints.append((variant, table.footprintBytes)) }
+        }
         for (variant, bytes) in footprints {
             result.bytesPerTag[Result.Key(variant: variant, operation: .assign, tags: tags)] = Double(bytes) / Double(tags)
         }
 
         // Calibrate: operations per sample for each (variant, operation), after a warm-up.
         var batchSizes: [Result.Key: Int] = [:]
-        for variant in Variant.allCases {
+        for variant in variants {
             for operation in operations(for: variant) {
                 _ = sample(variant, operation, fixtures, count: 8, overhead: overhead)
                 var count = 8
@@ -188,7 +214,6 @@ public enum PerfSuite {
         }
 
         // Repetitions: every (operation, variant) once each, variants in rotating order.
-        let variants = Variant.allCases
         for repetition in 0..<configuration.repetitions {
             for operation in Operation.allCases {
                 for offset in 0..<variants.count {
@@ -222,25 +247,20 @@ public enum PerfSuite {
             return perOperation(start, end, count, overhead)
         default:
             let range = operation == .flushRange2M ? PerfScenario.largeRange : PerfScenario.smallRange
+            let table = fixtures.tables[variant]
+            precondition(table != nil || variant == .cList, "\(variant) has no table to flush")
             let start = MonotonicClock.now()
             var descriptors = 0
-            switch (variant, operation) {
-            case (.cList, .flushAll):
+            if let (table, ring) = table {
+                if operation == .flushRangeGeneric {
+                    descriptors = genericFlushes(table, range, count, &fixtures.sink)
+                } else {
+                    descriptors = ringFlushes(ring, table, operation, range, count, &fixtures.sink)
+                }
+            } else if operation == .flushAll {
                 for _ in 0..<count { descriptors &+= fixtures.c.flushAll(into: &fixtures.sink) }
-            case (.cList, _):
+            } else {
                 for _ in 0..<count { descriptors &+= fixtures.c.flushRange(range, into: &fixtures.sink) }
-            case (.kernelList, .flushRangeGeneric):
-                descriptors = genericFlushes(fixtures.list, range, count, &fixtures.sink)
-            case (.groupedArray, .flushRangeGeneric):
-                descriptors = genericFlushes(fixtures.grouped, range, count, &fixtures.sink)
-            case (.kernelList, _):
-                descriptors = ringFlushes(fixtures.list, operation, range, count, &fixtures.sink)
-            case (.groupedArray, _):
-                descriptors = ringFlushes(fixtures.grouped, operation, range, count, &fixtures.sink)
-            case (.concurrentGrouped, _):
-                descriptors = ringFlushes(fixtures.concurrent, operation, range, count, &fixtures.sink)
-            case (.writeFloor, _):
-                preconditionFailure("the limit probe only writes")
             }
             let end = MonotonicClock.now()
             precondition(descriptors == count * fixtures.scenario.tagCount, "\(variant) \(operation): \(descriptors)")
@@ -248,20 +268,28 @@ public enum PerfSuite {
         }
     }
 
+    /// `count` flushes of `table` into the ring through its registry entry's ring entry points
+    /// (code specialized for the table and the ring, one indirect call per flush).
     @inline(never)
-    private static func ringFlushes<Table: RingFlushingTable>(
-        _ table: Table, _ operation: Operation, _ range: IOVARange, _ count: Int, _ sink: inout DescriptorBufferSink
+    private static func ringFlushes(
+        _ ring: RingEntryPoints, _ table: any CacheTagTable, _ operation: Operation, _ range: IOVARange, _ count: Int,
+        _ sink: inout DescriptorBufferSink
     ) -> Int {
+        let object = table as AnyObject
         var descriptors = 0
         if operation == .flushAll {
-            for _ in 0..<count { descriptors &+= table.flushAll(intoRing: &sink) }
+            let flushAll = ring.flushAll
+            for _ in 0..<count { descriptors &+= flushAll(object, &sink) }
         } else {
-            for _ in 0..<count { descriptors &+= table.flushRange(range, invalidationHint: false, intoRing: &sink) }
+            let flushRange = ring.flushRange
+            for _ in 0..<count { descriptors &+= flushRange(object, range, false, &sink) }
         }
         return descriptors
     }
 
-    /// Through the protocol's generic method, as another module's generic code calls it.
+    /// Range flushes through the protocol's generic method from generic code (the registry type
+    /// opened at run time), as another module's generic code calls it: a witness call and the
+    /// table's run-time `@_specialize` dispatch per flush.
     @inline(never)
     private static func genericFlushes<Table: CacheTagTable>(
         _ table: Table, _ range: IOVARange, _ count: Int, _ sink: inout DescriptorBufferSink
@@ -289,29 +317,31 @@ public enum PerfSuite {
             assignNanoseconds &+= (middle &- start) &- min(overhead, middle &- start)
             unassignNanoseconds &+= (end &- middle) &- min(overhead, end &- middle)
         }
+        let table = fixtures.tables[variant]
+        precondition(table != nil || variant == .cList, "\(variant) has no tags")
         for _ in 0..<cycles {
-            switch variant {
-            case .cList:
+            if let (table, ring) = table {
+                tableCycle(ring, table as AnyObject, spares, cycle)
+            } else {
                 cycle(
-                    { for index in fixtures.spareSpecs.indices { fixtures.c.assign(&fixtures.spareSpecs[index]) } },
-                    { for index in fixtures.spareSpecs.indices { fixtures.c.unassign(&fixtures.spareSpecs[index]) } })
-            case .kernelList: tableCycle(fixtures.list, spares, cycle)
-            case .groupedArray: tableCycle(fixtures.grouped, spares, cycle)
-            case .concurrentGrouped: tableCycle(fixtures.concurrent, spares, cycle)
-            case .writeFloor: preconditionFailure("the limit probe has no tags")
+                    { for index in fixtures.spareTags.indices { fixtures.c.assign(&fixtures.spareTags[index]) } },
+                    { for index in fixtures.spareTags.indices { fixtures.c.unassign(&fixtures.spareTags[index]) } })
             }
         }
         let total = Double(cycles * spares.count)
         return [Double(assignNanoseconds) / total, Double(unassignNanoseconds) / total]
     }
 
+    /// One assign/unassign cycle through the table's ring entry points.
     @inline(never)
-    private static func tableCycle<Table: CacheTagTable>(
-        _ table: Table, _ spares: [CacheTag], _ cycle: (() -> Void, () -> Void) -> Void
+    private static func tableCycle(
+        _ ring: RingEntryPoints, _ table: AnyObject, _ spares: [CacheTag], _ cycle: (() -> Void, () -> Void) -> Void
     ) {
-        cycle(
-            { for tag in spares { table.assign(tag) } },
-            { for tag in spares { try! table.unassign(tag) } })
+        let assign = ring.assign
+        let unassign = ring.unassign
+        spares.withUnsafeBufferPointer { spares in
+            cycle({ assign(table, spares) }, { try! unassign(table, spares) })
+        }
     }
 
     @inline(__always)

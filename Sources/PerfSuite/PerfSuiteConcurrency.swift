@@ -4,11 +4,14 @@ import Foundation
 import VTd
 
 /// Two threads flushing one domain while a third attaches and detaches devices on it, for each
-/// table that allows it:
-/// - `concurrent-grouped` (hazard pointers): flushes never lock; they walk the published plan;
-/// - `concurrent-grouped+atomic-ref`: the same, the plan held through swift-atomics'
-///   `ManagedAtomic` strong reference (every flush writes the shared atomic and refcount);
-/// - `locked-grouped`: every operation, flushes included, takes one mutex.
+/// table of the registry that allows it:
+/// - the tables with lock-free flushes (`.lockFreeFlushes`: `concurrent-grouped`, hazard
+///   pointers): flushes never lock; they walk the published layout;
+/// - `concurrent-grouped+atomic-ref`: `ConcurrentGroupedTable` with the layout held through
+///   swift-atomics' `ManagedAtomic` strong reference (every flush writes the shared atomic and
+///   refcount), a fixed comparison point;
+/// - the locked controls (`.lockedControl`: `locked-grouped`): every operation, flushes included,
+///   takes one mutex.
 ///
 /// Each round runs the three threads for a fixed wall-clock time, the variants interleaved round
 /// by round; reported are flushes per second (both flushers together), attach+detach cycles per
@@ -29,10 +32,46 @@ public enum PerfConcurrency {
         }
     }
 
-    public enum Variant: String, CaseIterable, Sendable {
-        case hazardPointers = "concurrent-grouped"
-        case atomicReference = "concurrent-grouped+atomic-ref"
-        case locked = "locked-grouped"
+    /// One table configuration of the run: a name and how to make its (thread-safe) table.
+    public struct Variant: Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        /// Flushes never lock (the lock-free side of the throughput target).
+        public let isLockFree: Bool
+        let make: @Sendable () -> any CacheTagTable
+        /// The registry entry of the table type `make` returns (its ring entry points).
+        let entry: CacheTagTableDescriptor
+
+        init(_ name: String, entry: CacheTagTableDescriptor, make: @escaping @Sendable () -> any CacheTagTable) {
+            rawValue = name
+            isLockFree = entry.traits.contains(.lockFreeFlushes)
+            self.entry = entry
+            self.make = make
+        }
+
+        init(table: CacheTagTableDescriptor) {
+            self.init(table.name, entry: table) { table.make(domainUsesFirstStage: PerfScenario.domainUsesFirstStage) }
+        }
+
+        /// `ConcurrentGroupedTable` with reader protection by atomic strong references.
+        public static let atomicReference = Variant(
+            "\(ConcurrentGroupedTable.name)+atomic-ref", entry: CacheTagTables.named(ConcurrentGroupedTable.name)!
+        ) { ConcurrentGroupedTable(domainUsesFirstStage: PerfScenario.domainUsesFirstStage, protection: .atomicReference) }
+
+        /// The lock-free tables, the atomic-reference variant, then the locked controls.
+        public static var allCases: [Variant] {
+            let tables = CacheTagTables.all
+            return tables.filter { $0.traits.contains(.lockFreeFlushes) }.map(Variant.init(table:)) + [.atomicReference]
+                + tables.filter { $0.traits.contains(.lockedControl) }.map(Variant.init(table:))
+        }
+
+        /// The first lock-free table of the registry (the throughput target's numerator).
+        public static var lockFree: Variant? { allCases.first { $0.isLockFree } }
+        /// The first locked control (the throughput target's denominator).
+        public static var locked: Variant? { allCases.first { !$0.isLockFree } }
+
+        public var description: String { rawValue }
+        public static func == (lhs: Variant, rhs: Variant) -> Bool { lhs.rawValue == rhs.rawValue }
+        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
     }
 
     /// One round's counts.
@@ -62,19 +101,7 @@ public enum PerfConcurrency {
             let variants = Variant.allCases
             for offset in 0..<variants.count {
                 let variant = variants[(offset + repetition) % variants.count]
-                let round: Round
-                switch variant {
-                case .hazardPointers:
-                    round = runRound(
-                        ConcurrentGroupedTable(domainUsesFirstStage: false, protection: .hazardPointers), scenario,
-                        configuration.milliseconds)
-                case .atomicReference:
-                    round = runRound(
-                        ConcurrentGroupedTable(domainUsesFirstStage: false, protection: .atomicReference), scenario,
-                        configuration.milliseconds)
-                case .locked:
-                    round = runRound(LockedGroupedTable(domainUsesFirstStage: false), scenario, configuration.milliseconds)
-                }
+                let round = runRound(SharedTable(variant.make(), variant.entry.ring), scenario, configuration.milliseconds)
                 result.rounds[variant, default: []].append(round)
             }
         }
@@ -96,9 +123,32 @@ public enum PerfConcurrency {
         func anomalies(_ thread: Int) -> UnsafeMutablePointer<Int> { base + (thread * 2 + 1) * Self.stride }
     }
 
-    private static func runRound<Table: RingFlushingTable & Sendable>(
-        _ table: Table, _ scenario: PerfScenario, _ milliseconds: Int
-    ) -> Round {
+    /// A table the variant promises is safe to share between threads (lock-free or locked).
+    private final class SharedTable: @unchecked Sendable {
+        let table: any CacheTagTable
+        let ring: RingEntryPoints
+        init(_ table: any CacheTagTable, _ ring: RingEntryPoints) {
+            self.table = table
+            self.ring = ring
+        }
+    }
+
+    /// 64 range flushes into `sink` through the ring entry points; returns how many emitted
+    /// neither `base` nor `base + 1` descriptors.
+    @inline(never)
+    private static func flushes(_ shared: SharedTable, base: Int, into sink: inout DescriptorBufferSink) -> Int {
+        let object = shared.table as AnyObject
+        let flushRange = shared.ring.flushRange
+        var anomalies = 0
+        for _ in 0..<64 {
+            let emitted = flushRange(object, PerfScenario.smallRange, false, &sink)
+            if emitted != base && emitted != base + 1 { anomalies += 1 }
+        }
+        return anomalies
+    }
+
+    private static func runRound(_ shared: SharedTable, _ scenario: PerfScenario, _ milliseconds: Int) -> Round {
+        let table = shared.table
         for tag in scenario.tags { table.assign(tag) }
         let counters = Counters(threads: 3)
         let group = DispatchGroup()
@@ -110,15 +160,11 @@ public enum PerfConcurrency {
             group.enter()
             let thread = Thread {
                 var sink = DescriptorBufferSink()
-                defer { sink.deallocate() }
                 while MonotonicClock.now() < start {}
                 var flushes = 0
                 var anomalies = 0
                 while true {
-                    for _ in 0..<64 {
-                        let emitted = table.flushRange(PerfScenario.smallRange, invalidationHint: false, intoRing: &sink)
-                        if emitted != base && emitted != base + 1 { anomalies += 1 }
-                    }
+                    anomalies += Self.flushes(shared, base: base, into: &sink)
                     flushes += 64
                     if MonotonicClock.now() >= deadline { break }
                 }
@@ -130,16 +176,25 @@ public enum PerfConcurrency {
         }
         group.enter()
         let writer = Thread {
+            let table = shared.table as AnyObject
+            let assign = shared.ring.assign
+            let unassign = shared.ring.unassign
             while MonotonicClock.now() < start {}
             var cycles = 0
             var index = 0
             while MonotonicClock.now() < deadline {
                 let iotlb = scenario.spareIOTLBTags[index]
                 let devtlb = scenario.spareTags[index]
-                table.assign(iotlb)
-                table.assign(devtlb)
-                try! table.unassign(devtlb)
-                try! table.unassign(iotlb)
+                withUnsafePointer(to: iotlb) { iotlb in
+                    withUnsafePointer(to: devtlb) { devtlb in
+                        let iotlb = UnsafeBufferPointer(start: iotlb, count: 1)
+                        let devtlb = UnsafeBufferPointer(start: devtlb, count: 1)
+                        assign(table, iotlb)
+                        assign(table, devtlb)
+                        try! unassign(table, devtlb)
+                        try! unassign(table, iotlb)
+                    }
+                }
                 index = (index + 1) % scenario.spareTags.count
                 cycles += 1
             }

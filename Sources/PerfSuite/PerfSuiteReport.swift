@@ -73,8 +73,8 @@ public enum PerfReport {
                 bound: 32, atLeast: false, unit: "bytes"),
         ]
         if let concurrency = result.concurrency {
-            let lockFree = concurrency.medianFlushesPerSecond(.hazardPointers) ?? .nan
-            let locked = concurrency.medianFlushesPerSecond(.locked) ?? .nan
+            let lockFree = PerfConcurrency.Variant.lockFree.flatMap(concurrency.medianFlushesPerSecond) ?? .nan
+            let locked = PerfConcurrency.Variant.locked.flatMap(concurrency.medianFlushesPerSecond) ?? .nan
             targets.append(
                 PerfTarget(
                     name: "concurrent_flush_throughput_vs_locked",

@@ -57,7 +57,6 @@ package enum SoftwarePathTimer {
         var measurement = SoftwareMeasurement()
         measurement.clockOverhead = MonotonicClock.calibratedOverhead()
         var sink = DescriptorBufferSink()
-        defer { sink.deallocate() }
 
         for _ in 0..<budget.warmUpPasses {
             let observer = try pass(

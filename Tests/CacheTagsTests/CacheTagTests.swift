@@ -78,7 +78,6 @@ struct InvalidationSinkTests {
     @Test("DescriptorBufferSink copies into its ring, wraps, and counts")
     func buffer() {
         var sink = DescriptorBufferSink(capacity: 16)
-        defer { sink.deallocate() }
         #expect(sink.checksum == 0)
         for _ in 0..<10 { submit(&sink, descriptors, unit: 0) }  // 50 descriptors through a 16-slot ring
         #expect(sink.descriptors == 50 && sink.submissions == 10)
@@ -101,10 +100,6 @@ struct InvalidationSinkTests {
             var recorded = RecordingSink()
             var inPlace = DescriptorBufferSink(capacity: capacity)
             var copied = DescriptorBufferSink(capacity: capacity)
-            defer {
-                inPlace.deallocate()
-                copied.deallocate()
-            }
             for round in 0..<25 {  // wraps the ring at unaligned positions
                 let range = pages(UInt64(round) * 64, 3)
                 recorded.removeAll()
