@@ -11,7 +11,7 @@ import Darwin
 // copy-on-write mode plus a publication policy. Flushes walk the published, immutable
 // `FlushLayout` with the grouped table's own walk; attach/detach (rare) serialize on a lock,
 // update the table's index and, when the set of descriptor templates changed, publish the new
-// layout the table built (after the Arm SMMUv3 invalidation array, VTD-FACTS.md: RCU-published
+// layout the table built (after the Arm SMMUv3 invalidation array, docs/vtd-facts.md §8: RCU-published
 // array, readers never lock).
 
 // MARK: - Hazard slots
