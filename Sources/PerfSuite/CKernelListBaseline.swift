@@ -79,6 +79,19 @@ public final class CKernelListBaseline {
         unassign(&spec)
     }
 
+    /// `ckl_assign` reporting its status instead of stopping (0: assigned), for tests that
+    /// count failures.
+    public func assignReportingStatus(_ tag: CacheTag) -> Int32 {
+        var spec = Self.spec(tag)
+        return ckl_assign(domain, &spec)
+    }
+
+    /// `ckl_unassign` reporting its status (0: unassigned).
+    public func unassignReportingStatus(_ tag: CacheTag) -> Int32 {
+        var spec = Self.spec(tag)
+        return ckl_unassign(domain, &spec)
+    }
+
     /// Distinct tags held.
     public var tagCount: Int { ckl_tag_count(domain) }
 
@@ -115,6 +128,21 @@ public final class CKernelListBaseline {
     @discardableResult
     public func flushAll(into sink: inout RecordingSink) -> Int {
         withUnsafeMutablePointer(to: &sink) { pointer in ckl_flush_all(domain, cklSubmitToRecorder, pointer) }
+    }
+}
+
+extension CKernelListBaseline {
+    /// `ckl_flush_range_np` recording every submission; returns the descriptors emitted and the
+    /// write-buffer flushes the C list counted (it does not say which units).
+    @discardableResult
+    public func flushRangeForNewMappings(_ range: IOVARange, into sink: inout RecordingSink)
+        -> (descriptors: Int, writeBufferFlushes: Int)
+    {
+        var writeBufferFlushes = 0
+        let descriptors = withUnsafeMutablePointer(to: &sink) { pointer in
+            ckl_flush_range_np(domain, range.start, range.end, cklSubmitToRecorder, pointer, &writeBufferFlushes)
+        }
+        return (descriptors, writeBufferFlushes)
     }
 }
 
