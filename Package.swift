@@ -66,8 +66,7 @@ let package = Package(
         .target(
             name: "BenchCommands",
             dependencies: [
-                "VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads", "Engine", "Reports", "Runs",
-                "PerfSuite", "Plots",
+                "Metrics", "CacheTags", "Workloads", "Reports", "Runs", "PerfSuite", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),
@@ -75,24 +74,25 @@ let package = Package(
 
         // Fixtures every test target shares: topologies, seeded operations, temporary directories.
         .target(
-            name: "TestSupport", dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Engine", "Workloads"], path: "Tests/TestSupport",
+            name: "TestSupport", dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Engine", "Workloads"],
+            path: "Tests/TestSupport",
             resources: [.copy("Traces")], swiftSettings: swiftSettings),
-        .testTarget(name: "VTdTests", dependencies: ["VTd", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "VTdTests", dependencies: ["VTd", "Workloads", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CacheTagsTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "Workloads", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "IOMMUModelTests", dependencies: ["VTd", "CacheTags", "IOMMUModel", "TestSupport"],
+            name: "IOMMUModelTests", dependencies: ["VTd", "CacheTags", "IOMMUModel", "Workloads", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "WorkloadsTests", dependencies: ["VTd", "CacheTags", "Workloads", "TestSupport"],
+            name: "WorkloadsTests", dependencies: ["VTd", "Workloads", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EngineTests",
             dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads", "Engine", "TestSupport"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "ReportsTests", dependencies: ["Metrics", "Reports", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PerfSuiteTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "TestSupport"],
             swiftSettings: swiftSettings),
@@ -103,13 +103,16 @@ let package = Package(
         .testTarget(name: "PlotsTests", dependencies: ["Metrics", "Reports", "Plots"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BenchCommandsTests",
-            dependencies: ["Metrics", "CacheTags", "Reports", "Runs", "BenchCommands", "TestSupport"],
+            dependencies: [
+                "Metrics", "Reports", "BenchCommands", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings),
 
         .executableTarget(
             name: "CacheTagBenchmarks",
             dependencies: [
-                "VTd", "CacheTags", "CKernelList", "PerfSuite",
+                "VTd", "CacheTags", "PerfSuite",
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/CacheTagBenchmarks",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CacheTags
 import PerfSuite
 import Runs
 import Reports
@@ -12,9 +13,8 @@ package struct PerfCommand: ParsableCommand {
         discussion: """
             Scenario: one second-stage domain on one IOMMU unit holding N tags = 1 IOTLB tag + (N-1) DEVTLB \
             tags of ATS devices (a range flush emits N descriptors in ceil(N/16) submissions on every table). \
-            Variants: c-list (the kernel's list algorithm in C), kernel-list (the same in Swift), grouped-array \
-            (the optimized table), concurrent-grouped (its lock-free-reader form), write-floor (writing N \
-            32-byte descriptors into the ring with nothing else). Samples of every (operation, variant) are \
+            Variants: c-list (the kernel's list algorithm in C), \(PerfCommand.tableVariants), write-floor \
+            (writing N 32-byte descriptors into the ring with nothing else). Samples of every (operation, variant) are \
             interleaved per repetition; figures are medians. Then two threads flush while a third \
             attaches/detaches, for the lock-free and the locked table. Writes <out>/perf.csv (workload perf, \
             scheme n/a, table = variant, parameter tags) and prints every target with met/MISSED. Build in \
@@ -25,6 +25,11 @@ package struct PerfCommand: ParsableCommand {
               cachetag-bench perf --quick
               cachetag-bench perf --tags 64,1024 --repetitions 31 --out reports/perf-64
             """)
+
+    /// The registry's perf variants with their summaries, for the help text.
+    static var tableVariants: String {
+        PerfSuite.Variant.allCases.compactMap(\.table).map { "\($0.name) (\($0.summary))" }.joined(separator: ", ")
+    }
 
     @Option(name: .long, help: "Report directory (created if missing), as for 'run'.")
     var out = "reports/perf"

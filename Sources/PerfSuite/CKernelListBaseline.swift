@@ -5,11 +5,11 @@ import VTd
 /// The C implementation of the kernel's list (Sources/CKernelList) behind a small Swift face, so
 /// it is driven with the same tags and writes into the same `DescriptorBufferSink` as the Swift
 /// tables: its submit callback copies each batch into the sink's ring, as the Swift batch does.
-public final class CKernelListBaseline {
+package final class CKernelListBaseline {
     /// The C domain (`ckl_domain *`).
-    public let domain: OpaquePointer
+    package let domain: OpaquePointer
 
-    public init(domainUsesFirstStage: Bool) {
+    package init(domainUsesFirstStage: Bool) {
         guard let domain = ckl_domain_create(domainUsesFirstStage ? CKL_DOMAIN_FIRST_STAGE : 0, nil, nil) else {
             fatalError("ckl_domain_create failed")
         }
@@ -20,14 +20,14 @@ public final class CKernelListBaseline {
 
     /// A tag converted to the C spec once, so timed loops do not pay for the conversion (and
     /// callers need not import the C module).
-    public struct PreparedTag {
+    package struct PreparedTag {
         var spec: ckl_tag_spec
 
-        public init(_ tag: CacheTag) { spec = CKernelListBaseline.spec(tag) }
+        package init(_ tag: CacheTag) { spec = CKernelListBaseline.spec(tag) }
     }
 
     /// The C spec of `tag`: the same identity and device/unit facts the Swift tables use.
-    public static func spec(_ tag: CacheTag) -> ckl_tag_spec {
+    package static func spec(_ tag: CacheTag) -> ckl_tag_spec {
         let type: UInt8 =
             switch tag.type {
             case .iotlb: UInt8(CKL_IOTLB.rawValue)
@@ -46,62 +46,62 @@ public final class CKernelListBaseline {
     }
 
     /// `ckl_assign`.
-    public func assign(_ tag: CacheTag) {
+    package func assign(_ tag: CacheTag) {
         var spec = Self.spec(tag)
         assign(&spec)
     }
 
     /// `ckl_assign` with a prebuilt spec (what the timed loops use, so spec building is not timed).
     @inline(__always)
-    public func assign(_ spec: inout ckl_tag_spec) {
+    package func assign(_ spec: inout ckl_tag_spec) {
         let status = ckl_assign(domain, &spec)
         precondition(status == 0, "ckl_assign failed: \(status)")
     }
 
     /// `ckl_unassign` with a prebuilt spec.
     @inline(__always)
-    public func unassign(_ spec: inout ckl_tag_spec) {
+    package func unassign(_ spec: inout ckl_tag_spec) {
         let status = ckl_unassign(domain, &spec)
         precondition(status == 0, "ckl_unassign failed: \(status)")
     }
 
     /// `ckl_assign` of a prepared tag.
     @inline(__always)
-    public func assign(_ tag: inout PreparedTag) { assign(&tag.spec) }
+    package func assign(_ tag: inout PreparedTag) { assign(&tag.spec) }
 
     /// `ckl_unassign` of a prepared tag.
     @inline(__always)
-    public func unassign(_ tag: inout PreparedTag) { unassign(&tag.spec) }
+    package func unassign(_ tag: inout PreparedTag) { unassign(&tag.spec) }
 
     /// Unassigns `tag`, which must be assigned.
-    public func unassign(_ tag: CacheTag) {
+    package func unassign(_ tag: CacheTag) {
         var spec = Self.spec(tag)
         unassign(&spec)
     }
 
     /// `ckl_assign` reporting its status instead of stopping (0: assigned), for tests that
     /// count failures.
-    public func assignReportingStatus(_ tag: CacheTag) -> Int32 {
+    package func assignReportingStatus(_ tag: CacheTag) -> Int32 {
         var spec = Self.spec(tag)
         return ckl_assign(domain, &spec)
     }
 
     /// `ckl_unassign` reporting its status (0: unassigned).
-    public func unassignReportingStatus(_ tag: CacheTag) -> Int32 {
+    package func unassignReportingStatus(_ tag: CacheTag) -> Int32 {
         var spec = Self.spec(tag)
         return ckl_unassign(domain, &spec)
     }
 
     /// Distinct tags held.
-    public var tagCount: Int { ckl_tag_count(domain) }
+    package var tagCount: Int { ckl_tag_count(domain) }
 
     /// Bytes of tag storage: 48-byte nodes (see ckernel_list.c), allocator overhead excluded.
-    public var footprintBytes: Int { tagCount * 48 }
+    package var footprintBytes: Int { tagCount * 48 }
 
     /// `ckl_flush_range` into `sink`. Returns descriptors emitted.
     @inline(__always)
     @discardableResult
-    public func flushRange(_ range: IOVARange, invalidationHint: Bool = false, into sink: inout DescriptorBufferSink)
+    package func flushRange(_ range: IOVARange, invalidationHint: Bool = false, into sink: inout DescriptorBufferSink)
         -> Int
     {
         withUnsafeMutablePointer(to: &sink) { pointer in
@@ -112,13 +112,13 @@ public final class CKernelListBaseline {
     /// `ckl_flush_all` into `sink`. Returns descriptors emitted.
     @inline(__always)
     @discardableResult
-    public func flushAll(into sink: inout DescriptorBufferSink) -> Int {
+    package func flushAll(into sink: inout DescriptorBufferSink) -> Int {
         withUnsafeMutablePointer(to: &sink) { pointer in ckl_flush_all(domain, cklSubmitToRing, pointer) }
     }
 
     /// `ckl_flush_range` recording every submission (for comparisons; not timed).
     @discardableResult
-    public func flushRange(_ range: IOVARange, invalidationHint: Bool = false, into sink: inout RecordingSink) -> Int {
+    package func flushRange(_ range: IOVARange, invalidationHint: Bool = false, into sink: inout RecordingSink) -> Int {
         withUnsafeMutablePointer(to: &sink) { pointer in
             ckl_flush_range(domain, range.start, range.end, invalidationHint ? 1 : 0, cklSubmitToRecorder, pointer)
         }
@@ -126,7 +126,7 @@ public final class CKernelListBaseline {
 
     /// `ckl_flush_all` recording every submission (for comparisons; not timed).
     @discardableResult
-    public func flushAll(into sink: inout RecordingSink) -> Int {
+    package func flushAll(into sink: inout RecordingSink) -> Int {
         withUnsafeMutablePointer(to: &sink) { pointer in ckl_flush_all(domain, cklSubmitToRecorder, pointer) }
     }
 }
@@ -135,7 +135,7 @@ extension CKernelListBaseline {
     /// `ckl_flush_range_np` recording every submission; returns the descriptors emitted and the
     /// write-buffer flushes the C list counted (it does not say which units).
     @discardableResult
-    public func flushRangeForNewMappings(_ range: IOVARange, into sink: inout RecordingSink)
+    package func flushRangeForNewMappings(_ range: IOVARange, into sink: inout RecordingSink)
         -> (descriptors: Int, writeBufferFlushes: Int)
     {
         var writeBufferFlushes = 0

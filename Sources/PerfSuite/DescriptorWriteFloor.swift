@@ -3,12 +3,12 @@ import VTd
 /// The limit probe: the cost of writing descriptors into a queue-sized ring with nothing else
 /// (no table, no batch, no branch per descriptor beyond the loop), the floor every flush's
 /// "ns per descriptor" is compared with.
-public enum DescriptorWriteFloor {
+package enum DescriptorWriteFloor {
     /// Writes `count` 32-byte descriptors into `ring` from `position` (wrapping at its end, like
     /// `DescriptorBufferSink`'s 256-entry ring). Quadword 0 varies per descriptor so the stores
     /// cannot be folded into a fill. Returns the next position.
     @inline(never)
-    public static func write(
+    package static func write(
         count: Int, into ring: UnsafeMutableBufferPointer<InvalidationDescriptor>, from position: Int, seed: UInt64
     ) -> Int {
         var next = position

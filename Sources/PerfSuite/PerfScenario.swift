@@ -16,31 +16,31 @@ import VTd
 /// `spareDevices` more ATS devices (ids N−1+1 …) are not attached: assign/unassign timings attach
 /// and detach their DEVTLB tags (a new, distinct tag each, so every assign inserts and every
 /// unassign removes), and the mixed loop attaches one of them per iteration.
-public struct PerfScenario: Sendable {
+package struct PerfScenario: Sendable {
     /// Distinct tags the domain holds.
-    public let tagCount: Int
+    package let tagCount: Int
     /// The unit every device sits behind.
-    public let unit: IOMMUUnit
+    package let unit: IOMMUUnit
     /// The domain's DID on `unit`.
-    public let domainID: DomainID
+    package let domainID: DomainID
     /// The tags, in assignment order (the IOTLB tag first).
-    public let tags: [CacheTag]
+    package let tags: [CacheTag]
     /// Devices not attached, one DEVTLB tag each, for assign/unassign timings.
-    public let spareTags: [CacheTag]
+    package let spareTags: [CacheTag]
     /// The spare devices' IOTLB tags (identical keys to `tags[0]`: an attach bumps its users).
-    public let spareIOTLBTags: [CacheTag]
+    package let spareIOTLBTags: [CacheTag]
 
     /// The tag counts the sweep uses: 1, 4, 16, 64, 256, 1024 per domain.
-    public static let tagCounts = [1, 4, 16, 64, 256, 1024]
+    package static let tagCounts = [1, 4, 16, 64, 256, 1024]
     /// A 4 KiB unmap: one page (mask 0).
-    public static let smallRange = IOVARange(firstPage: 0x12345, pageCount: 1)
+    package static let smallRange = IOVARange(firstPage: 0x12345, pageCount: 1)
     /// A 2 MiB unmap: 512 pages, 2 MiB aligned (mask 9).
-    public static let largeRange = IOVARange(firstPage: 0x40000, pageCount: 512)
+    package static let largeRange = IOVARange(firstPage: 0x40000, pageCount: 512)
     /// The second-stage domain: IOTLB tags flush with DID-based descriptors.
-    public static let domainUsesFirstStage = false
+    package static let domainUsesFirstStage = false
 
     /// Builds the layout for `tagCount` ≥ 1 tags and `spareDevices` unattached devices.
-    public init(tagCount: Int, spareDevices: Int = 16) {
+    package init(tagCount: Int, spareDevices: Int = 16) {
         precondition(tagCount >= 1, "a scenario holds at least the IOTLB tag")
         self.tagCount = tagCount
         let unit = IOMMUUnit(id: IOMMUUnitID(0), capabilities: .server)
@@ -70,28 +70,28 @@ public struct PerfScenario: Sendable {
     }
 
     /// A table of type `Table` holding the scenario's tags.
-    public func makeTable<Table: CacheTagTable>(_ type: Table.Type) -> Table {
+    package func makeTable<Table: CacheTagTable>(_ type: Table.Type) -> Table {
         let table = Table(domainUsesFirstStage: Self.domainUsesFirstStage)
         for tag in tags { table.assign(tag) }
         return table
     }
 
     /// A table of the registry entry `table` holding the scenario's tags.
-    public func makeTable(_ table: CacheTagTableDescriptor) -> any CacheTagTable {
+    package func makeTable(_ table: CacheTagTableDescriptor) -> any CacheTagTable {
         let made = table.make(domainUsesFirstStage: Self.domainUsesFirstStage)
         for tag in tags { made.assign(tag) }
         return made
     }
 
     /// A kernel-list table holding the scenario's tags, nodes from `allocator`.
-    public func makeKernelList(allocator: TagAllocator = .system) -> KernelListTable {
+    package func makeKernelList(allocator: TagAllocator = .system) -> KernelListTable {
         let table = KernelListTable(domainUsesFirstStage: Self.domainUsesFirstStage, allocator: allocator)
         for tag in tags { table.assign(tag) }
         return table
     }
 
     /// The C baseline holding the scenario's tags.
-    public func makeCBaseline() -> CKernelListBaseline {
+    package func makeCBaseline() -> CKernelListBaseline {
         let table = CKernelListBaseline(domainUsesFirstStage: Self.domainUsesFirstStage)
         for tag in tags { table.assign(tag) }
         return table

@@ -23,18 +23,18 @@ import VTd
 /// module's generic code calls a table: a witness call per flush, then the table's `@_specialize`
 /// dispatches to the same specialized walk by a run-time type check. The concurrency part
 /// (`PerfConcurrency`) runs two flushing threads against one attaching/detaching thread.
-public enum PerfSuite {
+package enum PerfSuite {
     /// What to measure and for how long.
-    public struct Configuration: Sendable {
-        public var tagCounts: [Int]
+    package struct Configuration: Sendable {
+        package var tagCounts: [Int]
         /// Repetitions (samples per operation and variant); medians are over these.
-        public var repetitions: Int
+        package var repetitions: Int
         /// Target length of one sample, in ns.
-        public var sampleNanoseconds: UInt64
+        package var sampleNanoseconds: UInt64
         /// The concurrency run (nil: skipped).
-        public var concurrency: PerfConcurrency.Configuration?
+        package var concurrency: PerfConcurrency.Configuration?
 
-        public init(
+        package init(
             tagCounts: [Int] = PerfScenario.tagCounts, repetitions: Int = 31, sampleNanoseconds: UInt64 = 400_000,
             concurrency: PerfConcurrency.Configuration? = .init()
         ) {
@@ -45,42 +45,42 @@ public enum PerfSuite {
         }
 
         /// A few seconds: for tests and smoke runs.
-        public static let quick = Configuration(
+        package static let quick = Configuration(
             tagCounts: [1, 64, 1024], repetitions: 5, sampleNanoseconds: 100_000,
             concurrency: .init(tagCount: 64, milliseconds: 50, repetitions: 1))
     }
 
     /// A variant on the table axis: a registry table, or one of the fixed baselines.
-    public struct Variant: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
-        public init(rawValue: String) { self.rawValue = rawValue }
+    package struct Variant: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
+        package init(rawValue: String) { self.rawValue = rawValue }
         /// The registry table `table`.
-        public init(table: CacheTagTableDescriptor) { rawValue = table.name }
+        package init(table: CacheTagTableDescriptor) { rawValue = table.name }
 
         /// The kernel's list algorithm in C (a fixed baseline).
-        public static let cList = Variant(rawValue: "c-list")
+        package static let cList = Variant(rawValue: "c-list")
         /// Writing N descriptors into the ring with nothing else (a fixed baseline).
-        public static let writeFloor = Variant(rawValue: "write-floor")
+        package static let writeFloor = Variant(rawValue: "write-floor")
         /// The tables the targets compare.
-        public static let kernelList = Variant(table: CacheTagTables.kernel)
-        public static let groupedArray = Variant(rawValue: GroupedArrayTable.name)
-        public static let concurrentGrouped = Variant(rawValue: ConcurrentGroupedTable.name)
+        package static let kernelList = Variant(table: CacheTagTables.kernel)
+        package static let groupedArray = Variant(rawValue: GroupedArrayTable.name)
+        package static let concurrentGrouped = Variant(rawValue: ConcurrentGroupedTable.name)
 
         /// Every variant, in column order: c-list, the registry's perf variants, write-floor.
-        public static var allCases: [Variant] {
+        package static var allCases: [Variant] {
             [.cList] + CacheTagTables.all.filter(\.isPerfVariant).map(Variant.init(table:)) + [.writeFloor]
         }
 
         /// The registry table this variant times, nil for the baselines.
-        public var table: CacheTagTableDescriptor? {
+        package var table: CacheTagTableDescriptor? {
             CacheTagTables.named(rawValue).flatMap { $0.isPerfVariant ? $0 : nil }
         }
 
-        public var description: String { rawValue }
+        package var description: String { rawValue }
     }
 
     /// Timed operations and their metric names (all ns per operation).
-    public enum Operation: String, CaseIterable, Sendable {
+    package enum Operation: String, CaseIterable, Sendable {
         case flushRange = "perf.flush_range_ns"
         case flushRange2M = "perf.flush_range_2m_ns"
         case flushAll = "perf.flush_all_ns"
@@ -94,32 +94,32 @@ public enum PerfSuite {
     }
 
     /// Everything one run found.
-    public struct Result: Sendable {
+    package struct Result: Sendable {
         /// ns per operation, one value per repetition, by (variant, operation, tags).
-        public var samples: [Key: [Double]] = [:]
+        package var samples: [Key: [Double]] = [:]
         /// Table bytes per tag by (variant, tags).
-        public var bytesPerTag: [Key: Double] = [:]
+        package var bytesPerTag: [Key: Double] = [:]
         /// Descriptors one range flush emits, by tags.
-        public var descriptorsPerFlush: [Int: Int] = [:]
+        package var descriptorsPerFlush: [Int: Int] = [:]
         /// Submissions one range flush makes, by tags.
-        public var submissionsPerFlush: [Int: Int] = [:]
-        public var concurrency: PerfConcurrency.Result?
-        public var configuration: Configuration
+        package var submissionsPerFlush: [Int: Int] = [:]
+        package var concurrency: PerfConcurrency.Result?
+        package var configuration: Configuration
 
-        public struct Key: Hashable, Sendable {
-            public let variant: Variant
-            public let operation: Operation
-            public let tags: Int
+        package struct Key: Hashable, Sendable {
+            package let variant: Variant
+            package let operation: Operation
+            package let tags: Int
         }
 
         /// Median ns per operation, or nil when not measured.
-        public func median(_ variant: Variant, _ operation: Operation, tags: Int) -> Double? {
+        package func median(_ variant: Variant, _ operation: Operation, tags: Int) -> Double? {
             samples[Key(variant: variant, operation: operation, tags: tags)].map(PerfStatistics.median)
         }
     }
 
     /// Runs everything; `progress` receives one line per step.
-    public static func run(_ configuration: Configuration, progress: (String) -> Void = { _ in }) -> Result {
+    package static func run(_ configuration: Configuration, progress: (String) -> Void = { _ in }) -> Result {
         var result = Result(configuration: configuration)
         let overhead = MonotonicClock.calibratedOverhead()
         // Largest first: list nodes are then laid out by a fresh heap (as in the one-process-per-
@@ -352,16 +352,16 @@ public enum PerfSuite {
 }
 
 /// Order statistics of a small sample.
-public enum PerfStatistics {
-    public static func median(_ values: [Double]) -> Double { percentile(values, 50) }
+package enum PerfStatistics {
+    package static func median(_ values: [Double]) -> Double { percentile(values, 50) }
 
     /// Nearest-rank percentile (0 … 100) of `values` (non-empty).
-    public static func percentile(_ values: [Double], _ percent: Double) -> Double {
+    package static func percentile(_ values: [Double], _ percent: Double) -> Double {
         let sorted = values.sorted()
         guard !sorted.isEmpty else { return .nan }
         let rank = Int((percent / 100 * Double(sorted.count)).rounded(.up))
         return sorted[min(max(rank, 1), sorted.count) - 1]
     }
 
-    public static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
+    package static func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(max(values.count, 1)) }
 }

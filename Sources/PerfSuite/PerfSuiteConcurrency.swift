@@ -17,15 +17,15 @@ import VTd
 /// by round; reported are flushes per second (both flushers together), attach+detach cycles per
 /// second, and flushes that saw a state no attach/detach sequence can produce (must be 0): a flush
 /// emits N descriptors (the base tags) or N + 1 (with the attached device's DEVTLB tag).
-public enum PerfConcurrency {
-    public struct Configuration: Sendable {
-        public var tagCount: Int
+package enum PerfConcurrency {
+    package struct Configuration: Sendable {
+        package var tagCount: Int
         /// Length of one round, per variant.
-        public var milliseconds: Int
+        package var milliseconds: Int
         /// Rounds per variant (medians over rounds).
-        public var repetitions: Int
+        package var repetitions: Int
 
-        public init(tagCount: Int = 64, milliseconds: Int = 200, repetitions: Int = 5) {
+        package init(tagCount: Int = 64, milliseconds: Int = 200, repetitions: Int = 5) {
             self.tagCount = tagCount
             self.milliseconds = milliseconds
             self.repetitions = repetitions
@@ -33,10 +33,10 @@ public enum PerfConcurrency {
     }
 
     /// One table configuration of the run: a name and how to make its (thread-safe) table.
-    public struct Variant: Hashable, Sendable, CustomStringConvertible {
-        public let rawValue: String
+    package struct Variant: Hashable, Sendable, CustomStringConvertible {
+        package let rawValue: String
         /// Flushes never lock (the lock-free side of the throughput target).
-        public let isLockFree: Bool
+        package let isLockFree: Bool
         let make: @Sendable () -> any CacheTagTable
         /// The registry entry of the table type `make` returns (its ring entry points).
         let entry: CacheTagTableDescriptor
@@ -53,48 +53,48 @@ public enum PerfConcurrency {
         }
 
         /// `ConcurrentGroupedTable` with reader protection by atomic strong references.
-        public static let atomicReference = Variant(
+        package static let atomicReference = Variant(
             "\(ConcurrentGroupedTable.name)+atomic-ref", entry: CacheTagTables.named(ConcurrentGroupedTable.name)!
         ) { ConcurrentGroupedTable(domainUsesFirstStage: PerfScenario.domainUsesFirstStage, protection: .atomicReference) }
 
         /// The lock-free tables, the atomic-reference variant, then the locked controls.
-        public static var allCases: [Variant] {
+        package static var allCases: [Variant] {
             let tables = CacheTagTables.all
             return tables.filter { $0.traits.contains(.lockFreeFlushes) }.map(Variant.init(table:)) + [.atomicReference]
                 + tables.filter { $0.traits.contains(.lockedControl) }.map(Variant.init(table:))
         }
 
         /// The first lock-free table of the registry (the throughput target's numerator).
-        public static var lockFree: Variant? { allCases.first { $0.isLockFree } }
+        package static var lockFree: Variant? { allCases.first { $0.isLockFree } }
         /// The first locked control (the throughput target's denominator).
-        public static var locked: Variant? { allCases.first { !$0.isLockFree } }
+        package static var locked: Variant? { allCases.first { !$0.isLockFree } }
 
-        public var description: String { rawValue }
-        public static func == (lhs: Variant, rhs: Variant) -> Bool { lhs.rawValue == rhs.rawValue }
-        public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+        package var description: String { rawValue }
+        package static func == (lhs: Variant, rhs: Variant) -> Bool { lhs.rawValue == rhs.rawValue }
+        package func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
     }
 
     /// One round's counts.
-    public struct Round: Sendable {
-        public var flushesPerSecond: Double
-        public var writesPerSecond: Double
-        public var badFlushes: Int
+    package struct Round: Sendable {
+        package var flushesPerSecond: Double
+        package var writesPerSecond: Double
+        package var badFlushes: Int
     }
 
-    public struct Result: Sendable {
-        public var configuration: Configuration
-        public var rounds: [Variant: [Round]] = [:]
+    package struct Result: Sendable {
+        package var configuration: Configuration
+        package var rounds: [Variant: [Round]] = [:]
 
-        public func medianFlushesPerSecond(_ variant: Variant) -> Double? {
+        package func medianFlushesPerSecond(_ variant: Variant) -> Double? {
             rounds[variant].map { PerfStatistics.median($0.map(\.flushesPerSecond)) }
         }
-        public func medianWritesPerSecond(_ variant: Variant) -> Double? {
+        package func medianWritesPerSecond(_ variant: Variant) -> Double? {
             rounds[variant].map { PerfStatistics.median($0.map(\.writesPerSecond)) }
         }
-        public func badFlushes(_ variant: Variant) -> Int { rounds[variant]?.reduce(0) { $0 + $1.badFlushes } ?? 0 }
+        package func badFlushes(_ variant: Variant) -> Int { rounds[variant]?.reduce(0) { $0 + $1.badFlushes } ?? 0 }
     }
 
-    public static func run(_ configuration: Configuration) -> Result {
+    package static func run(_ configuration: Configuration) -> Result {
         var result = Result(configuration: configuration)
         let scenario = PerfScenario(tagCount: configuration.tagCount)
         for repetition in 0..<configuration.repetitions {

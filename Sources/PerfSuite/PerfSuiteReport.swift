@@ -2,32 +2,32 @@ import Foundation
 import Reports
 
 /// One performance target of the optimized table: a measured ratio (or value) against its bound.
-public struct PerfTarget: Sendable {
+package struct PerfTarget: Sendable {
     /// A short name, also the suffix of its `perf.ratio.*` / `perf.*` metric.
-    public let name: String
+    package let name: String
     /// What is compared, in words.
-    public let what: String
+    package let what: String
     /// The measured figure (ratio or value); NaN when it could not be measured.
-    public let measured: Double
+    package let measured: Double
     /// The bound.
-    public let bound: Double
+    package let bound: Double
     /// True: `measured >= bound` meets the target; false: `measured <= bound` does.
-    public let atLeast: Bool
+    package let atLeast: Bool
     /// Unit of `measured` (`x` for ratios, `bytes`, `count`).
-    public let unit: String
+    package let unit: String
 
-    public var met: Bool { measured.isNaN ? false : (atLeast ? measured >= bound : measured <= bound) }
+    package var met: Bool { measured.isNaN ? false : (atLeast ? measured >= bound : measured <= bound) }
 
     /// `>= 4x`, `<= 32 bytes`.
-    public var boundText: String {
+    package var boundText: String {
         "\(atLeast ? ">=" : "<=") \(PerfReport.format(bound))\(unit == "x" ? "x" : " \(unit)")"
     }
 }
 
 /// Targets, report rows and the printed table of a `PerfSuite.Result`.
-public enum PerfReport {
+package enum PerfReport {
     /// Every performance target, in the order the README lists them.
-    public static func targets(_ result: PerfSuite.Result) -> [PerfTarget] {
+    package static func targets(_ result: PerfSuite.Result) -> [PerfTarget] {
         let flushTags = result.configuration.tagCounts.contains(64) ? 64 : (result.configuration.tagCounts.last ?? 64)
         let assignTags = result.configuration.tagCounts.contains(1024) ? 1024 : (result.configuration.tagCounts.last ?? 1024)
         func m(_ variant: PerfSuite.Variant, _ operation: PerfSuite.Operation, _ tags: Int) -> Double {
@@ -91,7 +91,7 @@ public enum PerfReport {
     }
 
     /// The tidy rows of `perf.csv`: workload `perf`, scheme `n/a`, table = variant, parameter `tags`.
-    public static func rows(_ result: PerfSuite.Result) -> [ReportRow] {
+    package static func rows(_ result: PerfSuite.Result) -> [ReportRow] {
         var rows: [ReportRow] = []
         func row(_ table: String, _ tags: Int?, _ metric: String, _ stat: String, _ value: Double, _ unit: String) {
             rows.append(
@@ -178,7 +178,7 @@ public enum PerfReport {
     }
 
     /// The printed summary: medians per variant at each tag count, then every target.
-    public static func table(_ result: PerfSuite.Result) -> String {
+    package static func table(_ result: PerfSuite.Result) -> String {
         var lines: [String] = []
         let variants = PerfSuite.Variant.allCases
         lines.append("median ns per operation (flushes: N descriptors each; write-floor: writing N descriptors)")
@@ -228,7 +228,7 @@ public enum PerfReport {
     }
 
     /// Three significant digits, no exponent for ordinary magnitudes.
-    public static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value.isNaN { return "n/a" }
         let magnitude = abs(value)
         if magnitude >= 100 { return String(Int(value.rounded())) }

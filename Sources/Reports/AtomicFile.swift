@@ -16,9 +16,9 @@ import Foundation
 /// (`.name.tmp.<pid>.<random>`), flushed to disk, and renamed over the target: rename within one
 /// file system is atomic, so readers see the old file or the new one, never a mix. On any error
 /// the temporary file is removed and the target is untouched.
-public enum AtomicFile {
+package enum AtomicFile {
     /// Writes `data` to `url` atomically. The directory must exist (see `ReportDirectory.create`).
-    public static func write(_ data: Data, to url: URL) throws(ReportError) {
+    package static func write(_ data: Data, to url: URL) throws(ReportError) {
         let targetPath = url.path
         let display = ReportFileText.displayPath(url)
         let directory = url.deletingLastPathComponent()
@@ -67,7 +67,7 @@ public enum AtomicFile {
     }
 
     /// Writes UTF-8 `text` to `url` atomically.
-    public static func write(_ text: String, to url: URL) throws(ReportError) {
+    package static func write(_ text: String, to url: URL) throws(ReportError) {
         try write(Data(text.utf8), to: url)
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// trailing blanks that some readers would trim; quotes inside are doubled. Records end in LF,
 /// which pandas, gnuplot and spreadsheets all accept and which keeps `cut`/`awk` output free of
 /// stray carriage returns (the reader accepts CRLF too).
-public enum CSVRecordWriter {
+package enum CSVRecordWriter {
     /// One field, quoted if needed.
     static func field(_ text: String) -> String {
         let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
@@ -16,7 +16,7 @@ public enum CSVRecordWriter {
     }
 
     /// One record including its terminating LF.
-    public static func record(_ fields: [String]) -> String {
+    package static func record(_ fields: [String]) -> String {
         fields.map(field).joined(separator: ",") + "\n"
     }
 }

@@ -7,19 +7,19 @@ import Foundation
 /// place: files stay small, and an interruption can then never leave half a row.
 extension ReportCSV {
     /// The points that have at least one row in this report.
-    public var finishedPoints: Set<ReportPoint> {
+    package var finishedPoints: Set<ReportPoint> {
         Set(rows.map(\.point))
     }
 
     /// The finished points of the file at `url`, or none when the file does not exist yet.
-    public static func finishedPoints(at url: URL) throws(ReportError) -> Set<ReportPoint> {
+    package static func finishedPoints(at url: URL) throws(ReportError) -> Set<ReportPoint> {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
         return try read(from: url).finishedPoints
     }
 
     /// Adds `newRows`; rows already present for the same points are replaced, so re-running a
     /// point without `--resume` does not duplicate it. Order: kept old rows, then the new ones.
-    public mutating func merge(_ newRows: [ReportRow]) {
+    package mutating func merge(_ newRows: [ReportRow]) {
         let replaced = Set(newRows.map(\.point))
         setRows(rows.filter { !replaced.contains($0.point) } + newRows)
     }
@@ -28,7 +28,7 @@ extension ReportCSV {
     /// atomically, and returns the report now on disk. `parameterNames` orders the columns of a
     /// new file; an existing file keeps its column order (new parameters are appended).
     @discardableResult
-    public static func append(
+    package static func append(
         _ newRows: [ReportRow], workload: String, parameterNames: [String] = [], to url: URL
     ) throws(ReportError) -> ReportCSV {
         let display = ReportFileText.displayPath(url)

@@ -6,29 +6,29 @@ import Foundation
 /// a file mixing workloads would need a union of columns mostly left empty. Everything that
 /// writes or reads these files goes through this type so the harness, `compare` and `plot`
 /// agree on the format, and a damaged file is rejected with its file, line and column.
-public struct ReportCSV: Hashable, Sendable {
+package struct ReportCSV: Hashable, Sendable {
     /// The workload every row belongs to.
-    public var workload: String
+    package var workload: String
     /// Parameter columns, in order. Always includes every parameter some row carries.
-    public private(set) var parameterNames: [String]
+    package private(set) var parameterNames: [String]
     /// The rows, in file order.
-    public private(set) var rows: [ReportRow]
+    package private(set) var rows: [ReportRow]
 
     private static let layout = TidyTable(extraColumns: [])
 
     /// Creates a report. `parameterNames` fixes the column order; parameters that rows carry
     /// but `parameterNames` does not list are appended in first-seen order, so no value is lost.
-    public init(workload: String, parameterNames: [String] = [], rows: [ReportRow]) {
+    package init(workload: String, parameterNames: [String] = [], rows: [ReportRow]) {
         self.workload = workload
         self.parameterNames = Self.union(parameterNames, rows)
         self.rows = rows
     }
 
     /// The header row.
-    public var header: [String] { Self.layout.header(parameterNames: parameterNames) }
+    package var header: [String] { Self.layout.header(parameterNames: parameterNames) }
 
     /// The CSV text: header, then one line per row.
-    public func encoded() -> String {
+    package func encoded() -> String {
         var text = CSVRecordWriter.record(header)
         for row in rows {
             text += CSVRecordWriter.record(Self.layout.cells(of: row, parameterNames: parameterNames, extras: []))
@@ -38,7 +38,7 @@ public struct ReportCSV: Hashable, Sendable {
 
     /// Parses CSV text. `file` is used only to name the file in errors. The workload is taken
     /// from the rows, or from the file name when there are none.
-    public static func decode(_ text: String, file: String) throws(ReportError) -> ReportCSV {
+    package static func decode(_ text: String, file: String) throws(ReportError) -> ReportCSV {
         let (parameterNames, decoded) = try layout.decode(text, file: file)
         let workload = decoded.first?.row.workload ?? Self.workloadName(fromFile: file)
         for item in decoded where item.row.workload != workload {
@@ -50,12 +50,12 @@ public struct ReportCSV: Hashable, Sendable {
     }
 
     /// Reads and parses the file at `url`.
-    public static func read(from url: URL) throws(ReportError) -> ReportCSV {
+    package static func read(from url: URL) throws(ReportError) -> ReportCSV {
         try decode(ReportFileText.read(url), file: ReportFileText.displayPath(url))
     }
 
     /// Writes the file atomically (see `AtomicFile`).
-    public func write(to url: URL) throws(ReportError) {
+    package func write(to url: URL) throws(ReportError) {
         let reserved = Self.layout.reservedNames
         if let clash = parameterNames.first(where: { reserved.contains($0) || $0.isEmpty }) {
             throw ReportError(
@@ -67,7 +67,7 @@ public struct ReportCSV: Hashable, Sendable {
 
     /// The file name a workload's report uses: its name with characters unsafe in file names
     /// replaced by `_`, plus `.csv`.
-    public static func fileName(forWorkload workload: String) -> String {
+    package static func fileName(forWorkload workload: String) -> String {
         let safe = workload.unicodeScalars.map { scalar -> String in
             let isSafe = (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
                 || scalar == "-" || scalar == "_" || scalar == "."

@@ -14,24 +14,24 @@ import Foundation
 /// Knowing the file names in one place lets the harness, `compare` and `plot` find each other's
 /// output, and lets a run fail up front, with one clear line, when the directory is not writable
 /// rather than after a minute of measuring.
-public struct ReportDirectory: Hashable, Sendable {
+package struct ReportDirectory: Hashable, Sendable {
     /// The directory.
-    public var url: URL
+    package var url: URL
 
     /// File name of the run manifest.
-    public static let manifestFileName = "run.json"
+    package static let manifestFileName = "run.json"
     /// File name of the cross-workload summary.
-    public static let summaryFileName = "summary.csv"
+    package static let summaryFileName = "summary.csv"
 
     /// Wraps an existing (or to-be-created) directory without touching the file system.
-    public init(url: URL) {
+    package init(url: URL) {
         self.url = url
     }
 
     /// Creates the directory (and its parents) if needed and checks that files can be created
     /// in it, so a read-only or mistyped path fails before any work is done.
     @discardableResult
-    public static func create(at url: URL) throws(ReportError) -> ReportDirectory {
+    package static func create(at url: URL) throws(ReportError) -> ReportDirectory {
         let display = ReportFileText.displayPath(url)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
@@ -58,19 +58,19 @@ public struct ReportDirectory: Hashable, Sendable {
     }
 
     /// `run.json`.
-    public var manifestURL: URL { url.appendingPathComponent(Self.manifestFileName) }
+    package var manifestURL: URL { url.appendingPathComponent(Self.manifestFileName) }
 
     /// `summary.csv`.
-    public var summaryURL: URL { url.appendingPathComponent(Self.summaryFileName) }
+    package var summaryURL: URL { url.appendingPathComponent(Self.summaryFileName) }
 
     /// The CSV of one workload (see `ReportCSV.fileName(forWorkload:)`).
-    public func csvURL(forWorkload workload: String) -> URL {
+    package func csvURL(forWorkload workload: String) -> URL {
         url.appendingPathComponent(ReportCSV.fileName(forWorkload: workload))
     }
 
     /// The workload CSVs present: every visible `*.csv` except `summary.csv`, sorted by name so
     /// that everything derived from them is deterministic.
-    public func workloadCSVURLs() throws(ReportError) -> [URL] {
+    package func workloadCSVURLs() throws(ReportError) -> [URL] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
@@ -85,7 +85,7 @@ public struct ReportDirectory: Hashable, Sendable {
     }
 
     /// Reads every workload CSV, strictly; the first bad cell aborts with its location.
-    public func readWorkloadReports() throws(ReportError) -> [ReportCSV] {
+    package func readWorkloadReports() throws(ReportError) -> [ReportCSV] {
         var reports: [ReportCSV] = []
         for file in try workloadCSVURLs() {
             reports.append(try ReportCSV.read(from: file))
@@ -94,7 +94,7 @@ public struct ReportDirectory: Hashable, Sendable {
     }
 
     /// Reads `run.json`, or nil when the directory has none (e.g. CSVs copied by hand).
-    public func readManifest() throws(ReportError) -> RunManifest? {
+    package func readManifest() throws(ReportError) -> RunManifest? {
         guard FileManager.default.fileExists(atPath: manifestURL.path) else { return nil }
         return try RunManifest.read(from: manifestURL)
     }

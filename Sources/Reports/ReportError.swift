@@ -3,18 +3,18 @@
 /// `description` is always one line in the compiler style `file:line: column 'name': message`,
 /// so a user can jump to the cell in an editor and a test can match it. Location parts that do
 /// not apply (a directory error has no line) are left out.
-public struct ReportError: Error, Hashable, Sendable, CustomStringConvertible {
+package struct ReportError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The file or directory path as the user spelled it.
-    public var file: String
+    package var file: String
     /// 1-based physical line (the header is line 1), when the problem is inside a file.
-    public var line: Int?
+    package var line: Int?
     /// CSV column name (or `#n` when the header itself is unreadable), when the problem is a cell.
-    public var column: String?
+    package var column: String?
     /// What is wrong, one line.
-    public var message: String
+    package var message: String
 
     /// Creates an error; newlines in `message` are flattened so `description` stays one line.
-    public init(file: String, line: Int? = nil, column: String? = nil, message: String) {
+    package init(file: String, line: Int? = nil, column: String? = nil, message: String) {
         self.file = file
         self.line = line
         self.column = column
@@ -22,7 +22,7 @@ public struct ReportError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `file:line: column 'name': message`, one line.
-    public var description: String {
+    package var description: String {
         var text = file
         if let line { text += ":\(line)" }
         text += ": "
@@ -33,7 +33,7 @@ public struct ReportError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// Quotes a cell value for a message: escaped so control characters stay visible and the
     /// message stays on one line, shortened when long.
-    public static func quoted(_ value: String, limit: Int = 40) -> String {
+    package static func quoted(_ value: String, limit: Int = 40) -> String {
         var body = ""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -4,9 +4,9 @@
 /// other values use the shortest digits that read back to the same `Double`, written
 /// positionally for ordinary magnitudes (`0.00001`, not `1e-05`) so spreadsheets and people
 /// read them at a glance. Reading accepts anything `Double(_:)` parses, and nothing else.
-public enum ReportNumber {
+package enum ReportNumber {
     /// The CSV spelling of `value`; `Double(format(v)) == v` for every finite `v`.
-    public static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         if value == value.rounded(), abs(value) < 1e15 {
@@ -16,7 +16,7 @@ public enum ReportNumber {
     }
 
     /// Parses a CSV cell: nil unless the whole cell is a number (no blanks, no units).
-    public static func parse(_ text: String) -> Double? {
+    package static func parse(_ text: String) -> Double? {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
             !first.properties.isWhitespace, !last.properties.isWhitespace
         else { return nil }

@@ -4,20 +4,20 @@
 /// order is the order of the CSV columns, which a reader expects to match the command line
 /// (`--vary children=…`). Values stay strings so that numeric sweeps (`16`) and categorical ones
 /// (`strict`) travel through the same column without a type guess.
-public struct ReportParameter: Hashable, Sendable, CustomStringConvertible {
+package struct ReportParameter: Hashable, Sendable, CustomStringConvertible {
     /// The parameter name; also the CSV column name.
-    public var name: String
+    package var name: String
     /// The parameter value as written in the CSV cell.
-    public var value: String
+    package var value: String
 
     /// Creates a parameter from its column name and cell value.
-    public init(name: String, value: String) {
+    package init(name: String, value: String) {
         self.name = name
         self.value = value
     }
 
     /// `name=value`, the spelling of the command line and of chart captions.
-    public var description: String { "\(name)=\(value)" }
+    package var description: String { "\(name)=\(value)" }
 }
 
 extension Array where Element == ReportParameter {
@@ -25,12 +25,12 @@ extension Array where Element == ReportParameter {
     ///
     /// Linear on purpose: rows carry a handful of parameters, and keeping an array preserves
     /// the column order a dictionary would lose.
-    public func value(named name: String) -> String? {
+    package func value(named name: String) -> String? {
         first { $0.name == name }?.value
     }
 
     /// `a=1, b=2`: the spelling used in chart captions and error messages.
-    public var joinedDescription: String {
+    package var joinedDescription: String {
         map(\.description).joined(separator: ", ")
     }
 }

@@ -4,18 +4,18 @@
 /// the file; this is the key both sides agree on. Parameters compare as a set of name/value
 /// pairs (their order does not matter, and a parameter with an empty value counts as absent),
 /// because the harness and the CSV reader may list columns in different orders.
-public struct ReportPoint: Hashable, Sendable, CustomStringConvertible {
+package struct ReportPoint: Hashable, Sendable, CustomStringConvertible {
     /// Workload name.
-    public var workload: String
+    package var workload: String
     /// Domain-ID scheme.
-    public var scheme: String
+    package var scheme: String
     /// Cache-tag table implementation.
-    public var table: String
+    package var table: String
     /// Workload parameters as given (see the type's note on comparison).
-    public var parameters: [ReportParameter]
+    package var parameters: [ReportParameter]
 
     /// Creates a point from its four coordinates.
-    public init(workload: String, scheme: String, table: String, parameters: [ReportParameter]) {
+    package init(workload: String, scheme: String, table: String, parameters: [ReportParameter]) {
         self.workload = workload
         self.scheme = scheme
         self.table = table
@@ -23,18 +23,18 @@ public struct ReportPoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parameters sorted by name, empty values dropped: the canonical form used for equality.
-    public var canonicalParameters: [ReportParameter] {
+    package var canonicalParameters: [ReportParameter] {
         parameters.filter { !$0.value.isEmpty }.sorted { $0.name < $1.name }
     }
 
     /// Points are equal when their workload, scheme, table and canonical parameters are.
-    public static func == (lhs: ReportPoint, rhs: ReportPoint) -> Bool {
+    package static func == (lhs: ReportPoint, rhs: ReportPoint) -> Bool {
         lhs.workload == rhs.workload && lhs.scheme == rhs.scheme && lhs.table == rhs.table
             && lhs.canonicalParameters == rhs.canonicalParameters
     }
 
     /// Hashes the same fields `==` compares.
-    public func hash(into hasher: inout Hasher) {
+    package func hash(into hasher: inout Hasher) {
         hasher.combine(workload)
         hasher.combine(scheme)
         hasher.combine(table)
@@ -42,7 +42,7 @@ public struct ReportPoint: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `workload scheme/table a=1, b=2`, for progress lines and messages.
-    public var description: String {
+    package var description: String {
         let parameterText = parameters.isEmpty ? "" : " " + parameters.joinedDescription
         return "\(workload) \(scheme)/\(table)\(parameterText)"
     }

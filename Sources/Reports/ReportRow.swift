@@ -4,28 +4,28 @@ import Metrics
 /// Reports are "tidy" (one observation per row) so that pandas, gnuplot and a spreadsheet can
 /// filter and pivot them without knowing the project; every reader and writer of report files
 /// in this package exchanges `ReportRow`s.
-public struct ReportRow: Hashable, Sendable {
+package struct ReportRow: Hashable, Sendable {
     /// Workload name, e.g. `nested-s2`; one CSV file per workload.
-    public var workload: String
+    package var workload: String
     /// Domain-ID scheme, e.g. `per-domain`, `shared-pasid`.
-    public var scheme: String
+    package var scheme: String
     /// Cache-tag table implementation, e.g. `kernel-list`, `grouped-array`.
-    public var table: String
+    package var table: String
     /// Workload parameters of this point, in CSV column order.
-    public var parameters: [ReportParameter]
+    package var parameters: [ReportParameter]
     /// Dotted metric name, e.g. `sw.flush_range_ns` (see `Metric.all`).
-    public var metric: String
+    package var metric: String
     /// Statistic of the metric: `value` for single numbers, `p10`…`p99`, `mean`, `count` for
     /// distributions of measured times.
-    public var stat: String
+    package var stat: String
     /// The number itself.
-    public var value: Double
+    package var value: Double
     /// Unit of `value` (`ns`, `us`, `count`, `bytes`, `ratio`, …), carried in every row so that a
     /// metric unknown to this version of the tool is still labelled correctly.
-    public var unit: String
+    package var unit: String
 
     /// Creates a row; every field is stored as given.
-    public init(
+    package init(
         workload: String, scheme: String, table: String, parameters: [ReportParameter],
         metric: String, stat: String, value: Double, unit: String
     ) {
@@ -41,28 +41,28 @@ public struct ReportRow: Hashable, Sendable {
 
     /// The (workload, scheme, table, parameters) point this row belongs to; a sweep resumes by
     /// skipping points already present in its file.
-    public var point: ReportPoint {
+    package var point: ReportPoint {
         ReportPoint(workload: workload, scheme: scheme, table: table, parameters: parameters)
     }
 }
 
 /// The statistic names the harness writes, in the order reports and charts list them.
-public enum ReportStat {
+package enum ReportStat {
     /// A single number (modeled counts, sizes).
-    public static let value = "value"
+    package static let value = "value"
     /// 10th percentile of a measured distribution: the lower edge of chart bands.
-    public static let p10 = "p10"
+    package static let p10 = "p10"
     /// Median of a measured distribution: the line of charts.
-    public static let p50 = "p50"
+    package static let p50 = "p50"
     /// 90th percentile: the upper edge of chart bands.
-    public static let p90 = "p90"
+    package static let p90 = "p90"
     /// 99th percentile: the tail a latency-sensitive reader asks about.
-    public static let p99 = "p99"
+    package static let p99 = "p99"
     /// Arithmetic mean.
-    public static let mean = "mean"
+    package static let mean = "mean"
     /// Number of samples behind the percentiles.
-    public static let count = "count"
+    package static let count = "count"
 
     /// All of the above, in display order.
-    public static let all = [value, p10, p50, p90, p99, mean, count]
+    package static let all = [value, p10, p50, p90, p99, mean, count]
 }

@@ -6,43 +6,43 @@ import Foundation
 /// summary precomputes that ratio per (workload, table, parameters, metric, stat). It keeps the
 /// report layout (one union of parameter columns) plus a final `ratio_to_baseline` column,
 /// empty where the baseline is missing or zero (a ratio to zero means nothing).
-public struct ReportSummary: Hashable, Sendable {
+package struct ReportSummary: Hashable, Sendable {
     /// The default baseline: every domain gets its own DID, the scheme all others are judged by.
-    public static let defaultBaselineScheme = "per-domain"
+    package static let defaultBaselineScheme = "per-domain"
 
     /// The baseline among `schemes` (in run order): `per-domain` when present, else the first.
     /// The one rule summary.csv, the printed summary and `compare` share.
-    public static func baselineScheme(among schemes: [String]) -> String? {
+    package static func baselineScheme(among schemes: [String]) -> String? {
         schemes.contains(defaultBaselineScheme) ? defaultBaselineScheme : schemes.first
     }
     /// Name of the extra column.
-    public static let ratioColumn = "ratio_to_baseline"
+    package static let ratioColumn = "ratio_to_baseline"
 
     /// One summary line: a report row and its ratio to the baseline.
-    public struct Row: Hashable, Sendable {
+    package struct Row: Hashable, Sendable {
         /// The report row.
-        public var row: ReportRow
+        package var row: ReportRow
         /// `row.value / baseline value`, nil when the baseline is missing or zero.
-        public var ratioToBaseline: Double?
+        package var ratioToBaseline: Double?
 
         /// Creates a summary row.
-        public init(row: ReportRow, ratioToBaseline: Double?) {
+        package init(row: ReportRow, ratioToBaseline: Double?) {
             self.row = row
             self.ratioToBaseline = ratioToBaseline
         }
     }
 
     /// The scheme ratios are computed against.
-    public var baselineScheme: String
+    package var baselineScheme: String
     /// Parameter columns (the union over workloads, in first-seen order).
-    public var parameterNames: [String]
+    package var parameterNames: [String]
     /// The rows, in input order.
-    public var rows: [Row]
+    package var rows: [Row]
 
     private static let layout = TidyTable(extraColumns: [ratioColumn])
 
     /// Builds the summary of `reportRows`, computing each ratio against `baselineScheme`.
-    public init(rows reportRows: [ReportRow], parameterNames: [String] = [], baselineScheme: String = defaultBaselineScheme) {
+    package init(rows reportRows: [ReportRow], parameterNames: [String] = [], baselineScheme: String = defaultBaselineScheme) {
         self.baselineScheme = baselineScheme
         self.parameterNames = ReportCSV.union(parameterNames, reportRows)
         var baseline: [BaselineKey: Double] = [:]
@@ -55,27 +55,27 @@ public struct ReportSummary: Hashable, Sendable {
     }
 
     /// Builds the summary of several workload reports (in the given order).
-    public init(reports: [ReportCSV], baselineScheme: String = defaultBaselineScheme) {
+    package init(reports: [ReportCSV], baselineScheme: String = defaultBaselineScheme) {
         self.init(
             rows: reports.flatMap(\.rows), parameterNames: reports.flatMap(\.parameterNames),
             baselineScheme: baselineScheme)
     }
 
     /// Creates a summary from rows whose ratios are already known (what `decode` reads).
-    public init(baselineScheme: String, parameterNames: [String], rows: [Row]) {
+    package init(baselineScheme: String, parameterNames: [String], rows: [Row]) {
         self.baselineScheme = baselineScheme
         self.parameterNames = ReportCSV.union(parameterNames, rows.map(\.row))
         self.rows = rows
     }
 
     /// `value / baseline`, or nil when there is no baseline or it is zero.
-    public static func ratio(_ value: Double, to baseline: Double?) -> Double? {
+    package static func ratio(_ value: Double, to baseline: Double?) -> Double? {
         guard let baseline, baseline != 0, baseline.isFinite, value.isFinite else { return nil }
         return value / baseline
     }
 
     /// The CSV text.
-    public func encoded() -> String {
+    package func encoded() -> String {
         var text = CSVRecordWriter.record(Self.layout.header(parameterNames: parameterNames))
         for item in rows {
             let ratio = item.ratioToBaseline.map(ReportNumber.format) ?? ""
@@ -86,7 +86,7 @@ public struct ReportSummary: Hashable, Sendable {
     }
 
     /// Parses `summary.csv` text; ratios are taken as written.
-    public static func decode(
+    package static func decode(
         _ text: String, file: String, baselineScheme: String = defaultBaselineScheme
     ) throws(ReportError) -> ReportSummary {
         let (parameterNames, decoded) = try layout.decode(text, file: file)
@@ -108,12 +108,12 @@ public struct ReportSummary: Hashable, Sendable {
     }
 
     /// Reads `summary.csv` from `url`.
-    public static func read(from url: URL, baselineScheme: String = defaultBaselineScheme) throws(ReportError) -> ReportSummary {
+    package static func read(from url: URL, baselineScheme: String = defaultBaselineScheme) throws(ReportError) -> ReportSummary {
         try decode(ReportFileText.read(url), file: ReportFileText.displayPath(url), baselineScheme: baselineScheme)
     }
 
     /// Writes `summary.csv` atomically.
-    public func write(to url: URL) throws(ReportError) {
+    package func write(to url: URL) throws(ReportError) {
         try AtomicFile.write(Data(encoded().utf8), to: url)
     }
 

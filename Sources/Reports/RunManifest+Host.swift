@@ -13,16 +13,16 @@ extension RunManifest {
     ///
     /// Measured times are only comparable on the same CPU; recording the model, core count and
     /// OS in `run.json` is what lets a reader notice when two reports are not.
-    public struct HostFacts: Hashable, Sendable {
+    package struct HostFacts: Hashable, Sendable {
         /// CPU model name.
-        public var cpu: String
+        package var cpu: String
         /// Logical CPUs available.
-        public var cores: Int
+        package var cores: Int
         /// Distribution and kernel.
-        public var os: String
+        package var os: String
 
         /// Creates facts from known values (tests, or a caller that knows better).
-        public init(cpu: String, cores: Int, os: String) {
+        package init(cpu: String, cores: Int, os: String) {
             self.cpu = cpu
             self.cores = cores
             self.os = os
@@ -30,7 +30,7 @@ extension RunManifest {
 
         /// This machine: `/proc/cpuinfo` "model name" and `/etc/os-release` on Linux, with
         /// `uname` fallbacks elsewhere; never fails (unknown parts read `unknown`).
-        public static func current() -> HostFacts {
+        package static func current() -> HostFacts {
             HostFacts(
                 cpu: cpuModel() ?? machine() ?? "unknown",
                 cores: ProcessInfo.processInfo.activeProcessorCount,
@@ -38,7 +38,7 @@ extension RunManifest {
         }
 
         /// The first "model name" of `/proc/cpuinfo` text (exposed for tests).
-        public static func cpuModel(fromCPUInfo text: String) -> String? {
+        package static func cpuModel(fromCPUInfo text: String) -> String? {
             for line in text.split(separator: "\n") {
                 let parts = line.split(separator: ":", maxSplits: 1)
                 guard parts.count == 2,
@@ -88,7 +88,7 @@ extension RunManifest {
 
     /// `git rev-parse HEAD` in `directory` (default: the current directory), or `unknown` when
     /// git is missing or the directory is not a checkout: a report must still be written.
-    public static func gitCommit(in directory: URL? = nil) -> String {
+    package static func gitCommit(in directory: URL? = nil) -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         var arguments = ["git"]

@@ -3,16 +3,16 @@ extension RunManifest {
     ///
     /// Lets `plot` and a reader of `run.json` know which column is the x axis without guessing
     /// from the data, and records the fixed values of the others.
-    public struct Workload: Codable, Hashable, Sendable {
+    package struct Workload: Codable, Hashable, Sendable {
         /// Workload name (matches the CSV's `workload` column).
-        public var name: String
+        package var name: String
         /// Parameter values; a swept parameter lists its values comma-separated.
-        public var parameters: [String: String]
+        package var parameters: [String: String]
         /// The swept parameter, or nil for a single-point run.
-        public var varied: String?
+        package var varied: String?
 
         /// Creates an entry.
-        public init(name: String, parameters: [String: String] = [:], varied: String? = nil) {
+        package init(name: String, parameters: [String: String] = [:], varied: String? = nil) {
             self.name = name
             self.parameters = parameters
             self.varied = varied

@@ -5,41 +5,41 @@ import Foundation
 /// Measured numbers depend on the host, modeled ones on the seed and the cost model; a chart
 /// without those facts cannot be compared with another. The manifest is pretty-printed with
 /// sorted keys so two runs diff cleanly, and carries `reproduce`, a shell-ready command line.
-public struct RunManifest: Codable, Hashable, Sendable {
+package struct RunManifest: Codable, Hashable, Sendable {
     /// `cachetag-bench` version that wrote the reports.
-    public var toolVersion: String
+    package var toolVersion: String
     /// `git rev-parse HEAD` of the source tree, or `unknown`.
-    public var gitCommit: String
+    package var gitCommit: String
     /// When the run started, ISO 8601 in UTC (kept as text so it round-trips exactly).
-    public var date: String
+    package var date: String
     /// CPU model (`/proc/cpuinfo` "model name"), the context of every measured number.
-    public var hostCPU: String
+    package var hostCPU: String
     /// Logical CPUs available to the run.
-    public var hostCores: Int
+    package var hostCores: Int
     /// Operating system and kernel.
-    public var os: String
+    package var os: String
     /// `swift --version` of the toolchain that built the tool, or `unknown`.
-    public var swiftVersion: String
+    package var swiftVersion: String
     /// Seed of every workload generator: same seed, same modeled numbers.
-    public var seed: UInt64
+    package var seed: UInt64
     /// The cost model in effect (defaults plus `--cost` overrides), key → value.
-    public var costModel: [String: Double]
+    package var costModel: [String: Double]
     /// The exact argument vector, program name included.
-    public var commandLine: [String]
+    package var commandLine: [String]
     /// `commandLine` quoted for a POSIX shell: paste it to rerun.
-    public var reproduce: String
+    package var reproduce: String
     /// Workloads run, with their parameters and the swept one.
-    public var workloads: [Workload]
+    package var workloads: [Workload]
     /// Domain-ID schemes run.
-    public var schemes: [String]
+    package var schemes: [String]
     /// Cache-tag tables run.
-    public var tables: [String]
+    package var tables: [String]
     /// Whether the quick (reduced repetitions) mode was on: such timings are indicative only.
-    public var quick: Bool
+    package var quick: Bool
     /// Memory allocator in use (e.g. `glibc`), which moves the measured times of allocating tables.
-    public var allocator: String
+    package var allocator: String
     /// Free-form remarks: warnings raised during the run, deviations from defaults.
-    public var notes: [String]
+    package var notes: [String]
 
     enum CodingKeys: String, CodingKey {
         case toolVersion = "tool_version"
@@ -58,7 +58,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
 
     /// Creates a manifest. Host facts default to this machine (`HostFacts.current()`), the date
     /// to now, and `reproduce` to `commandLine` quoted for the shell.
-    public init(
+    package init(
         toolVersion: String,
         gitCommit: String = "unknown",
         date: String = RunManifest.timestamp(),
@@ -95,7 +95,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
     }
 
     /// `date` spelling: ISO 8601, UTC, whole seconds (e.g. `2025-01-31T12:00:00Z`).
-    public static func timestamp(_ date: Date = Date()) -> String {
+    package static func timestamp(_ date: Date = Date()) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.formatOptions = [.withInternetDateTime]
@@ -103,7 +103,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
     }
 
     /// The JSON text: pretty-printed, keys sorted, trailing newline.
-    public func encoded() -> Data {
+    package func encoded() -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings, numbers and arrays cannot fail.
@@ -113,7 +113,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
     }
 
     /// Parses `run.json` text; `file` names the file in errors.
-    public static func decode(_ data: Data, file: String) throws(ReportError) -> RunManifest {
+    package static func decode(_ data: Data, file: String) throws(ReportError) -> RunManifest {
         do {
             return try JSONDecoder().decode(RunManifest.self, from: data)
         } catch let error as DecodingError {
@@ -124,7 +124,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
     }
 
     /// Reads `run.json` from `url`.
-    public static func read(from url: URL) throws(ReportError) -> RunManifest {
+    package static func read(from url: URL) throws(ReportError) -> RunManifest {
         let display = ReportFileText.displayPath(url)
         let data: Data
         do {
@@ -136,7 +136,7 @@ public struct RunManifest: Codable, Hashable, Sendable {
     }
 
     /// Writes `run.json` atomically.
-    public func write(to url: URL) throws(ReportError) {
+    package func write(to url: URL) throws(ReportError) {
         try AtomicFile.write(encoded(), to: url)
     }
 

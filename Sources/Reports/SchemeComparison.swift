@@ -5,29 +5,29 @@ import Metrics
 ///
 /// Modeled metrics show their single value. Measured metrics show the median with its spread
 /// (p10–p90) — one figure alone would hide how noisy the machine was — and the ratio of medians.
-public struct SchemeComparison: Sendable {
+package struct SchemeComparison: Sendable {
     /// Output formats.
-    public enum Format: String, CaseIterable, Sendable {
+    package enum Format: String, CaseIterable, Sendable {
         case text, markdown, csv
     }
 
     /// One metric of one (workload, table, parameter point), every scheme's figure.
-    public struct Line: Sendable {
-        public var workload: String
-        public var table: String
-        public var parameters: [ReportParameter]
-        public var metric: String
-        public var unit: String
+    package struct Line: Sendable {
+        package var workload: String
+        package var table: String
+        package var parameters: [ReportParameter]
+        package var metric: String
+        package var unit: String
         /// Scheme → (central value, p10, p90): the spread is nil for modeled metrics.
-        public var values: [String: (value: Double, low: Double?, high: Double?)]
+        package var values: [String: (value: Double, low: Double?, high: Double?)]
     }
 
-    public let baseline: String
-    public let schemes: [String]
-    public let lines: [Line]
+    package let baseline: String
+    package let schemes: [String]
+    package let lines: [Line]
 
     /// Builds the comparison from a report's workload CSVs. Throws when `baseline` is not in the report.
-    public init(reports: [ReportCSV], baseline: String) throws(ComparisonError) {
+    package init(reports: [ReportCSV], baseline: String) throws(ComparisonError) {
         var schemes: [String] = []
         var lines: [Line] = []
         var index: [String: Int] = [:]
@@ -75,20 +75,20 @@ public struct SchemeComparison: Sendable {
     }
 
     /// Only the metrics whose name starts with `prefix` (all when nil).
-    public func filtered(metricPrefix prefix: String?) -> SchemeComparison {
+    package func filtered(metricPrefix prefix: String?) -> SchemeComparison {
         guard let prefix else { return self }
         return SchemeComparison(baseline: baseline, schemes: schemes, lines: lines.filter { $0.metric.hasPrefix(prefix) })
     }
 
     /// The metrics a one-screen summary shows.
-    public static let headlineMetrics = [
+    package static let headlineMetrics = [
         Metric.descriptorsTotal, .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions,
         .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos,
         .swAssignNanos,
     ].map(\.name)
 
     /// The headline metrics only: what the default suite prints.
-    public func headline() -> SchemeComparison {
+    package func headline() -> SchemeComparison {
         let order = Dictionary(uniqueKeysWithValues: Self.headlineMetrics.enumerated().map { ($1, $0) })
         // Keep each (workload, table, point) group where it first appears (so a sweep stays in
         // the order it ran), headline order within a group.
@@ -102,13 +102,13 @@ public struct SchemeComparison: Sendable {
     }
 
     /// The ratio of `scheme`'s central value to the baseline's on `line`, nil when undefined.
-    public func ratio(_ line: Line, _ scheme: String) -> Double? {
+    package func ratio(_ line: Line, _ scheme: String) -> Double? {
         guard let value = line.values[scheme]?.value, let base = line.values[baseline]?.value else { return nil }
         return ReportSummary.ratio(value, to: base)
     }
 
     /// Renders the comparison.
-    public func rendered(as format: Format) -> String {
+    package func rendered(as format: Format) -> String {
         switch format {
         case .csv: return csv()
         case .markdown, .text: return table(markdown: format == .markdown)
@@ -200,7 +200,7 @@ public struct SchemeComparison: Sendable {
 }
 
 /// A comparison that cannot be made, in one line.
-public struct ComparisonError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
+package struct ComparisonError: Error, CustomStringConvertible {
+    package let message: String
+    package var description: String { message }
 }

@@ -1,8 +1,8 @@
 /// Quoting for a POSIX shell, so `run.json`'s `reproduce` can be pasted as-is.
-public enum ShellQuoting {
+package enum ShellQuoting {
     /// `word` unchanged when it contains only characters no shell treats specially, otherwise
     /// single-quoted with embedded single quotes written as `'\''`.
-    public static func quote(_ word: String) -> String {
+    package static func quote(_ word: String) -> String {
         let plain = !word.isEmpty && word.unicodeScalars.allSatisfy { scalar in
             scalar.isASCII
                 && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "-_./=:,+@%".unicodeScalars.contains(scalar))
@@ -12,7 +12,7 @@ public enum ShellQuoting {
     }
 
     /// The words quoted and joined by spaces.
-    public static func commandLine(_ words: [String]) -> String {
+    package static func commandLine(_ words: [String]) -> String {
         words.map(quote).joined(separator: " ")
     }
 }
