@@ -43,7 +43,7 @@ let package = Package(
         // The one event driver: applies events to a DID scheme and the tables, and tells an
         // observer (the modeled IOMMU, a counter, the software-path timer) what happened.
         .target(
-            name: "Engine", dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads"],
+            name: "Engine", dependencies: ["VTd", "Metrics", "Timing", "CacheTags", "IOMMUModel", "Workloads"],
             swiftSettings: swiftSettings),
         // The report schema: tidy CSV rows, run.json, summary, comparisons, atomic writes, strict reading.
         .target(name: "Reports", dependencies: ["Metrics"], swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import CacheTags
 import IOMMUModel
+import Timing
 import VTd
 import Workloads
 
@@ -38,16 +39,7 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     package var counters: DriverCounters { tally }
     @usableFromInline var tally = DriverCounters()
     /// (device, PASID) pairs whose attach failed and that have not been detached since.
-    @usableFromInline var failedAttachments: Set<AttachmentKey> = []
-
-    @usableFromInline struct AttachmentKey: Hashable {
-        @usableFromInline let device: DeviceID
-        @usableFromInline let pasid: PASID
-        @inlinable init(_ device: DeviceID, _ pasid: PASID) {
-            self.device = device
-            self.pasid = pasid
-        }
-    }
+    @usableFromInline var failedAttachments: Set<DriverAttachmentKey> = []
 
     /// A driver over `topology` with `scheme`, tables from `makeTable` (`domainUsesFirstStage` → table).
     package init(
@@ -93,9 +85,10 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
             try observer.domainDestroyed(id)
 
         case let .attach(domain, device, pasid):
-            let key = AttachmentKey(device, pasid)
+            let key = DriverAttachmentKey(device, pasid)
             let attachment: CacheTagDirectory<Table>.Attachment
-            observer.willRun(.assign)
+            let timed = Observer.timesOperations
+            let start = timed ? MonotonicClock.now() : 0
             do {
                 attachment = try directory.attach(domain, device: device, pasid: pasid)
             } catch .domainID {
@@ -104,21 +97,22 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
             } catch {
                 throw .rejected(error.description)
             }
-            observer.didRun(.assign, descriptors: 0)
+            if timed { observer.timed(.assign, nanoseconds: MonotonicClock.now() &- start, descriptors: 0) }
             failedAttachments.remove(key)
             try observer.attached(attachment, device: device, pasid: pasid, directory: directory)
 
         case let .detach(device, pasid):
-            if failedAttachments.remove(AttachmentKey(device, pasid)) != nil {
+            if failedAttachments.remove(DriverAttachmentKey(device, pasid)) != nil {
                 tally.skipped += 1
                 return
             }
             let attachment: CacheTagDirectory<Table>.Attachment
-            observer.willRun(.unassign)
+            let timed = Observer.timesOperations
+            let start = timed ? MonotonicClock.now() : 0
             do { attachment = try directory.detach(device: device, pasid: pasid) } catch {
                 throw .rejected(error.description)
             }
-            observer.didRun(.unassign, descriptors: 0)
+            if timed { observer.timed(.unassign, nanoseconds: MonotonicClock.now() &- start, descriptors: 0) }
             tally.teardowns += 1
             try observer.detached(attachment, device: device, pasid: pasid)
 
@@ -143,7 +137,7 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
             try flush(.newMappings, domain, range)
 
         case let .access(device, pasid, page):
-            if failedAttachments.contains(AttachmentKey(device, pasid)) {
+            if failedAttachments.contains(DriverAttachmentKey(device, pasid)) {
                 tally.skipped += 1
                 return
             }
@@ -162,26 +156,37 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
         try requireDomain(domain)
         tally.flushes += 1
         try observer.willFlush(domain, range: range, reason: reason)
+        let timed = Observer.timesOperations
         do {
-            // One willRun/didRun pair around each directory call, nothing else in the window.
+            // Clock, directory call, clock: nothing else in a timed window.
             switch reason {
             case .range:
-                observer.willRun(.flushRange)
+                let start = timed ? MonotonicClock.now() : 0
                 let emitted = try directory.flushRange(domain, range, into: &observer.sink)
-                observer.didRun(.flushRange, descriptors: emitted)
+                if timed { observer.timed(.flushRange, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .all:
-                observer.willRun(.flushAll)
+                let start = timed ? MonotonicClock.now() : 0
                 let emitted = try directory.flushAll(domain, into: &observer.sink)
-                observer.didRun(.flushAll, descriptors: emitted)
+                if timed { observer.timed(.flushAll, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .newMappings:
-                observer.willRun(.flushRangeForNewMappings)
+                let start = timed ? MonotonicClock.now() : 0
                 let emitted = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
-                observer.didRun(.flushRangeForNewMappings, descriptors: emitted)
+                if timed { observer.timed(.flushRangeForNewMappings, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .teardown: preconditionFailure("tear-downs are not table flushes")
             }
         } catch {
             throw .rejected(error.description)
         }
         try observer.didFlush()
+    }
+}
+
+/// A (device, PASID) pair, outside the generic driver so sets of it need no generic metadata.
+@usableFromInline struct DriverAttachmentKey: Hashable {
+    @usableFromInline let device: DeviceID
+    @usableFromInline let pasid: PASID
+    @inlinable init(_ device: DeviceID, _ pasid: PASID) {
+        self.device = device
+        self.pasid = pasid
     }
 }

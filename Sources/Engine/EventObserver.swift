@@ -13,11 +13,12 @@ package protocol EventObserver {
     associatedtype Sink: InvalidationSink
     var sink: Sink { get set }
 
-    /// Just before the table-facing call of `operation` (a timer reads its clock here).
-    mutating func willRun(_ operation: DriverOperation)
-    /// Just after it succeeded; `descriptors` is what a flush emitted (0 otherwise). A call that
-    /// failed gets no `didRun`.
-    mutating func didRun(_ operation: DriverOperation, descriptors: Int)
+    /// Whether the driver should read the clock around each table-facing call (the timer).
+    static var timesOperations: Bool { get }
+    /// A table-facing call that succeeded took `nanoseconds` (clock to clock, nothing else inside)
+    /// and, for a flush, emitted `descriptors`. Called only when `timesOperations`, after the
+    /// second clock reading; a call that failed is not reported.
+    mutating func timed(_ operation: DriverOperation, nanoseconds: UInt64, descriptors: Int)
 
     mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError)
     mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError)
@@ -68,8 +69,8 @@ package enum ObserverError: Error, Sendable {
 }
 
 extension EventObserver {
-    @inlinable package mutating func willRun(_ operation: DriverOperation) {}
-    @inlinable package mutating func didRun(_ operation: DriverOperation, descriptors: Int) {}
+    @inlinable package static var timesOperations: Bool { false }
+    @inlinable package mutating func timed(_ operation: DriverOperation, nanoseconds: UInt64, descriptors: Int) {}
     @inlinable package mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {}
     @inlinable package mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {}
     @inlinable package mutating func attached<Table: CacheTagTable>(

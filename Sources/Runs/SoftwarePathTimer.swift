@@ -44,7 +44,7 @@ package struct SoftwareMeasurement: Sendable {
 /// Times the software path alone: the directory's attach/detach (DID choice and tag assignment)
 /// and the tables' flush walks writing descriptors into a preallocated ring, with no model
 /// bookkeeping in the figure (docs/design.md §4). The events run through the same `EventDriver`
-/// as the modeled run, with `TimingObserver` reading the clock around each table-facing call;
+/// as the modeled run, the driver reading the clock around each table-facing call for `TimingObserver`;
 /// page-table and DMA events cost nothing here, and `map` is timed as the
 /// `cache_tag_flush_range_np` it causes. An event the stream cannot justify stops the
 /// measurement with its error: a broken stream is never timed.

@@ -3,9 +3,10 @@ import Engine
 import Timing
 import VTd
 
-/// The software-path timer as an event observer: reads the clock just before and just after
-/// each table-facing call of the driver (attach, detach, flush walks into the ring) and records
-/// the difference, clock overhead subtracted. Everything else it is told costs it nothing.
+/// The software-path timer as an event observer: asks the driver to read the clock just before
+/// and just after each table-facing call (attach, detach, flush walks into the ring: nothing else
+/// inside the window) and records the difference, clock overhead subtracted. Everything else it
+/// is told costs it nothing.
 ///
 /// When sampling footprints (the warm-up passes) it also records, after each attach and outside
 /// the timed interval, table bytes per tag and (with a `heapBytes` probe) the allocator's heap
@@ -16,7 +17,6 @@ struct TimingObserver: EventObserver {
     /// observer's copies (into and out of the driver) never copy the histograms.
     let recorder: TimingRecorder
     let overhead: UInt64
-    private var start: UInt64 = 0
     private let samplesFootprint: Bool
     private let heapBytes: (() -> Int?)?
     private let heapAtStart: Int?
@@ -36,13 +36,10 @@ struct TimingObserver: EventObserver {
         heapAtStart = samplesFootprint ? heapBytes?() : nil
     }
 
-    @inline(__always)
-    mutating func willRun(_ operation: DriverOperation) { start = MonotonicClock.now() }
+    static var timesOperations: Bool { true }
 
-    @inline(__always)
-    mutating func didRun(_ operation: DriverOperation, descriptors: Int) {
-        let elapsed = MonotonicClock.now() &- start
-        recorder.timings.record(operation, nanoseconds: elapsed &- min(overhead, elapsed), descriptors: descriptors)
+    mutating func timed(_ operation: DriverOperation, nanoseconds: UInt64, descriptors: Int) {
+        recorder.timings.record(operation, nanoseconds: nanoseconds &- min(overhead, nanoseconds), descriptors: descriptors)
     }
 
     mutating func attached<Table: CacheTagTable>(
