@@ -20,16 +20,19 @@ import Workloads
 /// - `map`: the observer maps the pages, then `cache_tag_flush_range_np`;
 /// - `unmap`: the observer only (the workload issues the flush, strict or lazy);
 /// - `flushRange` / `flushAll` / `flushRangeForNewMappings`: the table walk into the observer's
-///   sink (timed as `.flush`), bracketed by `willFlush`/`didFlush` (the oracle's check);
+///   sink (timed as the operation of the same name), bracketed by `willFlush`/`didFlush` (the
+///   oracle's check);
 /// - `access`: the observer (a model lookup).
 ///
 /// An event the stream cannot justify (an unknown domain, a double attach) stops the run with
 /// an error naming the event and its index: none is dropped silently.
 ///
 /// A struct over its observer so the observer's sink is reached without a dynamic exclusivity
-/// check, and `@inlinable` so a caller in another module can specialize it for its observer
-/// (the timer); the table type is usually chosen at run time from the registry, and then the
-/// table's side runs as generic code, as it did before the driver existed.
+/// check, and `@inlinable` so a caller in another module that knows both types statically gets
+/// it specialized. The runs open the table type from the registry at run time, so there the
+/// driver runs as generic code (as the timer did before the driver existed); for an observer
+/// that times (`timesOperations`), the driver reads the clock itself around each directory
+/// call, so a timed window holds that call and nothing else.
 package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
     /// The driver side: domains, DID leases, tables.
     package let directory: CacheTagDirectory<Table>
