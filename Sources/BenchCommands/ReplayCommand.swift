@@ -29,16 +29,27 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         let replayed: TraceReplay
+        let clock = ContinuousClock()
+        let started = clock.now
         do {
             replayed = try TraceReplay(contentsOf: trace, options: TraceReplayOptions(skipBadLines: skipBadLines))
         } catch {
             throw CommandError("\(error)")
         }
+        let elapsed = clock.now - started
         let statistics = replayed.statistics
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        // What replay costs is reading the trace and rebuilding the run from it, not handing the
+        // events over: time that, in lines per second.
+        let parsing =
+            "\(trace): \(statistics.lines) lines read and reconstructed in \(String(format: "%.1f", seconds * 1e3)) ms "
+            + "(\(String(format: "%.2f", Double(statistics.lines) / max(seconds, 1e-9) / 1e6)) M lines/s)"
+        ProgressReporter.note(parsing)
         var notes = [
             "replayed \(trace): \(replayed.topology.units.count) unit(s), \(replayed.devices.count) device(s), "
                 + "\(replayed.domains.count) domain(s), \(replayed.operations.count) flush operation(s), "
-                + "\(statistics.otherEvents) other event(s) skipped"
+                + "\(statistics.otherEvents) other event(s) skipped",
+            parsing,
         ]
         if statistics.skippedBadLines > 0 {
             let message = "skipped \(statistics.skippedBadLines) malformed line(s) of \(trace)"
@@ -47,7 +58,8 @@ struct ReplayCommand: ParsableCommand {
         }
         let events = replayed.events(seed: options.seed)
         let point = PreparedWorkload(
-            name: TraceReplay.name, parameters: [], topology: replayed.topology, events: { _ in events })
+            name: TraceReplay.name, parameters: [], topology: replayed.topology, generatesEvents: false,
+            events: { _ in events })
         try execute(points: [point], varied: [:], options: options, plot: false, notes: notes)
     }
 }

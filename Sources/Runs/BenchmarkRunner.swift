@@ -102,7 +102,9 @@ package struct BenchmarkRunner {
                         progress.finished(label, skipped: true)
                         continue
                     }
-                    if events == nil {
+                    if events == nil, !point.generatesEvents {
+                        events = point.events(seed: configuration.seed)
+                    } else if events == nil {
                         let (generated, nanoseconds) = Self.generate(point, seed: configuration.seed)
                         events = generated
                         let rate = Double(generated.count) / (Double(max(nanoseconds, 1)) / 1e9)

@@ -9,15 +9,19 @@ package struct PreparedWorkload: Sendable {
     /// Every parameter's value at this point, in the workload's order.
     package let parameters: [ReportParameter]
     package let topology: Topology
+    /// Whether producing the events is work worth timing (a generator), rather than handing back
+    /// events made earlier (a replayed trace, whose parse is timed by the replay command).
+    package let generatesEvents: Bool
     private let generate: @Sendable (UInt64) -> [WorkloadEvent]
 
     package init(
-        name: String, parameters: [ReportParameter], topology: Topology,
+        name: String, parameters: [ReportParameter], topology: Topology, generatesEvents: Bool = true,
         events: @escaping @Sendable (UInt64) -> [WorkloadEvent]
     ) {
         self.name = name
         self.parameters = parameters
         self.topology = topology
+        self.generatesEvents = generatesEvents
         self.generate = events
     }
 

@@ -27,6 +27,24 @@ struct CommandLineTests {
         return (CacheTagBench.message(for: error), CacheTagBench.exitCode(for: error).rawValue)
     }
 
+    /// Replay reports what it costs to read and rebuild the trace, not a rate of handing back
+    /// events it already has.
+    @Test func replayNotesParseTimeNotGenerationRate() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let trace = try sampleTrace().path
+        let error = Self.invoke(["replay", trace, "--scheme", "kernel", "--table", "kernel-list", "--quick", "--out", directory.path])
+        #expect(error == nil, "\(String(describing: error))")
+        let notes = try RunManifest.read(from: directory.child("run.json")).notes
+        #expect(notes.contains { $0.contains("lines read and reconstructed in") && $0.contains("M lines/s") })
+        #expect(!notes.contains { $0.contains("events generated") })
+        // A generated workload still notes its generation rate.
+        let run = TemporaryReportDirectory()
+        defer { run.remove() }
+        #expect(Self.invoke(["run", "--workload", "sva-munmap", "--scheme", "kernel", "--table", "kernel-list", "--quick", "--out", run.path]) == nil)
+        #expect(try RunManifest.read(from: run.child("run.json")).notes.contains { $0.contains("events generated") })
+    }
+
     @Test func runWritesParsableReports() throws {
         let directory = TemporaryReportDirectory()
         defer { directory.remove() }
