@@ -20,14 +20,12 @@ extension SplitMix64 {
 
 // MARK: - Topology builders
 
-/// A unit with the given capabilities (defaults: a server unit).
+/// A unit with the given capabilities (defaults: a server unit); `Fixtures.unit` in the
+/// spelling the table tests use.
 package func makeUnit(
     _ id: Int, ndoms: Int = 65536, psi: Bool = true, mamv: Int = 18, cachingMode: Bool = false
 ) -> IOMMUUnit {
-    let capabilities = try! IOMMUCapabilities(
-        domainIDs: DomainIDSpace(domainCount: ndoms), pageSelectiveInvalidation: psi, maximumAddressMaskValue: mamv,
-        cachingMode: cachingMode)
-    return IOMMUUnit(id: IOMMUUnitID(id), capabilities: capabilities)
+    Fixtures.unit(id, domainCount: ndoms, pageSelective: psi, mamv: mamv, cachingMode: cachingMode)
 }
 
 /// A device behind `unit`, SID 00:(id/8).(id%8) + bus `unit.id + 1` unless given.
