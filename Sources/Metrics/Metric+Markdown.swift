@@ -4,26 +4,11 @@ extension Metric {
     package static var markdownTable: String {
         var lines = ["| metric | unit | kind | better | meaning |", "|---|---|---|---|---|"]
         for metric in all {
-            let better: String
-            switch metric.better {
-            case .lowerIsBetter: better = "lower"
-            case .higherIsBetter: better = "higher"
-            case .neither: better = "—"
-            }
-            let meaning = metric.meaning.replacingOccurrences("|", with: "\\|")
+            let better = metric.better == .neither ? "—" : metric.better.rawValue
+            let meaning = metric.meaning.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
             lines.append("| `\(metric.name)` | \(metric.unit.display) | \(metric.kind) | \(better) | \(meaning) |")
         }
         return lines.joined(separator: "\n")
     }
 }
 
-extension String {
-    /// `self` with every `target` replaced (no Foundation in this module).
-    fileprivate func replacingOccurrences(_ target: Character, with replacement: String) -> String {
-        var result = ""
-        for character in self {
-            if character == target { result += replacement } else { result.append(character) }
-        }
-        return result
-    }
-}
