@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runs
+import CacheTags
 import Workloads
 
 /// `replay`: re-runs the flush operations of a kernel trace under any DID scheme.
@@ -25,6 +26,11 @@ struct ReplayCommand: ParsableCommand {
     @Flag(name: .customLong("skip-bad-lines"), help: "Skip malformed lines (counted) instead of stopping at the first.")
     var skipBadLines = false
 
+    @Flag(
+        name: .customLong("strict-match"),
+        help: "Exit non-zero, before running anything, unless every flush call's descriptors equal the kernel's qi_submit lines.")
+    var strictMatch = false
+
     @OptionGroup var options: RunOptions
 
     func run() throws {
@@ -32,7 +38,8 @@ struct ReplayCommand: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         do {
-            replayed = try TraceReplay(contentsOf: trace, options: TraceReplayOptions(skipBadLines: skipBadLines))
+            replayed = try TraceReplay(
+                contentsOf: trace, options: TraceReplayOptions(skipBadLines: skipBadLines, kernel: options.kernelProfile()))
         } catch {
             throw CommandError("\(error)")
         }
@@ -56,10 +63,43 @@ struct ReplayCommand: ParsableCommand {
             ProgressReporter.note("note: \(message)")
             notes.append(message)
         }
+        let kernel = replayed.kernel
+        notes.append("kernel profile \(kernel.name) (\(replayed.kernelReason)): \(kernel.differences)")
+        notes += replayed.inferences
+        if !replayed.unattributedSubmissions.isEmpty {
+            notes.append(
+                "qi_submit lines of no flush call (set-up, tear-down, interrupt remapping): "
+                    + replayed.unattributedSubmissions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+                    .joined(separator: ", "))
+        }
+        for note in notes.dropFirst(2) { ProgressReporter.note("note: \(note)") }
+
         let events = replayed.events(seed: options.seed)
-        let point = PreparedWorkload(
+        var point = PreparedWorkload(
             name: TraceReplay.name, parameters: [], topology: replayed.topology, generatesEvents: false,
             events: { _ in events })
-        try execute(points: [point], varied: [:], options: options, plot: false, notes: notes)
+        point.operationLines = replayed.operations.map { $0.lines[0] }
+        let check: ReplayCheck?
+        do { check = try ReplayCheck.check(replayed, profile: kernel) } catch {
+            throw CommandError("\(trace): replay self-check: \(error)")
+        }
+        if let check {
+            ProgressReporter.note(check.summary)
+            for example in check.examples { ProgressReporter.note("  differs: \(example)") }
+            notes.append(check.summary)
+            point.fixedMetrics = [
+                PreparedWorkload.FixedMetrics(scheme: KernelScheme().name, table: KernelListTable.name, values: check.metrics)
+            ]
+            if strictMatch, !check.allExact {
+                throw CommandError(
+                    "\(trace): --strict-match: \(check.operations - check.exact) of \(check.operations) flush calls differ from the kernel's qi_submit descriptors")
+            }
+        } else {
+            ProgressReporter.note("note: \(trace) has no qi_submit lines: the replay cannot be checked against the kernel")
+            if strictMatch {
+                throw CommandError("\(trace): --strict-match: the trace has no qi_submit lines to match against")
+            }
+        }
+        try execute(points: [point], varied: [:], options: options, plot: false, notes: notes, kernel: kernel)
     }
 }

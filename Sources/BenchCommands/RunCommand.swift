@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Runs
+import VTd
 import Workloads
 
 /// `run`: chosen workloads (optionally a sweep over one parameter) under chosen schemes and tables.
@@ -43,12 +44,24 @@ struct RunCommand: ParsableCommand {
 }
 
 /// Runs a prepared set of points and prints the comparison summary to stdout.
-func execute(points: [PreparedWorkload], varied: [String: String], options: RunOptions, plot: Bool, notes: [String] = []) throws {
+///
+/// `kernel` is the profile kernel-list follows (`--kernel`, or what a replayed trace implies).
+func execute(
+    points: [PreparedWorkload], varied: [String: String], options: RunOptions, plot: Bool, notes: [String] = [],
+    kernel: KernelProfile? = nil
+) throws {
+    let kernel = try kernel ?? options.kernelProfile() ?? .latest
+    let tables = try options.tables(kernel: kernel)
+    let schemes = try options.schemes()
+    if options.descriptorsOut != nil, points.count != 1 {
+        throw CommandError("--descriptors-out: needs a single point, this run has \(points.count) (one workload, no --vary)")
+    }
     let configuration = RunConfiguration(
-        points: points, schemes: try options.schemes(), tables: try options.tables(), seed: options.seed,
+        points: points, schemes: schemes, tables: tables, seed: options.seed,
         budget: options.budget, costModel: try options.costModel(), strictOracle: options.strictOracle,
         quick: options.quick, outputDirectory: options.outputURL, resume: options.resume,
-        commandLine: CacheTagBench.invocation, varied: varied, notes: notes)
+        commandLine: CacheTagBench.invocation, varied: varied,
+        notes: notes + ["kernel profile of kernel-list: \(kernel.name) (\(kernel.differences))"])
     let started = Date()
     do {
         try BenchmarkRunner(configuration: configuration).run()
@@ -56,6 +69,14 @@ func execute(points: [PreparedWorkload], varied: [String: String], options: RunO
         throw error
     } catch {
         throw CommandError("\(error)")
+    }
+    if let path = options.descriptorsOut {
+        do {
+            try DescriptorDump.write(point: points[0], schemes: schemes, tables: tables, seed: options.seed, to: path)
+        } catch {
+            throw CommandError("--descriptors-out \(path): \(error)")
+        }
+        ProgressReporter.note("descriptors written to \(path)")
     }
     if plot { try renderPlots(directory: options.outputURL) }
     let comparison = try loadComparison(directory: options.outputURL, baseline: configuration.baselineScheme, headline: true)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CacheTags
 import Foundation
 import Runs
+import VTd
 
 /// Options shared by `run`, `replay` and the default suite: the scheme and table axes, the
 /// seed, budgets, the cost model and where the report goes.
@@ -47,6 +48,29 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("time-budget-ms"), help: "Timing budget per (point, scheme, table), in ms.")
     var timeBudgetMilliseconds = 200
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Kernel whose cache-tag behaviour kernel-list follows: \(KernelProfile.all.map(\.name).joined(separator: ", ")), "
+                + "each with an optional -unwidened suffix (NESTING_DEVTLB widening off). Default: latest; replay: the one the trace implies."))
+    var kernel: String?
+
+    @Option(
+        name: .customLong("descriptors-out"),
+        help: "Write every submitted descriptor (waits included) of every scheme and table as CSV to this file.")
+    var descriptorsOut: String?
+
+    /// The profile `--kernel` names, or nil when not given.
+    func kernelProfile() throws -> KernelProfile? {
+        guard let kernel else { return nil }
+        guard let profile = KernelProfile.named(kernel) else {
+            throw CommandError(
+                "--kernel: unknown kernel '\(kernel)' (known: \(KernelProfile.all.map(\.name).joined(separator: ", ")), "
+                    + "each optionally with -unwidened)")
+        }
+        return profile
+    }
+
     /// The schemes named by `--scheme`.
     func schemes() throws -> [any DomainIDScheme] {
         if scheme == "all" { return DomainIDSchemes.all }
@@ -61,7 +85,7 @@ struct RunOptions: ParsableArguments {
 
     /// The table axis named by `--table` and `--allocator`: each table in registry order, a table
     /// with tag nodes once per allocator.
-    func tables() throws -> [TableChoice] {
+    func tables(kernel: KernelProfile = .latest) throws -> [TableChoice] {
         let runnable = CacheTagTables.runnable
         let named: [CacheTagTableDescriptor] =
             table == "all"
@@ -97,6 +121,7 @@ struct RunOptions: ParsableArguments {
             }
             choices += allocators.map { $0.map { .on($0, table) } ?? TableChoice(table) }
         }
+        for index in choices.indices { choices[index].kernel = kernel }
         return choices
     }
 

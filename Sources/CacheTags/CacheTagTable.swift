@@ -27,6 +27,9 @@ public protocol CacheTagTable: AnyObject {
     /// The same, with tag nodes from `allocator` for tables that allocate a node per tag (the
     /// kernel list); others ignore it (the default).
     init(domainUsesFirstStage: Bool, allocator: TagAllocator)
+    /// The same, for a table that follows a kernel version's behaviour (`KernelListTable`);
+    /// the others ignore `kernel` (the default): they emit the minimal set in the newest encodings.
+    init(domainUsesFirstStage: Bool, allocator: TagAllocator, kernel: KernelProfile)
 
     /// Adds a reference to `tag`, creating it on first use (`cache_tag_assign`).
     func assign(_ tag: CacheTag)
@@ -56,6 +59,10 @@ public protocol CacheTagTable: AnyObject {
 extension CacheTagTable {
     public init(domainUsesFirstStage: Bool, allocator: TagAllocator) {
         self.init(domainUsesFirstStage: domainUsesFirstStage)
+    }
+
+    public init(domainUsesFirstStage: Bool, allocator: TagAllocator, kernel: KernelProfile) {
+        self.init(domainUsesFirstStage: domainUsesFirstStage, allocator: allocator)
     }
 }
 

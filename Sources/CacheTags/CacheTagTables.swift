@@ -74,8 +74,11 @@ public struct CacheTagTableDescriptor: Sendable, Hashable, CustomStringConvertib
     public var isPerfVariant: Bool { traits.contains(.runnable) || traits.contains(.perfVariant) }
 
     /// A new, empty table for a domain, its nodes from `allocator` where it has nodes.
-    public func make(domainUsesFirstStage: Bool, allocator: TagAllocator = .system) -> any CacheTagTable {
-        type.init(domainUsesFirstStage: domainUsesFirstStage, allocator: allocator)
+    /// A kernel-faithful table follows `kernel`; the others ignore it.
+    public func make(
+        domainUsesFirstStage: Bool, allocator: TagAllocator = .system, kernel: KernelProfile = .latest
+    ) -> any CacheTagTable {
+        type.init(domainUsesFirstStage: domainUsesFirstStage, allocator: allocator, kernel: kernel)
     }
 
     public var description: String { name }

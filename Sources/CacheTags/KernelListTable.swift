@@ -8,6 +8,12 @@ import VTd
 /// batched 16 at a time and closed at every unit change (drivers/iommu/intel/cache.c,
 /// `cache_tag_assign`, `cache_tag_unassign`, `cache_tag_flush_range`, `cache_tag_flush_all`).
 ///
+/// Where kernel versions differ it follows a `KernelProfile` (default `.latest`): submissions per
+/// descriptor before `qi_batch`, the whole-space first-stage encoding, flush_all's device-TLB form,
+/// and the NESTING_DEVTLB widening every version has (the rest of a range walk widened to
+/// everything once a NESTING_DEVTLB tag is met), so a replay can match the kernel's `qi_submit`
+/// stream descriptor for descriptor.
+///
 /// It is the reference the optimized table is differentially tested against, and the baseline
 /// it is timed against.
 public final class KernelListTable: CacheTagTable {
@@ -27,16 +33,24 @@ public final class KernelListTable: CacheTagTable {
     private var head: UnsafeMutablePointer<Node>?
     private let domainUsesFirstStage: Bool
     private let allocator: TagAllocator
+    /// The kernel version whose behaviour the walks reproduce.
+    public let kernel: KernelProfile
     public private(set) var tagCount = 0
 
     public convenience init(domainUsesFirstStage: Bool) {
-        self.init(domainUsesFirstStage: domainUsesFirstStage, allocator: .system)
+        self.init(domainUsesFirstStage: domainUsesFirstStage, allocator: .system, kernel: .latest)
     }
 
-    /// A table whose nodes come from `allocator` (the allocator axis of reports).
-    public init(domainUsesFirstStage: Bool, allocator: TagAllocator) {
+    public convenience init(domainUsesFirstStage: Bool, allocator: TagAllocator) {
+        self.init(domainUsesFirstStage: domainUsesFirstStage, allocator: allocator, kernel: .latest)
+    }
+
+    /// A table whose nodes come from `allocator` (the allocator axis of reports) and whose walks
+    /// behave as `kernel`'s.
+    public init(domainUsesFirstStage: Bool, allocator: TagAllocator, kernel: KernelProfile) {
         self.domainUsesFirstStage = domainUsesFirstStage
         self.allocator = allocator
+        self.kernel = kernel
     }
 
     deinit {
@@ -145,28 +159,43 @@ public final class KernelListTable: CacheTagTable {
                     continue
                 }
                 guard !tag.type.isDeviceTLB else { continue }
-                batch.append(
+                queue(
                     FlushScope.range(block, invalidationHint: false).iotlbDescriptor(
                         for: tag, domainUsesFirstStage: domainUsesFirstStage),
-                    for: tag.unit.id, into: &sink)
+                    for: tag, &batch, &sink)
             }
         }
     }
 
+    /// Queues one descriptor; before `qi_batch` (6.10) each one is its own submission.
+    @inline(__always)
+    private func queue<Sink: InvalidationSink>(
+        _ descriptor: InvalidationDescriptor, for tag: CacheTag, _ batch: inout InvalidationBatch, _ sink: inout Sink
+    ) {
+        batch.append(descriptor, for: tag.unit.id, into: &sink)
+        if !kernel.batchesDescriptors { batch.submit(into: &sink) }
+    }
+
     private func walk<Sink: InvalidationSink>(scope: FlushScope, into sink: inout Sink) -> Int {
-        withInvalidationBatch(into: &sink) { batch, sink in
+        let kernel = kernel
+        return withInvalidationBatch(into: &sink) { batch, sink in
+            var scope = scope
             var node = head
             while let current = node {
                 node = current.pointee.next
                 let tag = current.pointee.tag
+                if tag.type == .nestingDevtlb && kernel.nestingDeviceTLBWidensWalk { scope = scope.widened }
                 if tag.type.isDeviceTLB {
-                    let descriptor = scope.deviceTLBDescriptor(for: tag)
-                    batch.append(descriptor, for: tag.unit.id, into: &sink)
-                    if tag.device.needsExtraInvalidation { batch.append(descriptor, for: tag.unit.id, into: &sink) }
+                    let descriptor = scope.deviceTLBDescriptor(
+                        for: tag, flushAllUsesPASIDDeviceTLB: kernel.flushAllUsesPASIDDeviceTLB)
+                    queue(descriptor, for: tag, &batch, &sink)
+                    if tag.device.needsExtraInvalidation { queue(descriptor, for: tag, &batch, &sink) }
                 } else {
-                    batch.append(
-                        scope.iotlbDescriptor(for: tag, domainUsesFirstStage: domainUsesFirstStage),
-                        for: tag.unit.id, into: &sink)
+                    queue(
+                        scope.iotlbDescriptor(
+                            for: tag, domainUsesFirstStage: domainUsesFirstStage,
+                            pasidSelectiveForWholeSpace: kernel.pasidSelectiveForWholeSpace),
+                        for: tag, &batch, &sink)
                 }
             }
         }

@@ -130,8 +130,8 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
             try requireDomain(domain)
             try observer.unmapped(domain, firstPage: firstPage, pageCount: pageCount)
 
-        case let .flushRange(domain, range):
-            try flush(.range, domain, range)
+        case let .flushRange(domain, range, invalidationHint):
+            try flush(.range, domain, range, invalidationHint: invalidationHint)
 
         case let .flushAll(domain):
             try flush(.all, domain, .everything)
@@ -155,7 +155,9 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
 
     /// One table flush into the observer's sink, bracketed by the observer's flush hooks.
     @inlinable
-    mutating func flush(_ reason: FlushReason, _ domain: IOMMUDomainID, _ range: IOVARange) throws(ObserverError) {
+    mutating func flush(
+        _ reason: FlushReason, _ domain: IOMMUDomainID, _ range: IOVARange, invalidationHint: Bool = false
+    ) throws(ObserverError) {
         try requireDomain(domain)
         tally.flushes += 1
         try observer.willFlush(domain, range: range, reason: reason)
@@ -165,7 +167,8 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
             switch reason {
             case .range:
                 let start = timed ? MonotonicClock.now() : 0
-                let emitted = try directory.flushRange(domain, range, into: &observer.sink)
+                let emitted = try directory.flushRange(
+                    domain, range, invalidationHint: invalidationHint, into: &observer.sink)
                 if timed { observer.timed(.flushRange, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .all:
                 let start = timed ? MonotonicClock.now() : 0

@@ -122,6 +122,60 @@ extension Metric {
         "events.skipped", .count, label: "events skipped", group: .events, better: .lowerIsBetter,
         meaning: "Events skipped because they refer to an attachment that failed (DID exhaustion)")
 
+    package static let replayOps = Metric(
+        "replay.ops", .count, label: "flush calls compared", group: .replayMatch, better: .neither,
+        meaning: "Flush calls of a replayed trace compared with the descriptors the kernel queued for them (qi_submit lines), scheme kernel on kernel-list; calls the trace cut off are not counted")
+    package static let replayOpsExact = Metric(
+        "replay.ops_exact", .count, label: "calls matched exactly", group: .replayMatch, better: .higherIsBetter,
+        meaning: "Compared calls whose descriptors equal the kernel's: same count, same order, all four quadwords")
+    package static let replayOpsCountMatch = Metric(
+        "replay.ops_count_match", .count, label: "calls matched in count", group: .replayMatch, better: .higherIsBetter,
+        meaning: "Compared calls with as many descriptors as the kernel's")
+    package static let replayOpsTruncated = Metric(
+        "replay.ops_truncated", .count, label: "calls cut off", group: .replayMatch, better: .neither,
+        meaning: "Flush calls at the end of the trace whose qi_submit lines the trace does not hold (not compared)")
+    package static let replayMismatchMissing = Metric(
+        "replay.mismatch.missing", .count, label: "mismatch: missing", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where the tool emitted fewer descriptors than the kernel")
+    package static let replayMismatchExtra = Metric(
+        "replay.mismatch.extra", .count, label: "mismatch: extra", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where the tool emitted more descriptors than the kernel")
+    package static let replayMismatchType = Metric(
+        "replay.mismatch.type", .count, label: "mismatch: type", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a descriptor of another type")
+    package static let replayMismatchDID = Metric(
+        "replay.mismatch.did", .count, label: "mismatch: did", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different DID")
+    package static let replayMismatchGranularity = Metric(
+        "replay.mismatch.granularity", .count, label: "mismatch: granularity", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different granularity")
+    package static let replayMismatchAddress = Metric(
+        "replay.mismatch.address", .count, label: "mismatch: address", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different address (device-TLB: size-encoded address)")
+    package static let replayMismatchAM = Metric(
+        "replay.mismatch.am", .count, label: "mismatch: am", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different address mask (AM)")
+    package static let replayMismatchIH = Metric(
+        "replay.mismatch.ih", .count, label: "mismatch: ih", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different invalidation hint (IH)")
+    package static let replayMismatchDrain = Metric(
+        "replay.mismatch.drain", .count, label: "mismatch: drain", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where different read/write drain bits (DR/DW)")
+    package static let replayMismatchPasid = Metric(
+        "replay.mismatch.pasid", .count, label: "mismatch: pasid", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different PASID")
+    package static let replayMismatchSID = Metric(
+        "replay.mismatch.sid", .count, label: "mismatch: sid", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where a different source ID, PFSID or queue depth")
+    package static let replayMismatchOther = Metric(
+        "replay.mismatch.other", .count, label: "mismatch: other", group: .replayMatch, better: .lowerIsBetter,
+        meaning: "Compared calls where other differing bits")
+
+    /// The replay self-check's metrics, in presentation order.
+    package static let replayMatch: [Metric] = [
+        .replayOps, .replayOpsExact, .replayOpsCountMatch, .replayOpsTruncated, .replayMismatchMissing, .replayMismatchExtra, .replayMismatchType, .replayMismatchDID, .replayMismatchGranularity, .replayMismatchAddress, .replayMismatchAM, .replayMismatchIH, .replayMismatchDrain, .replayMismatchPasid, .replayMismatchSID, .replayMismatchOther,
+    ]
+
     /// Every metric, in presentation order.
     package static let all: [Metric] = [
         .swAssignNanos, .swUnassignNanos, .swFlushRangeNanos, .swFlushAllNanos, .swFlushRangeNPNanos,
@@ -133,5 +187,5 @@ extension Metric {
         .deviceTLBCapacityEvictions, .modelInvalidationMicros, .modelDeviceTLBMicros, .modelPageWalkMicros,
         .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .eventsTotal,
         .eventsSkipped,
-    ]
+    ] + replayMatch
 }

@@ -13,6 +13,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     case tlb
     case oracle
     case events
+    case replayMatch = "replay-match"
 
     /// The identifier used in file names, e.g. `descriptors`.
     package var id: String { rawValue }
@@ -31,6 +32,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .tlb: "Modeled TLB hits and misses"
         case .oracle: "Safety oracle violations (must be 0)"
         case .events: "Workload events"
+        case .replayMatch: "Replay against the kernel's own descriptors (qi_submit)"
         }
     }
 
@@ -47,6 +49,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .tlb: "lookups"
         case .oracle: "violations"
         case .events: "events"
+        case .replayMatch: "flush operations"
         }
     }
 

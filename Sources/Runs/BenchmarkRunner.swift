@@ -166,6 +166,9 @@ package struct BenchmarkRunner {
             costModel: configuration.costModel, strictOracle: configuration.strictOracle)
         // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
         var rows = modeled.map { row($0.metric, ($0.value * 1e6).rounded() / 1e6) }
+        for fixed in point.fixedMetrics where fixed.scheme == scheme.name && fixed.table == table.label {
+            rows += fixed.values.map { row($0.metric, $0.value) }
+        }
         let measurement = try SoftwarePathTimer.measure(
             events: events, topology: point.topology, scheme: scheme, budget: configuration.budget,
             heapBytes: table.heapBytes, makeTable: makeTable)

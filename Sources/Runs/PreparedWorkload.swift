@@ -1,3 +1,4 @@
+import Metrics
 import Reports
 import Workloads
 
@@ -13,6 +14,25 @@ package struct PreparedWorkload: Sendable {
     /// events made earlier (a replayed trace, whose parse is timed by the replay command).
     package let generatesEvents: Bool
     private let generate: @Sendable (UInt64) -> [WorkloadEvent]
+    /// Figures known before the run, written as rows of one (scheme, table label) pair: the replay
+    /// self-check's `replay.*` metrics on (`kernel`, `kernel-list`).
+    package var fixedMetrics: [FixedMetrics] = []
+    /// For a replayed trace: the first trace line of each flush operation, in event order
+    /// (the `line` column of `--descriptors-out`).
+    package var operationLines: [Int]?
+
+    /// Metric values that belong to one (scheme, table) of the point.
+    package struct FixedMetrics: Sendable {
+        package let scheme: String
+        package let table: String
+        package let values: [MetricValue]
+
+        package init(scheme: String, table: String, values: [MetricValue]) {
+            self.scheme = scheme
+            self.table = table
+            self.values = values
+        }
+    }
 
     package init(
         name: String, parameters: [ReportParameter], topology: Topology, generatesEvents: Bool = true,

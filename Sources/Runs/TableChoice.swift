@@ -1,4 +1,5 @@
 import CacheTags
+import VTd
 
 /// One configuration on the table axis of a run: a table from the registry and, for tables with
 /// a node per tag, where the nodes are allocated.
@@ -8,6 +9,8 @@ package struct TableChoice: Sendable {
     package let allocator: TagAllocator?
     /// Bytes the node allocator holds now, when it can tell (jemalloc's `stats.allocated`).
     package let heapBytes: (@Sendable () -> Int?)?
+    /// The kernel version the kernel-faithful table follows (`--kernel`); other tables ignore it.
+    package var kernel: KernelProfile = .latest
 
     package init(_ table: CacheTagTableDescriptor, allocator: TagAllocator? = nil, heapBytes: (@Sendable () -> Int?)? = nil) {
         let takesAllocator = table.traits.contains(.nodeAllocator)
@@ -31,6 +34,7 @@ package struct TableChoice: Sendable {
     /// generic function), nodes from the choice's allocator.
     func makeTable<Table: CacheTagTable>(_: Table.Type) -> (Bool) -> Table {
         let allocator = self.allocator ?? .system
-        return { Table(domainUsesFirstStage: $0, allocator: allocator) }
+        let kernel = kernel
+        return { Table(domainUsesFirstStage: $0, allocator: allocator, kernel: kernel) }
     }
 }

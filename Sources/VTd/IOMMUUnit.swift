@@ -21,10 +21,20 @@ public struct IOMMUCapabilities: Hashable, Sendable {
     /// CAP.CM: caching mode (emulated IOMMUs such as QEMU's): not-present entries may be cached,
     /// so new mappings of second-stage domains need an IOTLB flush (`cache_tag_flush_range_np`).
     public var cachingMode: Bool
+    /// CAP.DRD: the unit can drain reads; the kernel then sets DR (bit 7) in every IOTLB
+    /// descriptor (`qi_desc_iotlb`, `cap_read_drain`). Set on Skylake-SP (cap 8d2078c106f0466)
+    /// and on QEMU's unit; docs/vtd-facts.md §1 ("Descriptor bits the kernel really sets").
+    public var readDrain: Bool
+    /// CAP.DWD: write draining; the kernel sets DW (bit 6) in IOTLB descriptors (`cap_write_drain`).
+    public var writeDrain: Bool
+    /// Whether the kernel runs the unit in scalable mode (ECAP.SMTS and not `intel_iommu=sm_off`):
+    /// it decides the set-up and tear-down traffic of an attachment (PASID-table entries and
+    /// PASID-cache invalidations, or legacy context entries and context-cache invalidations).
+    public var scalableMode: Bool
 
     public init(
         domainIDs: DomainIDSpace = .server, pageSelectiveInvalidation: Bool = true, maximumAddressMaskValue: Int = 18,
-        cachingMode: Bool = false
+        cachingMode: Bool = false, readDrain: Bool = true, writeDrain: Bool = true, scalableMode: Bool = true
     ) throws(VTdError) {
         guard (0...63).contains(maximumAddressMaskValue) else {
             throw VTdError.outOfRange(field: "mamv", value: "\(maximumAddressMaskValue)", allowed: "0...63")
@@ -33,9 +43,13 @@ public struct IOMMUCapabilities: Hashable, Sendable {
         self.pageSelectiveInvalidation = pageSelectiveInvalidation
         self.maximumAddressMaskValue = maximumAddressMaskValue
         self.cachingMode = cachingMode
+        self.readDrain = readDrain
+        self.writeDrain = writeDrain
+        self.scalableMode = scalableMode
     }
 
-    /// A Skylake-SP-like server unit: 65,536 DIDs, PSI, MAMV 18, no caching mode.
+    /// A Skylake-SP-like server unit: 65,536 DIDs, PSI, MAMV 18, no caching mode, read and write
+    /// draining, scalable mode.
     public static let server = try! IOMMUCapabilities()
 }
 

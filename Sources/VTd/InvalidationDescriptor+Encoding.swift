@@ -4,13 +4,17 @@
 extension InvalidationDescriptor {
     /// IOTLB invalidate (type 2). `block` is required for page-selective granularity and ignored
     /// otherwise. Domain-selective and page-selective invalidations reach every PASID of the DID.
+    /// `readDrain` / `writeDrain` set DR (bit 7) and DW (bit 6), as the kernel does whenever the
+    /// unit reports read / write draining (`qi_desc_iotlb`; docs/vtd-facts.md §1).
     @inlinable
     public static func iotlb(
         _ granularity: IOTLBGranularity, domainID: DomainID, block: AlignedInvalidation? = nil,
-        invalidationHint: Bool = false
+        invalidationHint: Bool = false, readDrain: Bool = false, writeDrain: Bool = false
     ) -> InvalidationDescriptor {
         precondition(granularity != .pageSelective || block != nil, "a page-selective IOTLB invalidation needs a block")
-        let word0 = DescriptorType.iotlb.rawValue | granularity.rawValue << 4 | UInt64(domainID.rawValue) << 16
+        let word0 =
+            DescriptorType.iotlb.rawValue | granularity.rawValue << 4 | UInt64(domainID.rawValue) << 16
+            | (readDrain ? iotlbReadDrainBit : 0) | (writeDrain ? iotlbWriteDrainBit : 0)
         guard granularity == .pageSelective, let block else { return InvalidationDescriptor(word0, 0) }
         return InvalidationDescriptor(word0, addressWord(block, invalidationHint: invalidationHint))
     }
@@ -56,10 +60,30 @@ extension InvalidationDescriptor {
         return InvalidationDescriptor(word0, sizeEncodedAddress(block, sizeBit: 11))
     }
 
-    /// Invalidation wait (type 5) with a status write of `statusData`, as `qi_submit_sync` queues
-    /// after every batch; the status address is left zero in the model.
+    /// DR, bit 7 of an IOTLB descriptor's quadword 0.
+    public static let iotlbReadDrainBit: UInt64 = 1 << 7
+    /// DW, bit 6 of an IOTLB descriptor's quadword 0.
+    public static let iotlbWriteDrainBit: UInt64 = 1 << 6
+
+    /// The IOTLB descriptor `qi_desc_iotlb` builds on a unit with `capabilities` (drain bits from the unit).
     @inlinable
-    public static func wait(statusData: UInt32 = 1) -> InvalidationDescriptor {
+    public static func iotlb(
+        _ granularity: IOTLBGranularity, domainID: DomainID, block: AlignedInvalidation? = nil,
+        invalidationHint: Bool = false, on capabilities: IOMMUCapabilities
+    ) -> InvalidationDescriptor {
+        iotlb(
+            granularity, domainID: domainID, block: block, invalidationHint: invalidationHint,
+            readDrain: capabilities.readDrain, writeDrain: capabilities.writeDrain)
+    }
+
+    /// The status data `qi_submit_sync` writes when a wait completes (`QI_DONE`).
+    public static let waitDoneStatus: UInt32 = 2
+
+    /// Invalidation wait (type 5) with a status write of `statusData` (`QI_DONE` by default), as
+    /// `qi_submit_sync` queues after every batch; the status address is left zero in the model.
+    /// The kernel prints no `qi_submit` line for it (docs/vtd-facts.md §1).
+    @inlinable
+    public static func wait(statusData: UInt32 = waitDoneStatus) -> InvalidationDescriptor {
         InvalidationDescriptor(DescriptorType.wait.rawValue | 1 << 5 | UInt64(statusData) << 32, 0)
     }
 

@@ -48,6 +48,21 @@ public struct IOVARange: Hashable, Sendable, CustomStringConvertible {
         return span == .max ? .max : span + 1
     }
 
+    /// Pages one last-level page table maps (a 4 KiB table of 512 eight-byte entries).
+    public static let pagesPerPageTable: UInt64 = 512
+
+    /// Whether unmapping this range frees page-table pages in a 4-level table of 4 KiB mappings:
+    /// the kernel frees a table whose whole span the unmap covers (`dma_pte_clear_level`), so
+    /// this is "the range covers at least one aligned 512-page block". The kernel's flush after
+    /// the unmap passes IH = 1 exactly when it freed none (`intel_iommu_tlb_sync`: the gather's
+    /// freelist is empty; docs/vtd-facts.md §1), telling the IOMMU it may keep cached
+    /// paging-structure entries.
+    public var freesPageTablePages: Bool {
+        let span = Self.pagesPerPageTable
+        let firstWholeBlock = (firstPage + span - 1) / span * span
+        return lastPage >= firstWholeBlock && lastPage - firstWholeBlock + 1 >= span
+    }
+
     public var description: String { "[\(hex(start))-\(hex(end))]" }
 }
 

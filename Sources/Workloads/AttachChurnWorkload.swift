@@ -146,7 +146,7 @@ package struct AttachChurnWorkload: Workload {
                 let count = rng.within(1...pages)
                 let first = Self.basePage + UInt64(rng.below(pages - count + 1))
                 out.emit(.unmap(container.domain, firstPage: first, pageCount: UInt64(count)))
-                out.emit(.flushRange(container.domain, IOVARange(firstPage: first, pageCount: UInt64(count))))
+                out.emit(.flushAfterUnmap(container.domain, IOVARange(firstPage: first, pageCount: UInt64(count))))
                 out.emit(.map(container.domain, firstPage: first, pageCount: UInt64(count)))
                 dma(container)
             }

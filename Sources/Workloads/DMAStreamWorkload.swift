@@ -124,7 +124,7 @@ package struct DMAStreamWorkload: Workload {
             out.emit(.unmap(domains[device], firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages)))
             if !lazy {
                 out.emit(
-                    .flushRange(
+                    .flushAfterUnmap(
                         domains[device], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
                 iova[device].release(page: buffer.firstPage, order: order)
                 return

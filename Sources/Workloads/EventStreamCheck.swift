@@ -136,7 +136,7 @@ package struct EventStreamCheck: Sendable {
                     }
                     if state.attachments > 0 || state.children > 0 { domains[domain]!.awaitingFlush.insert(page) }
                 }
-            case let .flushRange(domain, range), let .flushRangeForNewMappings(domain, range):
+            case let .flushRange(domain, range, _), let .flushRangeForNewMappings(domain, range):
                 guard domains[domain] != nil else { fail(index, "flush of unknown \(domain)"); continue }
                 if pageTables, !domains[domain]!.awaitingFlush.isEmpty {
                     domains[domain]!.awaitingFlush = domains[domain]!.awaitingFlush.filter {

@@ -124,7 +124,7 @@ package struct MultiIOMMUWorkload: Workload {
             let buffer = buffers[domain].removeFirst()
             out.emit(.unmap(domains[domain], firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages)))
             out.emit(
-                .flushRange(domains[domain], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
+                .flushAfterUnmap(domains[domain], IOVARange(firstPage: buffer.firstPage, pageCount: UInt64(buffer.pages))))
             iova[domain].release(page: buffer.firstPage, order: IOVASlots.order(ofPages: buffer.pages))
         }
 

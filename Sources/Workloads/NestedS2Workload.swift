@@ -153,7 +153,7 @@ package struct NestedS2Workload: Workload {
                         let firstPage = UInt64(block * Self.blockPages)
                         out.emit(.unmap(parent, firstPage: firstPage, pageCount: UInt64(Self.blockPages)))
                         out.emit(
-                            .flushRange(parent, IOVARange(firstPage: firstPage, pageCount: UInt64(Self.blockPages))))
+                            .flushAfterUnmap(parent, IOVARange(firstPage: firstPage, pageCount: UInt64(Self.blockPages))))
                     }
                 } else if !unplugged.isEmpty {
                     let block = unplugged.remove(at: rng.below(unplugged.count))
@@ -171,7 +171,7 @@ package struct NestedS2Workload: Workload {
                         out.emit(
                             .unmap(childDomain(child), firstPage: victim.firstPage, pageCount: UInt64(victim.pages)))
                         out.emit(
-                            .flushRange(
+                            .flushAfterUnmap(
                                 childDomain(child),
                                 IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
                         mapNew(child)

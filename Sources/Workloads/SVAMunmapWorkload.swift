@@ -155,7 +155,9 @@ package struct SVAMunmapWorkload: Workload {
                     processes[index].freeSlots.append(victim.slot)
                     out.emit(.unmap(domain, firstPage: victim.firstPage, pageCount: UInt64(victim.pages)))
                     out.emit(
-                        .flushRange(domain, IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
+                        .flushRange(
+                            domain, IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages)),
+                            invalidationHint: false))
                 }
                 let process = processes[index]
                 if !process.bound.isEmpty, !process.mappings.isEmpty {

@@ -23,8 +23,9 @@ package enum WorkloadEvent: Hashable, Sendable {
     case map(IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
     /// Pages are removed from the domain's page table. No invalidation by itself.
     case unmap(IOMMUDomainID, firstPage: UInt64, pageCount: UInt64)
-    /// `cache_tag_flush_range` over the domain.
-    case flushRange(IOMMUDomainID, IOVARange)
+    /// `cache_tag_flush_range` over the domain, with the invalidation hint the caller passes
+    /// (IH: 1 when the unmap freed no page-table pages, 0 for SVA; docs/vtd-facts.md §1).
+    case flushRange(IOMMUDomainID, IOVARange, invalidationHint: Bool)
     /// `cache_tag_flush_all` over the domain.
     case flushAll(IOMMUDomainID)
     /// `cache_tag_flush_range_np` without a page-table change (trace replay).
@@ -59,11 +60,18 @@ package enum WorkloadEventKind: String, CaseIterable, Sendable {
 }
 
 extension WorkloadEvent {
+    /// The strict-mode flush after unmapping `range` from a paging domain: IH is set when the
+    /// unmap freed no page-table pages (`IOVARange.freesPageTablePages`), as
+    /// `intel_iommu_tlb_sync` decides it. SVA flushes pass IH 0 and are built directly.
+    package static func flushAfterUnmap(_ domain: IOMMUDomainID, _ range: IOVARange) -> WorkloadEvent {
+        .flushRange(domain, range, invalidationHint: !range.freesPageTablePages)
+    }
+
     /// The domain the event names directly (nil for detach and access, which name an attachment).
     package var domain: IOMMUDomainID? {
         switch self {
         case let .createDomain(domain, _), let .destroyDomain(domain), let .attach(domain, _, _),
-            let .map(domain, _, _), let .unmap(domain, _, _), let .flushRange(domain, _), let .flushAll(domain),
+            let .map(domain, _, _), let .unmap(domain, _, _), let .flushRange(domain, _, _), let .flushAll(domain),
             let .flushRangeForNewMappings(domain, _):
             domain
         case .detach, .access: nil

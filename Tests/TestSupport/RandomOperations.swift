@@ -201,7 +201,7 @@ package struct RandomOperations {
         mark(domain, first, count, mapped: false)
         return [
             .unmap(domain, firstPage: first, pageCount: count),
-            .flushRange(domain, IOVARange(firstPage: first, pageCount: count)),
+            .flushAfterUnmap(domain, IOVARange(firstPage: first, pageCount: count)),
         ]
     }
 

@@ -67,7 +67,7 @@ struct GeneratorTests {
         for (index, event) in events.enumerated() {
             guard case let .unmap(domain, first, count) = event else { continue }
             unmaps += 1
-            #expect(events[index + 1] == .flushRange(domain, IOVARange(firstPage: first, pageCount: count)))
+            #expect(events[index + 1] == .flushAfterUnmap(domain, IOVARange(firstPage: first, pageCount: count)))
         }
         #expect(unmaps >= 300)
         #expect(!events.contains { $0.kind == .flushAll })
@@ -113,7 +113,7 @@ struct GeneratorTests {
                 livePASIDs[pasid] = domain
             case let .destroyDomain(domain):
                 if let pasid = pasidOf[domain], livePASIDs[pasid] == domain { livePASIDs[pasid] = nil }
-            case let .flushRange(_, range): sizes.append(range.pageCount)
+            case let .flushRange(_, range, _): sizes.append(range.pageCount)
             default: break
             }
         }
@@ -149,9 +149,9 @@ struct GeneratorTests {
             } else {
                 #expect(Set(pasids).count == 5 && !pasids.contains(.none))
             }
-            #expect(events.contains { if case .flushRange(parent, _) = $0 { true } else { false } })
+            #expect(events.contains { if case .flushRange(parent, _, _) = $0 { true } else { false } })
             #expect(
-                events.contains { if case let .flushRange(domain, _) = $0 { children.contains(domain) } else { false } }
+                events.contains { if case let .flushRange(domain, _, _) = $0 { children.contains(domain) } else { false } }
             )
         }
     }
@@ -347,7 +347,7 @@ struct EventStreamCheckTests {
             violations([
                 .createDomain(d0, .secondStage), .attach(d0, device: dev, pasid: .none),
                 .map(d0, firstPage: 8, pageCount: 2),
-                .unmap(d0, firstPage: 8, pageCount: 2), .flushRange(d0, IOVARange(firstPage: 8, pageCount: 2)),
+                .unmap(d0, firstPage: 8, pageCount: 2), .flushRange(d0, IOVARange(firstPage: 8, pageCount: 2), invalidationHint: true),
                 .map(d0, firstPage: 9, pageCount: 1), .access(device: dev, pasid: .none, page: 9),
             ]).isEmpty)
         #expect(

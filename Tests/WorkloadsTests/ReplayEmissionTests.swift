@@ -78,7 +78,9 @@ struct ReplayEmissionTests {
         let emission = ReplayEmission(
             entries: [ReplayTimeline.Entry(action: .change(nothing), time: 0)], operations: [],
             domains: DomainInference(lives: [], joins: [], devices: ReplayDeviceTable(named: []), unitNames: []),
-            unitNames: [], statistics: TraceStatistics())
+            unitNames: [],
+            evidence: KernelEvidence(events: [], submissions: [], operations: [], unitNames: [], batched: true),
+            statistics: TraceStatistics())
         #expect(emission.events.isEmpty && emission.repairs == 1 && emission.statistics.repairs == 1)
         // No units: one idle unit keeps the topology valid.
         #expect(emission.topology.topology.units.count == 1 && emission.topology.devices.isEmpty)

@@ -39,7 +39,7 @@ struct ReplayTopologyTests {
     @Test("units sort by name with numbers compared as numbers")
     func unitOrder() {
         let topology = ReplayTopology(
-            unitNames: ["dmar10", "dmar2", "iommu", "dmar0"],
+            unitNames: ["dmar10", "dmar2", "iommu", "dmar0"], capabilities: Array(repeating: .server, count: 4),
             devices: [.init(name: "0000:00:02.0", unit: 0, hasATS: true, isStandIn: false)])
         #expect(topology.unitNames == ["dmar0", "dmar2", "dmar10", "iommu"])
         #expect(topology.devices.map(\.unit) == [IOMMUUnitID(2)])
@@ -49,7 +49,7 @@ struct ReplayTopologyTests {
     @Test("PCI names give requester IDs; stand-ins, other names and duplicates get unused ones from 0xff00 down")
     func sources() throws {
         let topology = ReplayTopology(
-            unitNames: ["dmar0"],
+            unitNames: ["dmar0"], capabilities: Array(repeating: .server, count: 1),
             devices: [
                 .init(name: "0000:3b:00.0", unit: 0, hasATS: true, isStandIn: false),
                 .init(name: "dmar0-nonats-1", unit: 0, hasATS: false, isStandIn: true),

@@ -31,9 +31,18 @@ struct ReplayEmission {
     private(set) var replayOperations: [ReplayFlushOperation] = []
     /// The statistics handed in, with the inference's and the emission's counters added.
     private(set) var statistics: TraceStatistics
+    /// Where the replayed IH bits came from.
+    private(set) var hintNote = ""
 
     private let operations: [ReplayTimeline.Operation]
     private let domains: DomainInference
+    private let evidence: KernelEvidence
+    /// The IH bit of each `flush_range` operation, by operation index.
+    private var hints: [Bool]
+    private var hintsFromKernel = 0
+    private var hintsByRule = 0
+    /// Calls whose kernel IH the rule would have given too: how far the rule can be trusted.
+    private var hintsRuleAgrees = 0
     private var domainOfRoot: [Int: IOMMUDomainID] = [:]
     private var attachedNow: [AttachmentChange.Target: Int] = [:]
     private var clock: UInt64 = 0
@@ -50,12 +59,15 @@ struct ReplayEmission {
     /// `statistics` holds the counts of the stages before `DomainInference`.
     init(
         entries: [ReplayTimeline.Entry], operations: [ReplayTimeline.Operation], domains: DomainInference,
-        unitNames: [String], statistics: TraceStatistics
+        unitNames: [String], evidence: KernelEvidence, statistics: TraceStatistics
     ) {
         self.operations = operations
         self.domains = domains
+        self.evidence = evidence
         self.statistics = statistics
-        topology = ReplayTopology(unitNames: unitNames, devices: domains.devices.records)
+        hints = Array(repeating: false, count: operations.count)
+        topology = ReplayTopology(
+            unitNames: unitNames, capabilities: evidence.capabilities, devices: domains.devices.records)
         operationDomains = Array(repeating: IOMMUDomainID(0), count: operations.count)
         events.reserveCapacity(entries.count + domains.lives.count)
         for (position, entry) in entries.enumerated() {
@@ -65,6 +77,10 @@ struct ReplayEmission {
         }
         for (position, entry) in entries.enumerated() { emit(entry, at: position) }
         makeRecords(unitNames: unitNames)
+        hintNote =
+            "IH of flush_range calls: \(hintsFromKernel) from the kernel's qi_submit words (the rule agrees on "
+            + "\(hintsRuleAgrees)), \(hintsByRule) by the kernel's rule (SVA 0; else 1 unless the range covers a "
+            + "whole 512-page table)"
         self.statistics.inferredAttachments += domains.inferredAttachments
         self.statistics.repairs += domains.repairs + repairs
     }
@@ -84,9 +100,28 @@ struct ReplayEmission {
         replayOperations = operations.enumerated().map { index, operation in
             ReplayFlushOperation(
                 kind: operation.kind, domain: operationDomains[index], range: operation.range, lines: operation.lines,
-                tags: operation.lives.map { TraceTag(lives[$0].key, unitNames: unitNames, devices: devices) })
+                tags: operation.lives.map { TraceTag(lives[$0].key, unitNames: unitNames, devices: devices) },
+                invalidationHint: hints[index], kernelDescriptors: evidence.descriptorsOfOperation[index],
+                truncated: evidence.truncated[index])
         }
         .sorted { $0.lines[0] < $1.lines[0] }
+    }
+
+    /// The IH bit of `flush_range` operation `index`: the kernel's where it sent a page-selective
+    /// descriptor, else its rule (`intel_iommu_tlb_sync`; SVA passes 0).
+    private mutating func hint(_ index: Int, kind: DomainKind) -> Bool {
+        let hint: Bool
+        let rule = kind == .sva ? false : !operations[index].range!.freesPageTablePages
+        if let seen = evidence.invalidationHints[index] {
+            hint = seen
+            hintsFromKernel += 1
+            if seen == rule { hintsRuleAgrees += 1 }
+        } else {
+            hint = rule
+            hintsByRule += 1
+        }
+        hints[index] = hint
+        return hint
     }
 
     private func plannedRoot(_ entry: ReplayTimeline.Entry) -> Int? {
@@ -176,7 +211,7 @@ struct ReplayEmission {
             operationDomains[index] = id
             let event: WorkloadEvent =
                 switch operation.kind {
-                case .range: .flushRange(id, operation.range!)
+                case .range: .flushRange(id, operation.range!, invalidationHint: hint(index, kind: domainKinds[id.rawValue]))
                 case .newMappings: .flushRangeForNewMappings(id, operation.range!)
                 case .all: .flushAll(id)
                 }

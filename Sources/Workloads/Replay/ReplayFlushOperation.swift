@@ -17,4 +17,10 @@ package struct ReplayFlushOperation: Hashable, Sendable {
     package let lines: [Int]
     /// The tags walked, in trace order.
     package let tags: [TraceTag]
+    /// The IH bit replayed for a `flush_range` (the kernel's, where its descriptors show it).
+    package let invalidationHint: Bool
+    /// The descriptors the kernel queued for the call (its `qi_submit` lines; `KernelEvidence`).
+    package let kernelDescriptors: [KernelDescriptor]
+    /// The trace ends before the call's `qi_submit` lines: nothing to compare it with.
+    package let truncated: Bool
 }

@@ -9,13 +9,16 @@ struct ReplayTopology {
     let devices: [ReplayDevice]
 
     /// `unitNames` as `TagKey.unit` numbers them; `devices` as `ReplayDeviceTable` does.
-    init(unitNames: [String], devices records: [ReplayDeviceTable.Record]) {
+    /// `capabilities` are `KernelEvidence`'s, by the same index as `unitNames`.
+    init(unitNames: [String], capabilities: [IOMMUCapabilities], devices records: [ReplayDeviceTable.Record]) {
         // Units sorted by name (dmar2 before dmar10): IDs follow the kernel's unit names, not the
         // order a trace happens to mention them in.
         let unitOrder = unitNames.indices.sorted { Self.naturalOrder(unitNames[$0], unitNames[$1]) }
         var unitID = Array(repeating: IOMMUUnitID(0), count: unitNames.count)
         for (position, unit) in unitOrder.enumerated() { unitID[unit] = IOMMUUnitID(position) }
-        let units = unitOrder.indices.map { IOMMUUnitID($0) }.map { IOMMUUnit(id: $0) }
+        let units = unitOrder.enumerated().map { position, unit in
+            IOMMUUnit(id: IOMMUUnitID(position), capabilities: capabilities[unit])
+        }
 
         // A PCI name gives the requester ID; stand-ins and other names get unused IDs from 0xff00 down.
         var usedSources: Set<UInt16> = []

@@ -5,8 +5,14 @@ package struct TraceReplayOptions: Hashable, Sendable {
     /// Skip malformed lines (counted in `TraceStatistics.skippedBadLines`, the first few kept)
     /// instead of failing on the first one.
     package var skipBadLines: Bool
+    /// The kernel whose behaviour the trace shows; nil: the one its text implies
+    /// (`ReplayPipeline.impliedKernel`).
+    package var kernel: KernelProfile?
 
-    package init(skipBadLines: Bool = false) { self.skipBadLines = skipBadLines }
+    package init(skipBadLines: Bool = false, kernel: KernelProfile? = nil) {
+        self.skipBadLines = skipBadLines
+        self.kernel = kernel
+    }
 }
 
 /// A real kernel trace turned into a replayable event stream: the topology (units, devices), the
@@ -65,6 +71,15 @@ package struct TraceReplay: EventSource {
     package let operations: [ReplayFlushOperation]
     package let qiSubmissions: [TraceQISubmission]
     package let statistics: TraceStatistics
+    /// The kernel profile replay assumed (given, or implied by the text) and why.
+    package let kernel: KernelProfile
+    package let kernelReason: String
+    /// What the `qi_submit` lines and flush lines proved, one line each (units' capabilities, IH).
+    package let inferences: [String]
+    /// `qi_submit` lines attributed to no flush call (set-up, tear-down, interrupt remapping), by kind.
+    package let unattributedSubmissions: [String: Int]
+    /// Whether the trace holds `qi_submit` lines to check the replay against.
+    package let hasKernelDescriptors: Bool
     private let stream: [TimedWorkloadEvent]
 
     /// The replayed stream; the seed is ignored (the trace is the stream).
@@ -83,6 +98,11 @@ package struct TraceReplay: EventSource {
         qiSubmissions = pipeline.lexer.qiSubmissions
         statistics = emission.statistics
         stream = emission.events
+        kernel = pipeline.kernel
+        kernelReason = pipeline.kernelReason
+        inferences = pipeline.evidence.inferences + [emission.hintNote]
+        unattributedSubmissions = pipeline.evidence.unattributedByKind
+        hasKernelDescriptors = pipeline.evidence.hasSubmissions
     }
 
     /// Reads and reconstructs the trace at `path`.

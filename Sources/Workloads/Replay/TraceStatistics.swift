@@ -19,6 +19,9 @@ package struct TraceStatistics: Equatable, Sendable {
     package var inferredAttachments = 0
     /// Flush lines whose addr/mask differ from `AlignedInvalidation(covering:)` of their range.
     package var psiMismatches = 0
+    /// Flush lines with a `pages` field (kernels up to 6.19) and without (the newest).
+    package var flushLinesWithPages = 0
+    package var flushLinesWithoutPages = 0
     /// Inconsistencies replay repaired (an attach over a live attachment, a detach of nothing,
     /// a domain that would be both nested child and parent).
     package var repairs = 0
