@@ -79,9 +79,10 @@ struct TraceLexer {
             statistics.otherEvents += 1
         case let .qiSubmit(header, kind, unit, words):
             statistics.eventsByName[TraceEventName.qiSubmit.rawValue, default: 0] += 1
-            _ = relativeTime(header)
             qiSubmissions.append(
-                TraceQISubmission(line: line, unit: unit, kind: kind, words: [words.0, words.1, words.2, words.3]))
+                TraceQISubmission(
+                    line: line, cpu: header.cpu, time: relativeTime(header), unit: unit, kind: kind,
+                    words: [words.0, words.1, words.2, words.3]))
         case let .tag(header, assign, fields, users):
             let key = try makeKey(fields)
             statistics.eventsByName[(assign ? TraceEventName.assign : .unassign).rawValue, default: 0] += 1
