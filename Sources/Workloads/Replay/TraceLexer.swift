@@ -6,7 +6,8 @@ import VTd
 /// `WorkloadError.malformedTrace` with the file, the 1-based line and the field, or, under
 /// `skipBadLines`, is counted and dropped whole, before any later stage sees it.
 ///
-/// The line format is the kernel's (`trace.h`; docs/vtd-facts.md §4).
+/// The fields are as the kernel's `trace.h` prints them, the line header that of
+/// `/sys/kernel/tracing/trace`, `trace-cmd report` or `perf script` (docs/vtd-facts.md §4).
 struct TraceLexer {
     /// A device a device-TLB tag names, and the unit it sits behind.
     struct NamedDevice: Equatable {

@@ -11,8 +11,9 @@ package struct TraceReplayOptions: Hashable, Sendable {
 
 /// A real kernel trace turned into a replayable event stream: the topology (units, devices), the
 /// domains, and the sequence of attach/detach and flush operations, re-runnable under any DID
-/// scheme. Built from the text of `/sys/kernel/tracing/trace` with the `intel_iommu:cache_tag_*`
-/// events enabled (format: docs/vtd-facts.md §4); other events, `qi_submit` lines and noise are counted.
+/// scheme. Built from the text of `/sys/kernel/tracing/trace`, `trace-cmd report` or `perf script`
+/// with the `intel_iommu:cache_tag_*` events enabled (the accepted layouts: docs/vtd-facts.md §4);
+/// `qi_submit` lines are kept as raw descriptors; other events and noise are counted.
 ///
 /// Reconstruction (what a trace cannot say, inferred as follows):
 /// - **Operations.** Consecutive flush lines of one CPU with the same event and range form one call
