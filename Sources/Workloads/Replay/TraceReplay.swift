@@ -86,9 +86,10 @@ package struct TraceReplay: EventSource {
         stream = emission.events
     }
 
-    /// Reads and reconstructs the trace at `path`.
+    /// Reads and reconstructs the trace at `path`; `-` reads standard input, which errors and
+    /// `file` then name `<stdin>`.
     package init(contentsOf path: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
         let text = try TraceFile.contents(of: path)
-        try self.init(text: text, file: path, options: options)
+        try self.init(text: text, file: TraceFile.name(of: path), options: options)
     }
 }
