@@ -10,17 +10,20 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Replay a kernel ftrace of intel_iommu:cache_tag_* events under DID schemes.",
         discussion: """
-            TRACE is the text of /sys/kernel/tracing/trace with intel_iommu:cache_tag_assign, _unassign, \
-            _flush_range, _flush_range_np and _flush_all events (other events are skipped and counted). \
-            Topology, domains and the sequence of flush operations are reconstructed from the trace and \
-            re-run under each scheme; outputs are the same as 'run' (workload name 'replay').
+            TRACE is the text of /sys/kernel/tracing/trace, 'trace-cmd report' or 'perf script' with \
+            intel_iommu:cache_tag_assign, _unassign, _flush_range, _flush_range_np and _flush_all events \
+            (qi_submit lines are kept; other events and header lines are skipped and counted), or - to \
+            read it from standard input. Topology, domains and the sequence of flush operations are \
+            reconstructed from the trace and re-run under each scheme; outputs are the same as 'run' \
+            (workload name 'replay').
 
             Examples:
               cachetag-bench replay trace.txt --scheme all
               cachetag-bench replay trace.txt --scheme kernel,shared-pasid --skip-bad-lines --out reports/replay
+              trace-cmd report | cachetag-bench replay - --scheme all
             """)
 
-    @Argument(help: "The trace file.")
+    @Argument(help: "The trace file, or - for standard input (errors then name it <stdin>).")
     var trace: String
 
     @Flag(name: .customLong("skip-bad-lines"), help: "Skip malformed lines (counted) instead of stopping at the first.")
@@ -49,17 +52,17 @@ struct ReplayCommand: ParsableCommand {
         // What replay costs is reading the trace and rebuilding the run from it, not handing the
         // events over: time that, in lines per second.
         let parsing =
-            "\(trace): \(statistics.lines) lines read and reconstructed in \(String(format: "%.1f", seconds * 1e3)) ms "
+            "\(replayed.file): \(statistics.lines) lines read and reconstructed in \(String(format: "%.1f", seconds * 1e3)) ms "
             + "(\(String(format: "%.2f", Double(statistics.lines) / max(seconds, 1e-9) / 1e6)) M lines/s)"
         ProgressReporter.note(parsing)
         var notes = [
-            "replayed \(trace): \(replayed.topology.units.count) unit(s), \(replayed.devices.count) device(s), "
+            "replayed \(replayed.file): \(replayed.topology.units.count) unit(s), \(replayed.devices.count) device(s), "
                 + "\(replayed.domains.count) domain(s), \(replayed.operations.count) flush operation(s), "
                 + "\(statistics.otherEvents) other event(s) skipped",
             parsing,
         ]
         if statistics.skippedBadLines > 0 {
-            let message = "skipped \(statistics.skippedBadLines) malformed line(s) of \(trace)"
+            let message = "skipped \(statistics.skippedBadLines) malformed line(s) of \(replayed.file)"
             ProgressReporter.note("note: \(message)")
             notes.append(message)
         }

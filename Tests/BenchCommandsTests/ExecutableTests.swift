@@ -18,15 +18,23 @@ struct ExecutableTests {
         return nil
     }()
 
-    static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs the executable with `arguments`; `input`, if given, is its standard input.
+    static func run(_ arguments: [String], input: String? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = try #require(executable, "cachetag-bench was not built next to the tests")
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()
+        let inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
+        if input != nil { process.standardInput = inPipe }
         try process.run()
+        if let input {
+            // The replay reads all of standard input before it writes anything.
+            inPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inPipe.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -64,6 +72,24 @@ struct ExecutableTests {
             #expect(tables == ["kernel-list"])
             #expect(result.stderr.contains("jemalloc not available"))
         }
+    }
+
+    /// `replay -` reads the trace from standard input, and names it `<stdin>` in notes and errors.
+    @Test(.enabled(if: executable != nil))
+    func replayReadsStandardInput() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cachetag-bench-stdin-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["replay", "-", "--scheme", "kernel", "--table", "kernel-list", "--quick", "--out", directory.path]
+        let result = try Self.run(arguments, input: try sampleTrace().text)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("<stdin>: 60 lines read"), "\(result.stderr)")
+        let notes = try RunManifest.read(from: directory.appendingPathComponent("run.json")).notes
+        #expect(notes.contains { $0.hasPrefix("replayed <stdin>: 2 unit(s)") }, "\(notes)")
+
+        let line14 = "  NetworkManager-700     [001] d..1.     3.000000: cache_tag_assign: dmar0/dmar0 type iotlb did x3 pasid 0 ref 1"
+        let broken = try Self.run(arguments, input: try sampleTrace(replacing: [14: line14]))
+        #expect(broken.status != 0)
+        #expect(broken.stderr.contains("<stdin>:14: field 'did'"), "\(broken.stderr)")
     }
 
     /// Modeled rows (everything but `sw.*`) of every CSV in `directory`, by file.

@@ -48,13 +48,14 @@ package enum TraceText {
             + " addr \(hex(aligned.address)) pages \(hex(pages)) mask \(hex(UInt64(mask)))"
     }
 
-    /// `cache_tag_flush_all: IOMMU DEV[PASID] type TYPE did D`.
+    /// `cache_tag_flush_all: IOMMU/DEV type TYPE did D pasid P ref N`: the tag layout, as
+    /// `assign`; DEV is the unit for IOTLB types.
     package static func flushAll(
-        _ type: CacheTagType, _ unit: String, _ device: String? = nil, did: Int, pasid: Int = 0, cpu: Int = 0,
-        at time: Int = 0
+        _ type: CacheTagType, _ unit: String, _ device: String? = nil, did: Int, pasid: Int = 0, ref: Int = 1,
+        cpu: Int = 0, at time: Int = 0
     ) -> String {
         header("cache_tag_flush_all", cpu: cpu, at: time)
-            + " \(unit) \(device ?? unit)[\(pasid)] type \(type) did \(did)"
+            + " \(unit)/\(device ?? unit) type \(type) did \(did) pasid \(pasid) ref \(ref)"
     }
 
     /// `qi_submit: KIND IOMMU: QW0 QW1 QW2 QW3`.

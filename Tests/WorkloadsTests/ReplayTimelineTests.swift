@@ -53,11 +53,11 @@ struct ReplayTimelineTests {
     @Test("calls split where one domain cannot be: a second DID on a unit, a repeated tag, another range")
     func operationSplitting() throws {
         let trace = """
-              kworker/0:1-12  [000] d..1.  1.000000: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 2
-              kworker/0:1-12  [000] d..1.  1.000001: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 3
-              kworker/0:1-12  [000] d..1.  1.000002: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 3
-              kworker/0:1-12  [000] d..1.  1.000003: cache_tag_flush_all: dmar0 dmar0[5] type iotlb did 1
-              kworker/0:1-12  [000] d..1.  1.000004: cache_tag_flush_all: dmar0 dmar0[6] type iotlb did 1
+              kworker/0:1-12  [000] d..1.  1.000000: cache_tag_flush_all: dmar0/dmar0 type iotlb did 2 pasid 0 ref 1
+              kworker/0:1-12  [000] d..1.  1.000001: cache_tag_flush_all: dmar0/dmar0 type iotlb did 3 pasid 0 ref 1
+              kworker/0:1-12  [000] d..1.  1.000002: cache_tag_flush_all: dmar0/dmar0 type iotlb did 3 pasid 0 ref 1
+              kworker/0:1-12  [000] d..1.  1.000003: cache_tag_flush_all: dmar0/dmar0 type iotlb did 1 pasid 5 ref 1
+              kworker/0:1-12  [000] d..1.  1.000004: cache_tag_flush_all: dmar0/dmar0 type iotlb did 1 pasid 6 ref 1
               kworker/0:1-12  [000] d..1.  1.000005: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 4 [0x0-0xfff] addr 0x0 pages 0x1 mask 0x0
               kworker/0:1-12  [000] d..1.  1.000006: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 4 [0x1000-0x1fff] addr 0x1000 pages 0x1 mask 0x0
               kworker/0:1-12  [000] d..1.  1.000007: cache_tag_flush_range: dmar0 dmar0[0] type iotlb did 4 [0x0-0xffffffffffffffff] addr 0x0 pages 0x10000000000000 mask 0x34

@@ -115,7 +115,7 @@ struct TagLifetimesTests {
         let trace = """
                a-1  [000] d..1.  1.0: cache_tag_assign: dmar0/dmar0 type iotlb did 9 pasid 0 ref 1
                a-1  [000] d..1.  1.1: cache_tag_unassign: dmar0/dmar0 type iotlb did 9 pasid 0 ref 0
-               a-1  [000] d..1.  1.2: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 9
+               a-1  [000] d..1.  1.2: cache_tag_flush_all: dmar0/dmar0 type iotlb did 9 pasid 0 ref 1
                a-1  [000] d..1.  1.3: cache_tag_unassign: dmar0/0000:01:00.0 type devtlb did 4 pasid 0 ref 0
             """
         let replay = try TraceReplay(text: trace, file: "l")

@@ -199,7 +199,7 @@ struct TraceLexerTests {
             37:
                 "     dsa_test-3302       [003] d..1.     5.300001: cache_tag_flush_range: dmar1 dmar1[2] type iotlb did 1",
             52:
-                "     kworker/0:1-12      [000] d..1.     8.000000: cache_tag_flush_all: dmar0 dmar0[0] type bogus did 3",
+                "     kworker/0:1-12      [000] d..1.     8.000000: cache_tag_flush_all: dmar0/dmar0 type bogus did 3 pasid 0 ref 1",
         ])
         #expect(throws: WorkloadError.self) { try TraceReplay(text: broken, file: "b") }
         let replay = try TraceReplay(text: broken, file: "b", options: TraceReplayOptions(skipBadLines: true))
@@ -217,10 +217,10 @@ struct TraceLexerTests {
     @Test("header variants: no flags column, a TGID column, system:event names, CRLF line ends")
     func headerVariants() throws {
         let variants = [
-            "            fio-2201  [003]    12.000001: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 7",
-            "            fio-2201  (   2201) [003] d..1.    12.000001: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 7",
-            "            fio-2201  [003] d..1.    12.000001: intel_iommu:cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 7",
-            "  kworker/u8:2-my-task-77  [003] d..1.    12.000001: cache_tag_flush_all: dmar0 dmar0[0] type iotlb did 7\r",
+            "            fio-2201  [003]    12.000001: cache_tag_flush_all: dmar0/dmar0 type iotlb did 7 pasid 0 ref 1",
+            "            fio-2201  (   2201) [003] d..1.    12.000001: cache_tag_flush_all: dmar0/dmar0 type iotlb did 7 pasid 0 ref 1",
+            "            fio-2201  [003] d..1.    12.000001: intel_iommu:cache_tag_flush_all: dmar0/dmar0 type iotlb did 7 pasid 0 ref 1",
+            "  kworker/u8:2-my-task-77  [003] d..1.    12.000001: cache_tag_flush_all: dmar0/dmar0 type iotlb did 7 pasid 0 ref 1\r",
         ]
         for line in variants {
             let replay = try TraceReplay(text: "# tracer: nop\r\n" + line + "\r\n", file: "v")

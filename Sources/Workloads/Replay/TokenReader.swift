@@ -20,6 +20,13 @@ struct TokenReader {
         }
     }
 
+    /// Consumes the next token if it is `word` (an optional field's name); leaves it otherwise.
+    mutating func skip(_ word: StaticString) -> Bool {
+        guard let token = parser.token(from: position), parser.equals(token, word) else { return false }
+        position = token.upperBound
+        return true
+    }
+
     /// A cache-tag type; `iotlb` and `devtlb`, by far the most common, are matched without making
     /// a string. `CacheTagType(traceName:)` accepts the `parent_*` spellings some kernels print.
     mutating func tagType() throws(TraceFieldError) -> CacheTagType {

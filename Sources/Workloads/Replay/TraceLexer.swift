@@ -6,7 +6,8 @@ import VTd
 /// `WorkloadError.malformedTrace` with the file, the 1-based line and the field, or, under
 /// `skipBadLines`, is counted and dropped whole, before any later stage sees it.
 ///
-/// The line format is the kernel's (`trace.h`; docs/vtd-facts.md §4).
+/// The fields are as the kernel's `trace.h` prints them, the line header that of
+/// `/sys/kernel/tracing/trace`, `trace-cmd report` or `perf script` (docs/vtd-facts.md §4).
 struct TraceLexer {
     /// A device a device-TLB tag names, and the unit it sits behind.
     struct NamedDevice: Equatable {
@@ -90,12 +91,20 @@ struct TraceLexer {
                 TraceEventLine(
                     line: line, cpu: header.cpu, time: relativeTime(header), tag: key,
                     action: assign ? .assign(users: users) : .unassign(users: users)))
-        case let .flush(header, event, fields, range, addr, mask):
+        case let .flush(header, event, fields, range, addr, mask, hasPages):
             let key = try makeKey(fields)
             statistics.eventsByName[event.rawValue, default: 0] += 1
-            if range != nil { statistics.flushLinesWithPages += 1 }
+            if range != nil {
+                if hasPages { statistics.flushLinesWithPages += 1 } else { statistics.flushLinesWithoutPages += 1 }
+            }
             if let range, !range.isWholeSpace, !Self.matchesKernelPSI(range, addr: addr, mask: mask) {
-                statistics.psiMismatches += 1
+                // Address 0 with mask 52 after a NESTING_DEVTLB tag is the kernel widening the rest
+                // of its walk (docs/vtd-facts.md §5), not a disagreement about the block.
+                if addr == 0 && mask == UInt64(maximumAddressMask) {
+                    statistics.widenedFlushLines += 1
+                } else {
+                    statistics.psiMismatches += 1
+                }
             }
             events.append(
                 TraceEventLine(

@@ -4,8 +4,9 @@ import VTd
 /// events replay uses, their fields as the kernel prints them (docs/vtd-facts.md §4). Names are
 /// still text here; `TraceLexer` numbers units and devices.
 enum TraceLine {
-    /// `TASK-PID [CPU] FLAGS TIMESTAMP:` of an event line. The CPU matters because one flush call
-    /// stays on one CPU while CPUs interleave (docs/vtd-facts.md §4).
+    /// What replay keeps of an event line's header (`TASK-PID [CPU] FLAGS TIMESTAMP:`, or as
+    /// `trace-cmd report` and `perf script` lay it out; docs/vtd-facts.md §4). The CPU matters
+    /// because one flush call stays on one CPU while CPUs interleave.
     struct Header {
         var cpu: Int
         /// Nanoseconds (the timestamp's seconds and fraction).
@@ -40,6 +41,7 @@ enum TraceLine {
     /// An event line of another event.
     case other(event: String)
     case tag(Header, assign: Bool, TagFields, users: Int)
-    case flush(Header, TraceEventName, TagFields, range: FlushRange?, addr: UInt64, mask: UInt64)
+    /// `hasPages`: the line carried the `pages` field (kernels up to 6.19; docs/vtd-facts.md §5).
+    case flush(Header, TraceEventName, TagFields, range: FlushRange?, addr: UInt64, mask: UInt64, hasPages: Bool)
     case qiSubmit(Header, kind: String, unit: String, words: (UInt64, UInt64, UInt64, UInt64))
 }

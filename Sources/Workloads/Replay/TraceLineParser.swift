@@ -4,9 +4,11 @@ private let space = UInt8(ascii: " ")
 private let tab = UInt8(ascii: "\t")
 private let colon = UInt8(ascii: ":")
 
-/// Parses one line of trace text into a `TraceLine`, in the layout the kernel's `trace.h` events
-/// print (docs/vtd-facts.md §4). Works on the line's UTF-8 bytes: traces run to millions of lines,
-/// and Character-level string processing would dominate the replay. Part of `TraceLexer`.
+/// Parses one line of trace text into a `TraceLine`: the fields as the kernel's `trace.h` events
+/// print them (both `flush_range` forms, with and without `pages`), behind the line header of
+/// `/sys/kernel/tracing/trace`, `trace-cmd report` or `perf script` (docs/vtd-facts.md §4). Works
+/// on the line's UTF-8 bytes: traces run to millions of lines, and Character-level string
+/// processing would dominate the replay. Part of `TraceLexer`.
 struct TraceLineParser {
     let bytes: UnsafeBufferPointer<UInt8>
 
@@ -58,8 +60,9 @@ struct TraceLineParser {
         do {
             (header, event, fields) = try splitHeader()
         } catch {
-            // A broken header is noise unless the line names one of our events.
-            if contains("cache_tag_") || contains("qi_submit") { throw error }
+            // A broken header is noise unless the line names one of our events; a `perf script -g`
+            // call-chain line (`ADDRESS SYMBOL+OFFSET (DSO)`) names kernel functions, not events.
+            if (contains("cache_tag_") || contains("qi_submit")) && !startsWithAddress() { throw error }
             return .noise
         }
         let name: TraceEventName
@@ -81,73 +84,15 @@ struct TraceLineParser {
         var reader = TokenReader(parser: self, position: fields)
         switch name {
         case .assign, .unassign:
-            let owner = try reader.next("iommu/dev")
-            guard let slash = bytes[owner].firstIndex(of: UInt8(ascii: "/")), slash != owner.lowerBound,
-                slash + 1 != owner.upperBound
-            else { throw TraceFieldError(field: "iommu/dev", reason: "expected IOMMU/DEV, found '\(text(owner))'") }
-            let unit = text(owner.lowerBound..<slash)
-            let device = text((slash + 1)..<owner.upperBound)
-            try reader.keyword("type")
-            let type = try reader.tagType()
-            try reader.keyword("did")
-            let did = try reader.decimal("did", maximum: Int(UInt16.max))
-            try reader.keyword("pasid")
-            let pasid = try reader.decimal("pasid", maximum: Int(PASID.maximum))
-            try reader.keyword("ref")
-            let users = try reader.decimal("ref", maximum: Int(Int32.max))
-            try reader.end()
-            return .tag(
-                header, assign: name == .assign,
-                TraceLine.TagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid)),
-                users: users)
-        case .flushRange, .flushRangeNP, .flushAll:
-            let unit = text(try reader.next("iommu"))
-            let devicePASID = try reader.next("dev[pasid]")
-            guard devicePASID.count >= 3, bytes[devicePASID.upperBound - 1] == UInt8(ascii: "]"),
-                let open = bytes[devicePASID].lastIndex(of: UInt8(ascii: "[")), open != devicePASID.lowerBound
-            else {
-                throw TraceFieldError(field: "dev[pasid]", reason: "expected DEV[PASID], found '\(text(devicePASID))'")
-            }
-            let device = text(devicePASID.lowerBound..<open)
-            let pasidRange = (open + 1)..<(devicePASID.upperBound - 1)
-            guard let pasid = decimalValue(pasidRange), pasid <= UInt64(PASID.maximum) else {
-                throw TraceFieldError(
-                    field: "pasid", reason: "'\(text(pasidRange))' is not a PASID (0...\(PASID.maximum))")
-            }
-            try reader.keyword("type")
-            let type = try reader.tagType()
-            try reader.keyword("did")
-            let did = try reader.decimal("did", maximum: Int(UInt16.max))
-            let tag = TraceLine.TagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid))
-            if name == .flushAll {
-                try reader.end()
-                return .flush(header, name, tag, range: nil, addr: 0, mask: UInt64(maximumAddressMask))
-            }
-            let rangeToken = try reader.next("range")
-            let dash = bytes[rangeToken].dropFirst().firstIndex(of: UInt8(ascii: "-"))
-            guard rangeToken.count >= 3, bytes[rangeToken.lowerBound] == UInt8(ascii: "["),
-                bytes[rangeToken.upperBound - 1] == UInt8(ascii: "]"), let dash
-            else {
-                throw TraceFieldError(field: "range", reason: "expected [0xSTART-0xEND], found '\(text(rangeToken))'")
-            }
-            guard let start = hexValue((rangeToken.lowerBound + 1)..<dash),
-                let end = hexValue((dash + 1)..<(rangeToken.upperBound - 1))
-            else {
-                throw TraceFieldError(
-                    field: "range", reason: "'\(text(rangeToken))' does not hold two hexadecimal addresses")
-            }
-            guard end >= start else {
-                throw TraceFieldError(field: "range", reason: "end is below start in '\(text(rangeToken))'")
-            }
-            try reader.keyword("addr")
-            let addr = try reader.hex("addr")
-            try reader.keyword("pages")
-            _ = try reader.hex("pages")
-            try reader.keyword("mask")
-            let mask = try reader.hex("mask")
-            guard mask <= 64 else { throw TraceFieldError(field: "mask", reason: "\(mask) is wider than 64 bits") }
-            try reader.end()
-            return .flush(header, name, tag, range: TraceLine.FlushRange(start: start, end: end), addr: addr, mask: mask)
+            let (tag, users) = try tagLayout(&reader)
+            return .tag(header, assign: name == .assign, tag, users: users)
+        case .flushAll:
+            // The tag layout too (its format file prints the fields of assign; docs/vtd-facts.md §4):
+            // the user count is checked, but flush all does not need it.
+            let (tag, _) = try tagLayout(&reader)
+            return .flush(header, name, tag, range: nil, addr: 0, mask: UInt64(maximumAddressMask), hasPages: false)
+        case .flushRange, .flushRangeNP:
+            return try flushLayout(&reader, header: header, name: name)
         case .qiSubmit:
             let kind = text(try reader.next("kind"))
             let unitToken = try reader.next("iommu")
@@ -165,6 +110,86 @@ struct TraceLineParser {
         }
     }
 
+    /// `IOMMU/DEV type TYPE did D pasid P ref N`: assign, unassign and flush_all.
+    private func tagLayout(_ reader: inout TokenReader) throws(TraceFieldError) -> (TraceLine.TagFields, Int) {
+        let owner = try reader.next("iommu/dev")
+        guard let slash = bytes[owner].firstIndex(of: UInt8(ascii: "/")), slash != owner.lowerBound,
+            slash + 1 != owner.upperBound
+        else { throw TraceFieldError(field: "iommu/dev", reason: "expected IOMMU/DEV, found '\(text(owner))'") }
+        let unit = text(owner.lowerBound..<slash)
+        let device = text((slash + 1)..<owner.upperBound)
+        try reader.keyword("type")
+        let type = try reader.tagType()
+        try reader.keyword("did")
+        let did = try reader.decimal("did", maximum: Int(UInt16.max))
+        try reader.keyword("pasid")
+        let pasid = try reader.decimal("pasid", maximum: Int(PASID.maximum))
+        try reader.keyword("ref")
+        let users = try reader.decimal("ref", maximum: Int(Int32.max))
+        try reader.end()
+        let tag = TraceLine.TagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid))
+        return (tag, users)
+    }
+
+    /// `IOMMU DEV[PASID] type TYPE did D [0xSTART-0xEND] addr 0xA [pages 0xN] mask 0xM`:
+    /// flush_range and flush_range_np, with `pages` (Linux 6.12) or without it (the newest kernels).
+    private func flushLayout(
+        _ reader: inout TokenReader, header: TraceLine.Header, name: TraceEventName
+    ) throws(TraceFieldError) -> TraceLine {
+        let unit = text(try reader.next("iommu"))
+        let devicePASID = try reader.next("dev[pasid]")
+        guard devicePASID.count >= 3, bytes[devicePASID.upperBound - 1] == UInt8(ascii: "]"),
+            let open = bytes[devicePASID].lastIndex(of: UInt8(ascii: "[")), open != devicePASID.lowerBound
+        else {
+            throw TraceFieldError(field: "dev[pasid]", reason: "expected DEV[PASID], found '\(text(devicePASID))'")
+        }
+        let device = text(devicePASID.lowerBound..<open)
+        let pasidRange = (open + 1)..<(devicePASID.upperBound - 1)
+        guard let pasid = decimalValue(pasidRange), pasid <= UInt64(PASID.maximum) else {
+            throw TraceFieldError(field: "pasid", reason: "'\(text(pasidRange))' is not a PASID (0...\(PASID.maximum))")
+        }
+        try reader.keyword("type")
+        let type = try reader.tagType()
+        try reader.keyword("did")
+        let did = try reader.decimal("did", maximum: Int(UInt16.max))
+        let tag = TraceLine.TagFields(unit: unit, device: device, type: type, did: UInt16(did), pasid: UInt32(pasid))
+        let rangeToken = try reader.next("range")
+        let dash = bytes[rangeToken].dropFirst().firstIndex(of: UInt8(ascii: "-"))
+        guard rangeToken.count >= 3, bytes[rangeToken.lowerBound] == UInt8(ascii: "["),
+            bytes[rangeToken.upperBound - 1] == UInt8(ascii: "]"), let dash
+        else {
+            throw TraceFieldError(field: "range", reason: "expected [0xSTART-0xEND], found '\(text(rangeToken))'")
+        }
+        guard let start = hexValue((rangeToken.lowerBound + 1)..<dash),
+            let end = hexValue((dash + 1)..<(rangeToken.upperBound - 1))
+        else {
+            throw TraceFieldError(field: "range", reason: "'\(text(rangeToken))' does not hold two hexadecimal addresses")
+        }
+        guard end >= start else {
+            throw TraceFieldError(field: "range", reason: "end is below start in '\(text(rangeToken))'")
+        }
+        try reader.keyword("addr")
+        let addr = try reader.hex("addr")
+        let hasPages = reader.skip("pages")
+        if hasPages { _ = try reader.hex("pages") }
+        try reader.keyword("mask")
+        let mask = try reader.hex("mask")
+        guard mask <= 64 else { throw TraceFieldError(field: "mask", reason: "\(mask) is wider than 64 bits") }
+        try reader.end()
+        return .flush(
+            header, name, tag, range: TraceLine.FlushRange(start: start, end: end), addr: addr, mask: mask,
+            hasPages: hasPages)
+    }
+
+    /// Whether the line starts with a bare lower-case hexadecimal address (8 to 16 digits) and
+    /// more text: a call-chain line of `perf script` for a sample recorded with `-g`.
+    func startsWithAddress() -> Bool {
+        guard let first = token(from: 0), (8...16).contains(first.count), first.upperBound < bytes.count else {
+            return false
+        }
+        return bytes[first].allSatisfy { Self.isDigit($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) }
+    }
+
     /// The next space-separated token from `position`, or nil at the end.
     func token(from position: Int) -> Range<Int>? {
         var start = position
@@ -177,9 +202,11 @@ struct TraceLineParser {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    /// Splits `TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: FIELDS` (the flags column and a `(TGID)`
-    /// column are optional, as trace options can turn them off or on). Returns the header, the
-    /// event name (without a `system:` prefix) and where the fields start.
+    /// Splits `TASK-PID [CPU] FLAGS TIMESTAMP: EVENT: FIELDS` (`/sys/kernel/tracing/trace`,
+    /// `trace-cmd report`) or `TASK PID [CPU] TIMESTAMP: SYSTEM:EVENT: FIELDS` (`perf script`). The
+    /// flags column and a `(TGID)` column are optional, as trace options and tool versions turn them
+    /// off or on (docs/vtd-facts.md §4). Returns the header, the event name (without a `system:`
+    /// prefix) and where the fields start.
     func splitHeader() throws(TraceFieldError) -> (TraceLine.Header, Range<Int>, Int) {
         // The CPU column: the first " [digits]".
         var open = 1
@@ -202,7 +229,7 @@ struct TraceLineParser {
             open += 1
         }
         guard let cpu else { throw TraceFieldError(field: "cpu", reason: "no [CPU] column") }
-        // TASK-PID, with an optional (TGID) after it.
+        // The task column, with an optional (TGID) after it.
         var taskEnd = open
         while taskEnd > 0, bytes[taskEnd - 1] == space { taskEnd -= 1 }
         if taskEnd > 0, bytes[taskEnd - 1] == UInt8(ascii: ")"),
@@ -211,11 +238,16 @@ struct TraceLineParser {
             taskEnd = tgid
             while taskEnd > 0, bytes[taskEnd - 1] == space { taskEnd -= 1 }
         }
-        guard let dash = bytes[0..<taskEnd].lastIndex(of: UInt8(ascii: "-")), dash + 1 < taskEnd,
-            bytes[(dash + 1)..<taskEnd].allSatisfy(Self.isDigit)
+        // It ends in the PID, after a dash (`TASK-PID`: the kernel, trace-cmd) or a blank (`TASK PID`:
+        // perf script); the task name before it may hold blanks and dashes of its own.
+        var pid = taskEnd
+        while pid > 0, Self.isDigit(bytes[pid - 1]) { pid -= 1 }
+        guard pid < taskEnd, pid == 0 || bytes[pid - 1] == UInt8(ascii: "-") || bytes[pid - 1] == space
+            || bytes[pid - 1] == tab
         else {
             throw TraceFieldError(
-                field: "task-pid", reason: "expected TASK-PID before the CPU column, found '\(text(0..<taskEnd))'")
+                field: "task-pid",
+                reason: "expected TASK-PID or TASK PID before the CPU column, found '\(text(0..<taskEnd))'")
         }
 
         guard var stamp = token(from: close + 1) else { throw TraceFieldError(field: "timestamp", reason: "missing") }

@@ -17,8 +17,9 @@ package struct TraceReplayOptions: Hashable, Sendable {
 
 /// A real kernel trace turned into a replayable event stream: the topology (units, devices), the
 /// domains, and the sequence of attach/detach and flush operations, re-runnable under any DID
-/// scheme. Built from the text of `/sys/kernel/tracing/trace` with the `intel_iommu:cache_tag_*`
-/// events enabled (format: docs/vtd-facts.md §4); other events, `qi_submit` lines and noise are counted.
+/// scheme. Built from the text of `/sys/kernel/tracing/trace`, `trace-cmd report` or `perf script`
+/// with the `intel_iommu:cache_tag_*` events enabled (the accepted layouts: docs/vtd-facts.md §4);
+/// `qi_submit` lines are kept as raw descriptors; other events and noise are counted.
 ///
 /// Reconstruction (what a trace cannot say, inferred as follows):
 /// - **Operations.** Consecutive flush lines of one CPU with the same event and range form one call
@@ -105,9 +106,10 @@ package struct TraceReplay: EventSource {
         hasKernelDescriptors = pipeline.evidence.hasSubmissions
     }
 
-    /// Reads and reconstructs the trace at `path`.
+    /// Reads and reconstructs the trace at `path`; `-` reads standard input, which errors and
+    /// `file` then name `<stdin>`.
     package init(contentsOf path: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
         let text = try TraceFile.contents(of: path)
-        try self.init(text: text, file: path, options: options)
+        try self.init(text: text, file: TraceFile.name(of: path), options: options)
     }
 }

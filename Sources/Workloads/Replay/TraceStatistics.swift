@@ -19,6 +19,8 @@ package struct TraceStatistics: Equatable, Sendable {
     package var inferredAttachments = 0
     /// Flush lines whose addr/mask differ from `AlignedInvalidation(covering:)` of their range.
     package var psiMismatches = 0
+    /// Range flush lines printed with address 0 and mask 52: a walk widened by a NESTING_DEVTLB tag.
+    package var widenedFlushLines = 0
     /// Flush lines with a `pages` field (kernels up to 6.19) and without (the newest).
     package var flushLinesWithPages = 0
     package var flushLinesWithoutPages = 0
