@@ -55,6 +55,7 @@ struct ckl_node {
     uint8_t psi;
     uint8_t mamv;
     uint8_t caching_mode;
+    uint8_t drain;          /* bit 0: DR, bit 1: DW (the unit's CAP.DRD / CAP.DWD) */
 };
 
 struct ckl_domain {
@@ -82,7 +83,9 @@ ckl_domain *ckl_domain_create(unsigned flags, ckl_alloc_fn alloc, ckl_dealloc_fn
         alloc = malloc;
         dealloc = free;
     }
-    if (flags & ~CKL_DOMAIN_FIRST_STAGE) return NULL;
+    if (flags & ~(CKL_DOMAIN_FIRST_STAGE | CKL_DOMAIN_NO_WIDENING | CKL_DOMAIN_WHOLE_SPACE_PSI
+                  | CKL_DOMAIN_FLUSH_ALL_PLAIN_DEVTLB | CKL_DOMAIN_UNBATCHED))
+        return NULL;
     ckl_domain *domain = alloc(sizeof *domain);
     if (domain == NULL) return NULL;
     domain->tags.next = &domain->tags;
@@ -143,6 +146,7 @@ int ckl_assign(ckl_domain *domain, const ckl_tag_spec *spec) {
     node->psi = spec->psi;
     node->mamv = spec->mamv;
     node->caching_mode = spec->caching_mode;
+    node->drain = (uint8_t)((spec->read_drain ? 1u : 0u) | (spec->write_drain ? 2u : 0u));
 
     struct ckl_link *const head = &domain->tags;
     struct ckl_link *after = NULL;   /* last tag of the same IOMMU seen so far */
@@ -198,6 +202,8 @@ void ckl_visit_tags(const ckl_domain *domain, ckl_visit_fn visit, void *context)
             .psi = tag->psi,
             .mamv = tag->mamv,
             .caching_mode = tag->caching_mode,
+            .read_drain = (uint8_t)(tag->drain & 1u),
+            .write_drain = (uint8_t)((tag->drain >> 1) & 1u),
         };
         visit(context, &spec, tag->users);
     }
@@ -229,9 +235,10 @@ void ckl_aligned_range(uint64_t start, uint64_t end, uint64_t *address, unsigned
     *address = mask >= WHOLE_SPACE_MASK ? 0 : start & ~((UINT64_C(1) << (mask + PAGE_SHIFT)) - 1);
 }
 
-/* QW0 of an IOTLB invalidation (type 2). */
-static inline uint64_t iotlb_qw0(unsigned granularity, uint16_t did) {
-    return TYPE_IOTLB | (uint64_t)granularity << 4 | (uint64_t)did << 16;
+/* QW0 of an IOTLB invalidation (type 2) for `tag`: DR (bit 7) and DW (bit 6) when its unit drains. */
+static inline uint64_t iotlb_qw0(unsigned granularity, const struct ckl_node *tag) {
+    return TYPE_IOTLB | (uint64_t)granularity << 4 | (uint64_t)tag->did << 16
+        | ((tag->drain & 1u) ? UINT64_C(1) << 7 : 0) | ((tag->drain & 2u) ? UINT64_C(1) << 6 : 0);
 }
 
 /* QW0 of a PASID-based IOTLB invalidation (type 6). */
@@ -278,6 +285,7 @@ struct emitter {
     uint32_t iommu;
     ckl_submit_fn submit;
     void *context;
+    bool unbatched; /* CKL_DOMAIN_UNBATCHED: submit after every descriptor (6.10) */
 };
 
 static inline void emitter_submit(struct emitter *e) {
@@ -301,15 +309,15 @@ static inline void emit(struct emitter *e, uint64_t qw0, uint64_t qw1) {
     d->qw[2] = 0;
     d->qw[3] = 0;
     e->total++;
-    if (++e->index == BATCH_SIZE) emitter_submit(e);
+    if (++e->index == BATCH_SIZE || e->unbatched) emitter_submit(e);
 }
 
 /* A device-TLB tag's invalidation over a block given by its two size encodings (type 3 uses the
  * S bit at 0, type 8 at 11); twice for devices with the extra-invalidation quirk. */
 static inline void emit_device_tlb(struct emitter *e, const struct ckl_node *tag, uint64_t plain_qw1,
-                                   uint64_t pasid_qw1) {
+                                   uint64_t pasid_qw1, bool force_plain) {
     uint64_t qw0, qw1;
-    if (tag->pasid == 0) {
+    if (tag->pasid == 0 || force_plain) {
         qw0 = device_tlb_qw0(tag);
         qw1 = plain_qw1;
     } else {
@@ -325,14 +333,15 @@ static inline void emit_device_tlb(struct emitter *e, const struct ckl_node *tag
 static inline void emit_second_stage_iotlb(struct emitter *e, const struct ckl_node *tag,
                                            unsigned mask, uint64_t page_qw1) {
     if (!tag->psi || mask > tag->mamv)
-        emit(e, iotlb_qw0(GRAN_DOMAIN, tag->did), 0);
+        emit(e, iotlb_qw0(GRAN_DOMAIN, tag), 0);
     else
-        emit(e, iotlb_qw0(GRAN_PAGE, tag->did), page_qw1);
+        emit(e, iotlb_qw0(GRAN_PAGE, tag), page_qw1);
 }
 
 static inline struct emitter emitter_begin(ckl_domain *domain, ckl_submit_fn submit, void *context) {
     struct emitter e = {
         .batch = domain->batch, .index = 0, .total = 0, .iommu = 0, .submit = submit, .context = context,
+        .unbatched = (domain->flags & CKL_DOMAIN_UNBATCHED) != 0,
     };
     /* Start on the first tag's IOMMU so the first `emitter_enter` does not close an empty batch. */
     if (domain->tags.next != &domain->tags) e.iommu = const_node_of(domain->tags.next)->iommu;
@@ -351,9 +360,11 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
     ckl_aligned_range(start, end, &address, &mask);
 
     const bool first_stage = (domain->flags & CKL_DOMAIN_FIRST_STAGE) != 0;
-    const uint64_t page_qw1 = address_word(address, mask, invalidation_hint);
-    const uint64_t device_qw1 = size_encoded(address, mask, 0);
-    const uint64_t pasid_device_qw1 = size_encoded(address, mask, 11);
+    const bool widens = (domain->flags & CKL_DOMAIN_NO_WIDENING) == 0;
+    const bool whole_space_psi = (domain->flags & CKL_DOMAIN_WHOLE_SPACE_PSI) != 0;
+    uint64_t page_qw1 = address_word(address, mask, invalidation_hint);
+    uint64_t device_qw1 = size_encoded(address, mask, 0);
+    uint64_t pasid_device_qw1 = size_encoded(address, mask, 11);
 
     struct emitter e = emitter_begin(domain, submit, context);
     const struct ckl_link *const head = &domain->tags;
@@ -363,7 +374,7 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
         switch (tag->type) {
         case CKL_IOTLB:
         case CKL_NESTING_IOTLB:
-            if (first_stage && mask >= WHOLE_SPACE_MASK) /* newer kernels: a whole-space block is PASID-selective */
+            if (first_stage && mask >= WHOLE_SPACE_MASK && !whole_space_psi) /* newest: whole space is PASID-selective */
                 emit(&e, pasid_iotlb_qw0(GRAN_DOMAIN, tag->did, tag->pasid), 0);
             else if (first_stage)
                 emit(&e, pasid_iotlb_qw0(GRAN_PAGE, tag->did, tag->pasid), page_qw1);
@@ -371,13 +382,21 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
                 emit_second_stage_iotlb(&e, tag, mask, page_qw1);
             break;
         case CKL_DEVTLB:
-            emit_device_tlb(&e, tag, device_qw1, pasid_device_qw1);
+            emit_device_tlb(&e, tag, device_qw1, pasid_device_qw1, false);
             break;
         case CKL_NESTING_DEVTLB:
             /* Nested translations cached by the device cannot be bounded by a second-stage range:
-             * the whole device TLB, without touching the block later tags use. */
+             * the whole device TLB. The kernel widens its walk-wide block here, so every later tag
+             * of this walk is flushed over the whole space too. */
+            if (widens) {
+                address = 0;
+                mask = WHOLE_SPACE_MASK;
+                page_qw1 = address_word(0, WHOLE_SPACE_MASK, invalidation_hint);
+                device_qw1 = size_encoded(0, WHOLE_SPACE_MASK, 0);
+                pasid_device_qw1 = size_encoded(0, WHOLE_SPACE_MASK, 11);
+            }
             emit_device_tlb(&e, tag, size_encoded(0, WHOLE_SPACE_MASK, 0),
-                            size_encoded(0, WHOLE_SPACE_MASK, 11));
+                            size_encoded(0, WHOLE_SPACE_MASK, 11), false);
             break;
         default:
             break;
@@ -389,6 +408,7 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
 
 size_t ckl_flush_all(ckl_domain *domain, ckl_submit_fn submit, void *context) {
     const bool first_stage = (domain->flags & CKL_DOMAIN_FIRST_STAGE) != 0;
+    const bool plain_devtlb = (domain->flags & CKL_DOMAIN_FLUSH_ALL_PLAIN_DEVTLB) != 0;
     struct emitter e = emitter_begin(domain, submit, context);
     const struct ckl_link *const head = &domain->tags;
     for (const struct ckl_link *link = head->next; link != head; link = link->next) {
@@ -400,12 +420,14 @@ size_t ckl_flush_all(ckl_domain *domain, ckl_submit_fn submit, void *context) {
             if (first_stage)
                 emit(&e, pasid_iotlb_qw0(GRAN_DOMAIN, tag->did, tag->pasid), 0);
             else
-                emit(&e, iotlb_qw0(GRAN_DOMAIN, tag->did), 0);
+                emit(&e, iotlb_qw0(GRAN_DOMAIN, tag), 0);
             break;
         case CKL_DEVTLB:
         case CKL_NESTING_DEVTLB:
+            /* <= 6.17: the non-PASID form for every device-TLB tag; the PASID word is unused then. */
             emit_device_tlb(&e, tag, size_encoded(0, WHOLE_SPACE_MASK, 0),
-                            size_encoded(0, WHOLE_SPACE_MASK, 11));
+                            plain_devtlb ? size_encoded(0, WHOLE_SPACE_MASK, 0) : size_encoded(0, WHOLE_SPACE_MASK, 11),
+                            plain_devtlb);
             break;
         default:
             break;

@@ -9,10 +9,14 @@ package final class CKernelListBaseline {
     /// The C domain (`ckl_domain *`).
     package let domain: OpaquePointer
 
-    package init(domainUsesFirstStage: Bool) {
-        guard let domain = ckl_domain_create(domainUsesFirstStage ? CKL_DOMAIN_FIRST_STAGE : 0, nil, nil) else {
-            fatalError("ckl_domain_create failed")
-        }
+    /// A C domain behaving as `kernel`'s cache-tag code (the same profile `KernelListTable` follows).
+    package init(domainUsesFirstStage: Bool, kernel: KernelProfile = .latest) {
+        var flags: UInt32 = domainUsesFirstStage ? CKL_DOMAIN_FIRST_STAGE : 0
+        if !kernel.nestingDeviceTLBWidensWalk { flags |= CKL_DOMAIN_NO_WIDENING }
+        if !kernel.pasidSelectiveForWholeSpace { flags |= CKL_DOMAIN_WHOLE_SPACE_PSI }
+        if !kernel.flushAllUsesPASIDDeviceTLB { flags |= CKL_DOMAIN_FLUSH_ALL_PLAIN_DEVTLB }
+        if !kernel.batchesDescriptors { flags |= CKL_DOMAIN_UNBATCHED }
+        guard let domain = ckl_domain_create(flags, nil, nil) else { fatalError("ckl_domain_create failed") }
         self.domain = domain
     }
 
@@ -42,7 +46,8 @@ package final class CKernelListBaseline {
             pfsid: tag.device.physicalFunctionSource.rawValue, queue_depth: UInt8(tag.device.queueDepth),
             extra_invalidation: tag.device.needsExtraInvalidation ? 1 : 0,
             psi: capabilities.pageSelectiveInvalidation ? 1 : 0, mamv: UInt8(capabilities.maximumAddressMaskValue),
-            caching_mode: capabilities.cachingMode ? 1 : 0)
+            caching_mode: capabilities.cachingMode ? 1 : 0, read_drain: capabilities.readDrain ? 1 : 0,
+            write_drain: capabilities.writeDrain ? 1 : 0)
     }
 
     /// `ckl_assign`.

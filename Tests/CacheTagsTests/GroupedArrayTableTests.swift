@@ -144,7 +144,8 @@ struct GroupedArrayTableTests {
         }
         for firstStage in [false, true] {
             let table = Table(domainUsesFirstStage: firstStage)
-            let list = KernelListTable(domainUsesFirstStage: firstStage)
+            let list = KernelListTable(
+                domainUsesFirstStage: firstStage, allocator: .system, kernel: KernelProfile.latest.unwidened)
             var users: [CacheTag.Key: Int] = [:]
             var live: [CacheTag] = []
             for step in 0..<1500 {

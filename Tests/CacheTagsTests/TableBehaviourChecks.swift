@@ -10,7 +10,7 @@ enum TableBehaviourChecks {
     static let device = makeDevice(1, on: unit, ats: true, queueDepth: 8)
 
     static func refcountOnReassign<T: CacheTagTable>(_: T.Type) throws {
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         let tag = makeTag(.iotlb, unit, device, did: 5)
         table.assign(tag)
         table.assign(tag)
@@ -28,7 +28,7 @@ enum TableBehaviourChecks {
     }
 
     static func unknownUnassignThrows<T: CacheTagTable>(_: T.Type) throws {
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         table.assign(makeTag(.iotlb, unit, device, did: 5, pasid: 1))
         for other in [
             makeTag(.iotlb, unit, device, did: 6, pasid: 1), makeTag(.iotlb, unit, device, did: 5, pasid: 2),
@@ -45,7 +45,7 @@ enum TableBehaviourChecks {
 
     /// IOTLB tags match by unit, device-TLB tags by device.
     static func matching<T: CacheTagTable>(_: T.Type) throws {
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         let other = makeDevice(2, on: unit, ats: true)
         table.assign(makeTag(.iotlb, unit, device, did: 5))
         table.assign(makeTag(.iotlb, unit, other, did: 5))
@@ -62,7 +62,7 @@ enum TableBehaviourChecks {
 
     static func emptyTableEmitsNothing<T: CacheTagTable>(_: T.Type) {
         for firstStage in [false, true] {
-            let table = T(domainUsesFirstStage: firstStage)
+            let table = T(domainUsesFirstStage: firstStage, allocator: .system, kernel: KernelProfile.latest.unwidened)
             for result in [
                 flushRange(table, pages(0, 8)), flushAll(table), flushNewMappings(table, pages(0, 8)),
             ] {
@@ -89,7 +89,7 @@ enum TableBehaviourChecks {
             (makeUnit(0, mamv: 0), dsi),
         ]
         for (unit, expected) in cases {
-            let table = T(domainUsesFirstStage: false)
+            let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
             table.assign(makeTag(.iotlb, unit, makeDevice(1, on: unit), did: 7))
             let result = flushRange(table, range)
             #expect(result.submissions == [Submission(unit: 0, descriptors: [expected])])
@@ -98,7 +98,7 @@ enum TableBehaviourChecks {
             if expected == psi { #expect(flushRange(table, range, hint: true).descriptors == [psiHint]) }
         }
         // A single page: mask 0, always within MAMV.
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         table.assign(makeTag(.iotlb, makeUnit(0, mamv: 0), makeDevice(1, on: makeUnit(0, mamv: 0)), did: 7))
         #expect(
             flushRange(table, pages(0x42, 1)).descriptors == [
@@ -111,7 +111,7 @@ enum TableBehaviourChecks {
     /// First-stage domains: PASID-based IOTLB, page-selective within the PASID (PASID-selective for
     /// everything), with the tag's DID and PASID.
     static func pasidBasedForFirstStage<T: CacheTagTable>(_: T.Type) throws {
-        let table = T(domainUsesFirstStage: true)
+        let table = T(domainUsesFirstStage: true, allocator: .system, kernel: KernelProfile.latest.unwidened)
         let noPSI = makeUnit(0, psi: false, mamv: 0)  // PASID-based flushes do not depend on PSI/MAMV
         table.assign(makeTag(.iotlb, noPSI, makeDevice(1, on: noPSI), did: 1, pasid: 42))
         let range = try IOVARange(start: 0x7000_0123, end: 0x7000_1fff)  // 2 pages at 0x70000: mask 1
@@ -127,7 +127,7 @@ enum TableBehaviourChecks {
         #expect(flushAll(table).descriptors == [selective])
         #expect(flushRange(table, .everything).descriptors == [selective])
         // A first-stage domain on the RID: PASID-based with PASID 0.
-        let rid = T(domainUsesFirstStage: true)
+        let rid = T(domainUsesFirstStage: true, allocator: .system, kernel: KernelProfile.latest.unwidened)
         rid.assign(makeTag(.iotlb, unit, device, did: 1))
         #expect(flushAll(rid).descriptors == [.pasidIOTLB(.pasidSelective, domainID: DomainID(1), pasid: .none)])
     }
@@ -135,7 +135,7 @@ enum TableBehaviourChecks {
     /// DEVTLB tags get the flushed block (PASID-based with a PASID); NESTING_DEVTLB tags the whole
     /// device TLB; NESTING_IOTLB tags the DID-based IOTLB descriptor with the child's DID.
     static func deviceTLBAndNesting<T: CacheTagTable>(_: T.Type) throws {
-        let parent = T(domainUsesFirstStage: false)
+        let parent = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         let vf = makeDevice(
             3, on: unit, ats: true, queueDepth: 4, source: SourceID(rawValue: 0x0311),
             physicalFunctionSource: SourceID(rawValue: 0x0310))
@@ -194,7 +194,7 @@ enum TableBehaviourChecks {
     /// Devices with the extra-invalidation quirk get each device-TLB descriptor twice.
     static func extraInvalidation<T: CacheTagTable>(_: T.Type) {
         let quirky = makeDevice(4, on: unit, ats: true, extraInvalidation: true)
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         table.assign(makeTag(.iotlb, unit, quirky, did: 2))
         table.assign(makeTag(.devtlb, unit, quirky, did: 2))
         table.assign(makeTag(.nestingDevtlb, unit, quirky, did: 3, pasid: 5))
@@ -223,7 +223,7 @@ enum TableBehaviourChecks {
         let block = AlignedInvalidation(covering: range)
 
         // Not in caching mode: no descriptors, write-buffer flushes of the unit.
-        let plain = T(domainUsesFirstStage: false)
+        let plain = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         plain.assign(makeTag(.iotlb, unit, device, did: 2))
         plain.assign(makeTag(.devtlb, unit, device, did: 2))
         var result = flushNewMappings(plain, range)
@@ -233,7 +233,7 @@ enum TableBehaviourChecks {
         // Caching mode, second-stage: IOTLB and NESTING_IOTLB only, never device TLBs, no write-buffer flush.
         let cm = makeUnit(1, cachingMode: true)
         let cmDevice = makeDevice(5, on: cm, ats: true)
-        let second = T(domainUsesFirstStage: false)
+        let second = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         second.assign(makeTag(.iotlb, cm, cmDevice, did: 2))
         second.assign(makeTag(.devtlb, cm, cmDevice, did: 2))
         second.assign(makeTag(.nestingIotlb, cm, cmDevice, did: 3, pasid: 1))
@@ -251,12 +251,12 @@ enum TableBehaviourChecks {
 
         // Caching mode without PSI: DSI.
         let cmNoPSI = makeUnit(2, psi: false, cachingMode: true)
-        let noPSI = T(domainUsesFirstStage: false)
+        let noPSI = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         noPSI.assign(makeTag(.iotlb, cmNoPSI, makeDevice(6, on: cmNoPSI), did: 9))
         #expect(flushNewMappings(noPSI, range).descriptors == [.iotlb(.domainSelective, domainID: DomainID(9))])
 
         // Caching mode, first-stage domain: a write-buffer flush, no descriptor.
-        let first = T(domainUsesFirstStage: true)
+        let first = T(domainUsesFirstStage: true, allocator: .system, kernel: KernelProfile.latest.unwidened)
         first.assign(makeTag(.iotlb, cm, cmDevice, did: 1, pasid: 3))
         first.assign(makeTag(.devtlb, cm, cmDevice, did: 1, pasid: 3))
         result = flushNewMappings(first, range)
@@ -264,7 +264,7 @@ enum TableBehaviourChecks {
         #expect(!result.writeBufferFlushes.isEmpty && Set(result.writeBufferFlushes) == [1])
 
         // Mixed units: caching-mode unit gets descriptors, the other a write-buffer flush.
-        let mixed = T(domainUsesFirstStage: false)
+        let mixed = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         mixed.assign(makeTag(.iotlb, unit, device, did: 2))
         mixed.assign(makeTag(.iotlb, cm, cmDevice, did: 2))
         result = flushNewMappings(mixed, range)
@@ -274,7 +274,7 @@ enum TableBehaviourChecks {
 
     /// 40 distinct descriptors on one unit: submissions of 16, 16, 8, none above 16.
     static func batchesOfSixteen<T: CacheTagTable>(_: T.Type) {
-        let table = T(domainUsesFirstStage: true)
+        let table = T(domainUsesFirstStage: true, allocator: .system, kernel: KernelProfile.latest.unwidened)
         for value in 1...40 { table.assign(makeTag(.iotlb, unit, device, did: 1, pasid: UInt32(value))) }
         for result in [flushRange(table, pages(0, 1)), flushAll(table)] {
             #expect(result.sizes == [16, 16, 8])
@@ -292,7 +292,7 @@ enum TableBehaviourChecks {
     static func submissionsPerUnit<T: CacheTagTable>(_: T.Type) {
         let units = (0..<3).map { makeUnit($0) }
         let devices = units.map { makeDevice($0.id.rawValue, on: $0, ats: true) }
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         for round in 0..<6 {
             for index in [2, 0, 1] {
                 // Distinct DIDs and PASIDs, so every descriptor is distinct (no duplicates to drop).
@@ -320,7 +320,7 @@ enum TableBehaviourChecks {
     }
 
     static func footprintGrows<T: CacheTagTable>(_: T.Type) throws {
-        let table = T(domainUsesFirstStage: false)
+        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
         #expect(table.footprintBytes >= 0)
         var previous = table.footprintBytes
         var grew = 0

@@ -7,15 +7,18 @@ import Workloads
 
 /// Small hand-built topologies and helpers shared by the tests.
 package enum Fixtures {
-    /// A unit with the given capabilities.
+    /// A unit with the given capabilities. Drain bits are off unless asked for: the behaviour
+    /// tests write their expected descriptors without DR/DW, and `DescriptorBitsTests` and the
+    /// golden replay check the drain bits themselves.
     package static func unit(
-        _ index: Int, domainCount: Int = 65536, pageSelective: Bool = true, mamv: Int = 18, cachingMode: Bool = false
+        _ index: Int, domainCount: Int = 65536, pageSelective: Bool = true, mamv: Int = 18, cachingMode: Bool = false,
+        drain: Bool = false
     ) -> IOMMUUnit {
         IOMMUUnit(
             id: IOMMUUnitID(index),
             capabilities: try! IOMMUCapabilities(
                 domainIDs: try! DomainIDSpace(domainCount: domainCount), pageSelectiveInvalidation: pageSelective,
-                maximumAddressMaskValue: mamv, cachingMode: cachingMode))
+                maximumAddressMaskValue: mamv, cachingMode: cachingMode, readDrain: drain, writeDrain: drain))
     }
 
     /// Device `index` behind unit `unit`, source ID bus `index + 1`, device 0, function 0.

@@ -206,9 +206,10 @@ func reencode(_ decoded: DecodedDescriptor) -> InvalidationDescriptor {
         #expect(bits(descriptor.quadword0, 7, 6) == 0, "no fence, no page-request drain")
     }
 
-    @Test func waitDefaultsToStatusDataOne() {
-        #expect(InvalidationDescriptor.wait().words == [0x1_0000_0025, 0, 0, 0])
-        #expect(InvalidationDescriptor.wait().description == "wait sw=true data=1 [0x100000025 0x0 0x0 0x0]")
+    @Test func waitDefaultsToStatusDataDone() {
+        // QI_DONE (2), what qi_submit_sync writes.
+        #expect(InvalidationDescriptor.wait().words == [0x2_0000_0025, 0, 0, 0])
+        #expect(InvalidationDescriptor.wait().description == "wait sw=true data=2 [0x200000025 0x0 0x0 0x0]")
     }
 
     @Test(arguments: 0...52)

@@ -36,7 +36,10 @@ struct TraceFormatsTests {
         #expect(replay.devices == original.devices && replay.domains == original.domains, "\(name)")
         let operations = replay.operations.map {
             ReplayFlushOperation(
-                kind: $0.kind, domain: $0.domain, range: $0.range, lines: $0.lines.map(back), tags: $0.tags)
+                kind: $0.kind, domain: $0.domain, range: $0.range, lines: $0.lines.map(back), tags: $0.tags,
+                invalidationHint: $0.invalidationHint,
+                kernelDescriptors: $0.kernelDescriptors.map { KernelDescriptor(line: back($0.line), descriptor: $0.descriptor) },
+                truncated: $0.truncated)
         }
         #expect(operations == original.operations, "\(name)")
         let submissions = replay.qiSubmissions.map {

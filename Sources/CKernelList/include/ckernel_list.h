@@ -83,6 +83,16 @@ enum ckl_status {
 /// child: Linux `use_first_level`), so IOTLB tags flush with PASID-based IOTLB descriptors.
 /// Passing 1 / 0 as the flags argument therefore means first-stage / second-stage.
 #define CKL_DOMAIN_FIRST_STAGE 1u
+/// `ckl_domain_create` flags for where kernel versions differ (Swift `KernelProfile`,
+/// docs/vtd-facts.md §5). With none of them the domain behaves as the newest kernel.
+/// No NESTING_DEVTLB widening: later tags of a range walk keep the flushed block.
+#define CKL_DOMAIN_NO_WIDENING 2u
+/// 6.12–6.19: a first-stage whole-space block is page-selective within PASID (AM 52), not PASID-selective.
+#define CKL_DOMAIN_WHOLE_SPACE_PSI 4u
+/// ≤ 6.17: flush_all sends the non-PASID device-TLB form for every device-TLB tag.
+#define CKL_DOMAIN_FLUSH_ALL_PLAIN_DEVTLB 8u
+/// 6.10 (before qi_batch): every descriptor is its own submission.
+#define CKL_DOMAIN_UNBATCHED 16u
 
 /// What a cache tag is made of, plus the device and IOMMU facts its descriptors need.
 /// Matching (assign/unassign) uses `type`, `did`, `pasid`, and `iommu` for the IOTLB types or
@@ -112,6 +122,9 @@ typedef struct ckl_tag_spec {
     uint8_t mamv;
     /// Nonzero: the IOMMU is in caching mode (CAP.CM).
     uint8_t caching_mode;
+    /// Nonzero: the IOMMU drains reads / writes (CAP.DRD / CAP.DWD): IOTLB descriptors carry DR (bit 7) / DW (bit 6).
+    uint8_t read_drain;
+    uint8_t write_drain;
 } ckl_tag_spec;
 
 /// A domain's cache-tag list and its invalidation batch (opaque; imports into Swift as OpaquePointer).
@@ -180,8 +193,9 @@ void ckl_aligned_range(uint64_t start, uint64_t end, uint64_t *CKL_NONNULL addre
 ///     domain-selective (granularity 2, QW1 = 0) when the unit lacks PSI or mask > MAMV;
 ///   DEVTLB: device-TLB invalidation (type 3) when the tag's PASID is 0, else PASID-based (type 8),
 ///     twice with the extra-invalidation quirk;
-///   NESTING_DEVTLB: the same over the whole address space (address 0, mask 52); later tags still
-///     get the original block.
+///   NESTING_DEVTLB: the same over the whole address space (address 0, mask 52), and, as the kernel
+///     does in every version, every later tag of the walk is flushed as if the block were the whole
+///     space too (unless `CKL_DOMAIN_NO_WIDENING`).
 /// `invalidation_hint` nonzero sets IH (QW1 bit 6) on page-selective IOTLB descriptors.
 /// Descriptors go to `submit` in batches of up to 16, one IOMMU per batch. Returns the number of
 /// descriptors emitted. end < start emits nothing and returns 0.
