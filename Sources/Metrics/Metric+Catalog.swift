@@ -136,40 +136,40 @@ extension Metric {
         meaning: "Flush calls at the end of the trace whose qi_submit lines the trace does not hold (not compared)")
     package static let replayMismatchMissing = Metric(
         "replay.mismatch.missing", .count, label: "mismatch: missing", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where the tool emitted fewer descriptors than the kernel")
+        meaning: "Compared calls with fewer descriptors than the kernel queued")
     package static let replayMismatchExtra = Metric(
         "replay.mismatch.extra", .count, label: "mismatch: extra", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where the tool emitted more descriptors than the kernel")
+        meaning: "Compared calls with more descriptors than the kernel queued")
     package static let replayMismatchType = Metric(
         "replay.mismatch.type", .count, label: "mismatch: type", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a descriptor of another type")
+        meaning: "Compared calls with a descriptor of another type")
     package static let replayMismatchDID = Metric(
         "replay.mismatch.did", .count, label: "mismatch: did", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different DID")
+        meaning: "Compared calls with a different DID")
     package static let replayMismatchGranularity = Metric(
         "replay.mismatch.granularity", .count, label: "mismatch: granularity", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different granularity")
+        meaning: "Compared calls with a different granularity")
     package static let replayMismatchAddress = Metric(
         "replay.mismatch.address", .count, label: "mismatch: address", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different address (device-TLB: size-encoded address)")
+        meaning: "Compared calls with a different address (device-TLB: size-encoded address)")
     package static let replayMismatchAM = Metric(
         "replay.mismatch.am", .count, label: "mismatch: am", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different address mask (AM)")
+        meaning: "Compared calls with a different address mask (AM)")
     package static let replayMismatchIH = Metric(
         "replay.mismatch.ih", .count, label: "mismatch: ih", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different invalidation hint (IH)")
+        meaning: "Compared calls with a different invalidation hint (IH)")
     package static let replayMismatchDrain = Metric(
         "replay.mismatch.drain", .count, label: "mismatch: drain", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where different read/write drain bits (DR/DW)")
+        meaning: "Compared calls with different read/write drain bits (DR/DW)")
     package static let replayMismatchPasid = Metric(
         "replay.mismatch.pasid", .count, label: "mismatch: pasid", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different PASID")
+        meaning: "Compared calls with a different PASID")
     package static let replayMismatchSID = Metric(
         "replay.mismatch.sid", .count, label: "mismatch: sid", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where a different source ID, PFSID or queue depth")
+        meaning: "Compared calls with a different source ID, PFSID or queue depth")
     package static let replayMismatchOther = Metric(
         "replay.mismatch.other", .count, label: "mismatch: other", group: .replayMatch, better: .lowerIsBetter,
-        meaning: "Compared calls where other differing bits")
+        meaning: "Compared calls with other differing bits")
 
     /// The replay self-check's metrics, in presentation order.
     package static let replayMatch: [Metric] = [
