@@ -7,6 +7,8 @@ public struct DomainIDLease: Hashable, Sendable {
         case own(IOMMUDomainID)
         case defaultDID
         case nestedChildren(of: IOMMUDomainID)
+        /// A DID fixed by a replayed trace (`DomainIDPlacement.traced`).
+        case traced
     }
 
     public let did: DomainID
@@ -32,6 +34,8 @@ public struct DomainIDLedger: Sendable {
     private var sharedDIDs: [SharedKey: Counted<DomainID>] = [:]
     private var defaultDIDUsers: [IOMMUUnitID: Int] = [:]
     private var pasidOwners: [PASIDKey: Counted<IOMMUDomainID>] = [:]
+    private struct TracedKey: Hashable { let unit: IOMMUUnitID; let did: DomainID }
+    private var tracedUsers: [TracedKey: Int] = [:]
 
     /// DIDs in use now, summed over units (allocated ones plus DID 1 where anything uses it).
     public private(set) var didsInUse = 0
@@ -66,6 +70,11 @@ public struct DomainIDLedger: Sendable {
                     did: .firstStageDefault, unit: request.unit, holder: .defaultDID, pasid: request.pasid,
                     domain: request.domain)
             }
+        case let .traced(did):
+            let key = TracedKey(unit: request.unit, did: did)
+            tracedUsers[key, default: 0] += 1
+            if tracedUsers[key] == 1 { countDID(+1) }
+            lease = DomainIDLease(did: did, unit: request.unit, holder: .traced, pasid: request.pasid, domain: request.domain)
         case let .nestedChildren(parent, unique):
             requiresUniquePASID = unique
             let key = SharedKey(parent: parent, unit: request.unit)
@@ -110,6 +119,13 @@ public struct DomainIDLedger: Sendable {
         case .defaultDID:
             defaultDIDUsers[lease.unit]! -= 1
             if defaultDIDUsers[lease.unit] == 0 { countDID(-1) }
+        case .traced:
+            let key = TracedKey(unit: lease.unit, did: lease.did)
+            tracedUsers[key]! -= 1
+            if tracedUsers[key] == 0 {
+                tracedUsers[key] = nil
+                countDID(-1)
+            }
         case let .nestedChildren(parent):
             let key = SharedKey(parent: parent, unit: lease.unit)
             sharedDIDs[key]!.users -= 1

@@ -25,6 +25,9 @@ public enum DomainIDPlacement: Hashable, Sendable {
     case defaultDID(requiresUniquePASID: Bool)
     /// One DID allocated for the nested children of `parent` on the unit.
     case nestedChildren(of: IOMMUDomainID, requiresUniquePASID: Bool)
+    /// Exactly this DID, the one a replayed trace shows the kernel gave the domain on the unit
+    /// (`TracedDomainIDScheme`); held with a user count, never taken from the allocator.
+    case traced(DomainID)
 }
 
 /// A policy that picks the DID each attachment uses: the subject of the comparison.
@@ -94,6 +97,25 @@ public struct SharedAllScheme: DomainIDScheme {
     public var summary: String { "negative control, unsafe by construction: every domain shares DID 1" }
     public var isSafe: Bool { false }
     public func placement(for request: DomainIDRequest) -> DomainIDPlacement { .defaultDID(requiresUniquePASID: false) }
+}
+
+/// The kernel's own DIDs, as a replayed trace shows them: each domain gets on each unit the DID
+/// its tags carried there, and anything the trace does not say falls back to `kernel`. Not a
+/// scheme to compare (it is not in `DomainIDSchemes.all`): the replay's self-check uses it so that
+/// a call's descriptors can equal the kernel's even where our allocator would number domains
+/// differently (domains the trace saw only in flushes, frees the trace cannot time).
+public struct TracedDomainIDScheme: DomainIDScheme {
+    /// The DID of (domain, unit).
+    public let dids: [IOMMUDomainID: [IOMMUUnitID: DomainID]]
+
+    public init(dids: [IOMMUDomainID: [IOMMUUnitID: DomainID]]) { self.dids = dids }
+    public var name: String { "kernel" }
+    public var summary: String { "the DIDs the replayed trace shows, Linux's choice for anything it does not" }
+    public var isSafe: Bool { true }
+    public func placement(for request: DomainIDRequest) -> DomainIDPlacement {
+        if let did = dids[request.domain]?[request.unit] { return .traced(did) }
+        return KernelScheme().placement(for: request)
+    }
 }
 
 /// The schemes this package ships, by name.

@@ -28,12 +28,14 @@ package struct ReplayCheck: Sendable {
     /// The first few differing calls, one line each (trace line, what differs).
     package private(set) var examples: [String] = []
 
-    /// Replays `trace` under `kernel`'s scheme on `KernelListTable` following `profile`, and
+    /// Replays `trace` with the kernel's own DIDs (`TracedDomainIDScheme`: the `kernel` scheme with
+    /// each domain on the DIDs its tags carried) on `KernelListTable` following `profile`, and
     /// compares call by call. Nil when the trace holds no `qi_submit` line.
     package static func check(_ trace: TraceReplay, profile: KernelProfile) throws(EngineError) -> ReplayCheck? {
         guard trace.hasKernelDescriptors else { return nil }
         let log = try DescriptorLog.record(
-            events: trace.events(seed: 0), topology: trace.topology, scheme: KernelScheme(),
+            events: trace.events(seed: 0), topology: trace.topology,
+            scheme: TracedDomainIDScheme(dids: trace.tracedDomainIDs),
             makeTable: { KernelListTable(domainUsesFirstStage: $0, allocator: .system, kernel: profile) })
         let ours = log.descriptorsByFlush
         precondition(ours.count == trace.operations.count, "one flush event per replayed call")

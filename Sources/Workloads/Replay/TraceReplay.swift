@@ -106,6 +106,19 @@ package struct TraceReplay: EventSource {
         hasKernelDescriptors = pipeline.evidence.hasSubmissions
     }
 
+    /// The DID each domain's own (non-nesting) tags carried on each unit: the kernel's choices.
+    package var tracedDomainIDs: [IOMMUDomainID: [IOMMUUnitID: DomainID]] {
+        let unitOfName = Dictionary(unitNames.enumerated().map { ($1, IOMMUUnitID($0)) }, uniquingKeysWith: { a, _ in a })
+        var result: [IOMMUDomainID: [IOMMUUnitID: DomainID]] = [:]
+        for domain in domains {
+            for tag in domain.tags where !tag.type.isNesting {
+                guard let unit = unitOfName[tag.unit] else { continue }
+                result[domain.id, default: [:]][unit] = DomainID(tag.did)
+            }
+        }
+        return result
+    }
+
     /// Reads and reconstructs the trace at `path`; `-` reads standard input, which errors and
     /// `file` then name `<stdin>`.
     package init(contentsOf path: String, options: TraceReplayOptions = TraceReplayOptions()) throws(WorkloadError) {
