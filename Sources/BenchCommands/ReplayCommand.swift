@@ -88,6 +88,8 @@ struct ReplayCommand: ParsableCommand {
         }
         if let check {
             ProgressReporter.note(check.summary)
+            ProgressReporter.note(check.entryTrafficSummary)
+            notes.append(check.entryTrafficSummary)
             for example in check.examples { ProgressReporter.note("  differs: \(example)") }
             notes.append(check.summary)
             point.fixedMetrics = [

@@ -1,34 +1,55 @@
 import CacheTags
 import VTd
 
-/// The invalidations the kernel sends when it tears down the PASID-table entry of a detached
-/// attachment (`intel_pasid_tear_down_entry` in drivers/iommu/intel/pasid.c; the RID attachment
-/// uses the same path with RID_PASID in scalable mode, where `domain_context_clear_one` does the
-/// legacy equivalent). Without them a DID freed and handed to another domain would still hit the
-/// old domain's entries.
+/// The invalidations the kernel sends when it sets up or tears down the context or PASID-table
+/// entry of an attachment, each as its own synchronous submission (docs/vtd-facts.md §1,
+/// "Descriptor bits the kernel really sets": these are the `cc_inv`, `pc_inv` and set-up
+/// `iotlb_inv` lines of a real trace). Counted as their own descriptor kinds
+/// (`hw.descriptors.context_cache`, `hw.descriptors.pasid_cache`) so a replay's totals can be
+/// set against the kernel's whole `qi_submit` stream.
 ///
-/// By the entry's translation type (PGTT):
-/// - first-stage only (first-stage paging, SVA): PASID-based IOTLB, PASID-selective, for (DID, PASID);
-/// - second-stage only and nested: IOTLB domain-selective for the DID (the kernel keys this on
-///   PGTT, so nested children get a domain-selective flush too);
-/// - then, for an ATS device, the whole device TLB: without PASID for the RID attachment, PASID-based
-///   otherwise (`devtlb_invalidation_with_pasid`), once (the extra-invalidation quirk is applied by
-///   the cache-tag flush path only).
+/// **Set-up** (non-present → present) needs invalidations only on a caching-mode unit, which may
+/// cache non-present entries (otherwise the kernel flushes the write buffer):
+/// - legacy mode (`domain_context_mapping_one`): a device-selective context-cache invalidation
+///   tagged DID 0, then a domain-selective IOTLB invalidation of the domain's DID;
+/// - scalable mode (`pasid_flush_caches`): a PASID-selective PASID-cache invalidation, then a
+///   PASID-selective PASID-based IOTLB invalidation, for (DID, PASID).
 ///
-/// The kernel submits each of these (and a PASID-cache invalidation the model does not cache) as
-/// its own synchronous submission; the model sends them as one submission (one wait), which
-/// under-counts a detach's queue time slightly and changes nothing the oracle sees.
+/// **Tear-down** (`domain_context_clear_one` / `intel_pasid_tear_down_entry`), on every unit: the
+/// context-cache (legacy, tagged with the old DID) or PASID-cache (scalable) invalidation; then by
+/// the entry's translation type, PASID-selective PASID-based IOTLB for first-stage-only entries
+/// (first-stage paging, SVA) or domain-selective IOTLB for second-stage and nested ones (the
+/// kernel keys this on PGTT, so nested children get a domain-selective flush too); then, for an
+/// ATS device, the whole device TLB, without PASID for the RID attachment, PASID-based otherwise
+/// (once: the extra-invalidation quirk belongs to the cache-tag flush path).
 package enum AttachmentTeardown {
-    /// The descriptors of one tear-down, in submission order.
-    package static func descriptors(kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device)
-        -> [InvalidationDescriptor]
-    {
-        var descriptors: [InvalidationDescriptor] = []
+    /// The set-up submissions of (`kind`, DID, PASID) for `device` on a unit with `capabilities`.
+    package static func setup(
+        kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device, capabilities: IOMMUCapabilities
+    ) -> [InvalidationDescriptor] {
+        guard capabilities.cachingMode else { return [] }
+        if capabilities.scalableMode {
+            return [.pasidCache(domainID: domainID, pasid: pasid), .pasidIOTLB(.pasidSelective, domainID: domainID, pasid: pasid)]
+        }
+        return [
+            .contextCache(source: device.source, domainID: DomainID(0)),
+            .iotlb(.domainSelective, domainID: domainID, on: capabilities),
+        ]
+    }
+
+    /// The tear-down submissions, in order.
+    package static func descriptors(
+        kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device, capabilities: IOMMUCapabilities = .server
+    ) -> [InvalidationDescriptor] {
+        var descriptors: [InvalidationDescriptor] = [
+            capabilities.scalableMode
+                ? .pasidCache(domainID: domainID, pasid: pasid) : .contextCache(source: device.source, domainID: domainID)
+        ]
         switch kind {
         case .firstStage, .sva:
             descriptors.append(.pasidIOTLB(.pasidSelective, domainID: domainID, pasid: pasid))
         case .secondStage, .nested:
-            descriptors.append(.iotlb(.domainSelective, domainID: domainID))
+            descriptors.append(.iotlb(.domainSelective, domainID: domainID, on: capabilities))
         }
         if device.hasATS {
             if pasid.isNone {
@@ -46,11 +67,28 @@ package enum AttachmentTeardown {
         return descriptors
     }
 
-    /// Submits the tear-down of (`attachment`, `pasid`) to its unit as one submission.
+    /// The capabilities of the unit `attachment`'s device sits behind (carried by its tags).
+    static func capabilities<Table: CacheTagTable>(of attachment: CacheTagDirectory<Table>.Attachment) -> IOMMUCapabilities {
+        attachment.tags.first { $0.tag.unit.id == attachment.device.iommu }?.tag.unit.capabilities ?? .server
+    }
+
+    /// Submits the set-up of `attachment`, each descriptor alone (its own `qi_submit_sync`).
+    package static func submitSetup<Table: CacheTagTable, Sink: InvalidationSink>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, into sink: inout Sink
+    ) {
+        let list = setup(
+            kind: attachment.kind, domainID: attachment.domainID, pasid: attachment.pasid, device: attachment.device,
+            capabilities: capabilities(of: attachment))
+        for descriptor in list { [descriptor].withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) } }
+    }
+
+    /// Submits the tear-down of (`attachment`, `pasid`), each descriptor alone.
     package static func submit<Table: CacheTagTable, Sink: InvalidationSink>(
         _ attachment: CacheTagDirectory<Table>.Attachment, pasid: PASID, into sink: inout Sink
     ) {
-        descriptors(kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device)
-            .withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) }
+        let list = descriptors(
+            kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device,
+            capabilities: capabilities(of: attachment))
+        for descriptor in list { [descriptor].withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) } }
     }
 }

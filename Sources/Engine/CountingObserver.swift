@@ -10,6 +10,13 @@ package struct CountingObserver: EventObserver {
 
     package init(cost: CostModel = .defaults) { sink = InvalidationCountingSink(cost: cost) }
 
+    package mutating func attached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID,
+        directory: CacheTagDirectory<Table>
+    ) throws(ObserverError) {
+        AttachmentTeardown.submitSetup(attachment, into: &sink)
+    }
+
     package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
     ) throws(ObserverError) {

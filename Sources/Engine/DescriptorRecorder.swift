@@ -13,6 +13,8 @@ package struct DescriptorLog: InvalidationSink {
         case flush(index: Int, reason: FlushReason)
         /// The tear-down of a detached attachment.
         case teardown
+        /// The set-up of an attachment's context or PASID entry.
+        case setup
     }
 
     /// One submission: its cause, unit and descriptors (the wait not included).
@@ -55,6 +57,15 @@ package struct RecordingObserver: EventObserver {
     package var sink = DescriptorLog()
 
     package init() {}
+
+    package mutating func attached<Table: CacheTagTable>(
+        _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID,
+        directory: CacheTagDirectory<Table>
+    ) throws(ObserverError) {
+        sink.cause = .setup
+        AttachmentTeardown.submitSetup(attachment, into: &sink)
+        sink.cause = .teardown
+    }
 
     package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID

@@ -49,6 +49,8 @@ extension EventDriver {
             count(.descriptorsPASIDIOTLB, queue.pasidIOTLB),
             count(.descriptorsDeviceTLB, queue.deviceTLB),
             count(.descriptorsPASIDDeviceTLB, queue.pasidDeviceTLB),
+            count(.descriptorsContextCache, queue.contextCache),
+            count(.descriptorsPASIDCache, queue.pasidCache),
             count(.descriptorsWait, queue.waits),
             count(.submissions, queue.submissions),
             count(.writeBufferFlushes, queue.writeBufferFlushes),

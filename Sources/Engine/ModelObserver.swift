@@ -40,9 +40,10 @@ package struct ModelObserver: EventObserver {
         } catch {
             throw .rejected(error.description)
         }
+        AttachmentTeardown.submitSetup(attachment, into: &sink)
     }
 
-    /// Forgets the attachment and submits its tear-down invalidations as one submission.
+    /// Forgets the attachment and submits its tear-down invalidations, one submission each.
     package mutating func detached<Table: CacheTagTable>(
         _ attachment: CacheTagDirectory<Table>.Attachment, device: DeviceID, pasid: PASID
     ) throws(ObserverError) {

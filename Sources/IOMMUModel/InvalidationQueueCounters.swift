@@ -15,6 +15,10 @@ package struct InvalidationQueueCounters: Hashable, Sendable {
     package var deviceTLB = 0
     /// PASID-based device-TLB invalidations (type 8).
     package var pasidDeviceTLB = 0
+    /// Context-cache invalidations (type 1): set-up and tear-down of legacy context entries.
+    package var contextCache = 0
+    /// PASID-cache invalidations (type 7): set-up and tear-down of PASID-table entries.
+    package var pasidCache = 0
     /// Invalidation waits (type 5): one per submission.
     package var waits = 0
     /// Descriptors of any other type.
@@ -32,7 +36,9 @@ package struct InvalidationQueueCounters: Hashable, Sendable {
     package init() {}
 
     /// Every descriptor queued, waits included.
-    package var totalDescriptors: Int { iotlb + pasidIOTLB + deviceTLB + pasidDeviceTLB + waits + other }
+    package var totalDescriptors: Int {
+        iotlb + pasidIOTLB + deviceTLB + pasidDeviceTLB + contextCache + pasidCache + waits + other
+    }
 
     /// Counts one submission (its descriptors plus the wait the sink adds) and its modeled time.
     package mutating func record(_ batch: UnsafeBufferPointer<InvalidationDescriptor>, cost: CostModel) {
@@ -54,6 +60,8 @@ package struct InvalidationQueueCounters: Hashable, Sendable {
                 pasidDeviceTLB += 1
                 source = UInt16(truncatingIfNeeded: descriptor.quadword0 >> 16)
             case .wait: waits += 1
+            case .contextCache: contextCache += 1
+            case .pasidCache: pasidCache += 1
             default: other += 1
             }
             if let source {

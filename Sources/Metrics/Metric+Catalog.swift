@@ -43,6 +43,12 @@ extension Metric {
     package static let descriptorsPASIDDeviceTLB = Metric(
         "hw.descriptors.pasid_devtlb", .count, label: "PASID device-TLB descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "PASID-based device-TLB invalidation descriptors")
+    package static let descriptorsContextCache = Metric(
+        "hw.descriptors.context_cache", .count, label: "context-cache descriptors", group: .descriptors, better: .lowerIsBetter,
+        meaning: "Context-cache invalidations: legacy-mode set-up (caching mode) and tear-down of a context entry")
+    package static let descriptorsPASIDCache = Metric(
+        "hw.descriptors.pasid_cache", .count, label: "PASID-cache descriptors", group: .descriptors, better: .lowerIsBetter,
+        meaning: "PASID-cache invalidations: scalable-mode set-up (caching mode) and tear-down of a PASID entry")
     package static let descriptorsWait = Metric(
         "hw.descriptors.wait", .count, label: "wait descriptors", group: .descriptors, better: .lowerIsBetter,
         meaning: "Invalidation wait descriptors, one per submission")
@@ -180,7 +186,8 @@ extension Metric {
     package static let all: [Metric] = [
         .swAssignNanos, .swUnassignNanos, .swFlushRangeNanos, .swFlushAllNanos, .swFlushRangeNPNanos,
         .swNanosPerDescriptor, .swBytesPerTag, .swHeapBytes, .descriptorsTotal, .descriptorsIOTLB,
-        .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsWait,
+        .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsContextCache,
+        .descriptorsPASIDCache, .descriptorsWait,
         .descriptorsPerFlush, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
         .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .dmaFaults,
         .iotlbCollateralEvictions, .deviceTLBCollateralEvictions, .iotlbCapacityEvictions,

@@ -9,7 +9,7 @@ import Workloads
 /// CSV a user can diff against a hardware trace with any script. Columns: `op` (flush operations
 /// numbered from 0 in event order; empty for a tear-down), `line` (for replay, the trace line of
 /// the operation's first flush line), `event` (`flush_range`, `flush_range_np`, `flush_all`,
-/// `teardown`), `scheme`, `table`, `unit`, `submission` (numbered from 0 per scheme and table),
+/// `setup`, `teardown`), `scheme`, `table`, `unit`, `submission` (numbered from 0 per scheme and table),
 /// `index` (within the submission), `kind` (the kernel's `qi_submit` names; the closing wait is
 /// `wait`), `qw0`…`qw3` (0x-prefixed lowercase hex).
 package enum DescriptorDump {
@@ -55,6 +55,8 @@ package enum DescriptorDump {
                 }
             case .teardown:
                 (op, line, event) = ("", "", "teardown")
+            case .setup:
+                (op, line, event) = ("", "", "setup")
             }
             let prefix = "\(op),\(line),\(event),\(scheme),\(table),\(submission.unit),\(number),"
             for (index, descriptor) in (submission.descriptors + [wait]).enumerated() {

@@ -27,6 +27,10 @@ package struct ReplayCheck: Sendable {
     package private(set) var mismatches: [Mismatch: Int] = [:]
     /// The first few differing calls, one line each (trace line, what differs).
     package private(set) var examples: [String] = []
+    /// Set-up and tear-down descriptors by kind: the kernel's (its `qi_submit` lines of no flush
+    /// call) and the replay's (`AttachmentTeardown`), to set the whole streams side by side.
+    package private(set) var kernelEntryTraffic: [String: Int] = [:]
+    package private(set) var replayEntryTraffic: [String: Int] = [:]
 
     /// Replays `trace` with the kernel's own DIDs (`TracedDomainIDScheme`: the `kernel` scheme with
     /// each domain on the DIDs its tags carried) on `KernelListTable` following `profile`, and
@@ -42,6 +46,12 @@ package struct ReplayCheck: Sendable {
         var check = ReplayCheck()
         for (operation, emitted) in zip(trace.operations, ours) {
             check.compare(operation, emitted)
+        }
+        check.kernelEntryTraffic = trace.unattributedSubmissions
+        for submission in log.submissions where submission.cause == .setup || submission.cause == .teardown {
+            for descriptor in submission.descriptors {
+                check.replayEntryTraffic[DescriptorType(rawValue: descriptor.typeCode)?.description ?? "?", default: 0] += 1
+            }
         }
         return check
     }
@@ -140,5 +150,15 @@ package struct ReplayCheck: Sendable {
         }
         if !classes.isEmpty { text += "; mismatches: " + classes.joined(separator: ", ") }
         return text
+    }
+
+    /// One line setting the kernel's set-up / tear-down / interrupt-remapping descriptors beside
+    /// the replay's set-up and tear-down ones (counts by kind; the replay emits no `iec_inv`, and
+    /// initialisation-time global flushes belong to no attachment).
+    package var entryTrafficSummary: String {
+        func list(_ counts: [String: Int]) -> String {
+            counts.isEmpty ? "none" : counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        }
+        return "set-up/tear-down descriptors: kernel \(list(kernelEntryTraffic)); replay \(list(replayEntryTraffic))"
     }
 }

@@ -60,6 +60,24 @@ extension InvalidationDescriptor {
         return InvalidationDescriptor(word0, sizeEncodedAddress(block, sizeBit: 11))
     }
 
+    /// Context-cache invalidate (type 1), device-selective (granularity 3): the context entry of
+    /// `source`, tagged with `domainID` (0 when a non-present entry becomes present: caching mode
+    /// caches non-present entries under DID 0). Function mask 0. `domain_context_mapping_one`,
+    /// `domain_context_clear_one`.
+    @inlinable
+    public static func contextCache(source: SourceID, domainID: DomainID) -> InvalidationDescriptor {
+        InvalidationDescriptor(
+            DescriptorType.contextCache.rawValue | 3 << 4 | UInt64(domainID.rawValue) << 16 | UInt64(source.rawValue) << 32, 0)
+    }
+
+    /// PASID-cache invalidate (type 7), PASID-selective (granularity 1) for (DID, PASID)
+    /// (`pasid_cache_invalidation_with_pasid`).
+    @inlinable
+    public static func pasidCache(domainID: DomainID, pasid: PASID) -> InvalidationDescriptor {
+        InvalidationDescriptor(
+            DescriptorType.pasidCache.rawValue | 1 << 4 | UInt64(domainID.rawValue) << 16 | UInt64(pasid.rawValue) << 32, 0)
+    }
+
     /// DR, bit 7 of an IOTLB descriptor's quadword 0.
     public static let iotlbReadDrainBit: UInt64 = 1 << 7
     /// DW, bit 6 of an IOTLB descriptor's quadword 0.

@@ -67,12 +67,15 @@ struct EngineTests {
         try engine.apply(.attach(Fixtures.domain(2), device: DeviceID(3), pasid: Fixtures.pasid(7)))
         try engine.apply(.detach(device: DeviceID(3), pasid: Fixtures.pasid(7)))
         let metrics = engine.metrics
-        // Second-stage: IOTLB domain-selective + device TLB; SVA: PASID-selective + PASID device TLB.
+        // Scalable mode: each tear-down starts with a PASID-cache invalidation; then second-stage:
+        // IOTLB domain-selective + device TLB; SVA: PASID-selective + PASID device TLB; each alone.
+        #expect(Fixtures.metric("hw.descriptors.pasid_cache", in: metrics) == 2)
+        #expect(Fixtures.metric("hw.descriptors.context_cache", in: metrics) == 0)
         #expect(Fixtures.metric("hw.descriptors.iotlb", in: metrics) == 1)
         #expect(Fixtures.metric("hw.descriptors.devtlb", in: metrics) == 1)
         #expect(Fixtures.metric("hw.descriptors.pasid_iotlb", in: metrics) == 1)
         #expect(Fixtures.metric("hw.descriptors.pasid_devtlb", in: metrics) == 1)
-        #expect(Fixtures.metric("hw.submissions", in: metrics) == 2)
+        #expect(Fixtures.metric("hw.submissions", in: metrics) == 6)
         #expect(Fixtures.metric("hw.teardowns", in: metrics) == 2)
         #expect(Fixtures.metric("hw.flushes", in: metrics) == 0)
     }
