@@ -21,7 +21,7 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "A report directory written by run, replay or the default suite.")
     var directory: String
 
-    @Option(name: .long, help: "The scheme every ratio is relative to (default: per-domain when present, else the first scheme).")
+    @Option(name: .long, help: "The scheme every ratio is relative to (default: kernel, Linux today, when present, else the first scheme).")
     var baseline: String?
 
     @Option(name: .long, help: "Output format: text, markdown or csv.")
@@ -40,7 +40,7 @@ struct CompareCommand: ParsableCommand {
 }
 
 /// Reads a report directory's CSVs into a comparison; every failure is one line. Without a
-/// baseline, ratios are against `per-domain` when it ran, else the first scheme (as summary.csv).
+/// baseline, ratios are against `kernel` (Linux today) when it ran, else the first scheme (as summary.csv).
 func loadComparison(directory: URL, baseline: String?, metricPrefix: String? = nil) throws -> SchemeComparison {
     do {
         let reports = try ReportDirectory(url: directory).readWorkloadReports()

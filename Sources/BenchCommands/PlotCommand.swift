@@ -16,7 +16,7 @@ package struct PlotCommand: ParsableCommand {
             Sweeps (a workload whose parameter takes several values) become line charts over the swept \
             parameter, one line per scheme and one panel per table when tables differ; measured metrics \
             show the p50 line in a p10-p90 band. Single-point workloads become grouped bar charts per \
-            metric group, each bar labelled with its ratio to per-domain. Axes turn logarithmic when the \
+            metric group, each bar labelled with its ratio to kernel (Linux today). Axes turn logarithmic when the \
             data spans more than two decades. Metrics that are zero everywhere are listed, not drawn.
 
             Files are written next to the CSVs, atomically; on a malformed report nothing is written and \

@@ -10,7 +10,7 @@ package enum ListCommandProbe {
 
 /// What `cachetag-bench compare DIR --format F` prints.
 package enum SchemeComparisonProbe {
-    package static func render(_ directory: URL, format: String, baseline: String = "per-domain") throws -> String {
+    package static func render(_ directory: URL, format: String, baseline: String = "kernel") throws -> String {
         guard let format = SchemeComparison.Format(rawValue: format) else { throw CommandError("unknown format \(format)") }
         return try loadComparison(directory: directory, baseline: baseline).rendered(as: format)
     }

@@ -50,7 +50,7 @@ struct BarChart: Sendable {
     var legend: [(name: String, style: SeriesStyle)]
     /// Legend text for whiskers (e.g. `whiskers: p10–p90`), when any bar has them.
     var whiskerLabel: String?
-    /// Legend text explaining the bar labels, e.g. `label: ratio to per-domain`.
+    /// Legend text explaining the bar labels, e.g. `label: ratio to kernel`.
     var labelNote: String?
     /// Small print under the chart.
     var footnotes: [String]

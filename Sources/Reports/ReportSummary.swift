@@ -2,15 +2,16 @@ import Foundation
 
 /// `summary.csv`: every workload's rows in one file, each with its ratio to a baseline scheme.
 ///
-/// The question the project asks is "how does scheme X compare to per-domain DIDs", so the
-/// summary precomputes that ratio per (workload, table, parameters, metric, stat). It keeps the
+/// The question the project asks is "how does the proposal compare to Linux today" (docs/vtd-facts.md
+/// §9), so the summary precomputes each scheme's ratio to `kernel` per (workload, table, parameters, metric, stat). It keeps the
 /// report layout (one union of parameter columns) plus a final `ratio_to_baseline` column,
 /// empty where the baseline is missing or zero (a ratio to zero means nothing).
 package struct ReportSummary: Hashable, Sendable {
-    /// The default baseline: every domain gets its own DID, the scheme all others are judged by.
-    package static let defaultBaselineScheme = "per-domain"
+    /// The default baseline: Linux today (`kernel`), the scheme the proposal is judged against;
+    /// `per-domain` stays a reference row.
+    package static let defaultBaselineScheme = "kernel"
 
-    /// The baseline among `schemes` (in run order): `per-domain` when present, else the first.
+    /// The baseline among `schemes` (in run order): `kernel` when present, else the first.
     /// The one rule summary.csv, the printed summary and `compare` share.
     package static func baselineScheme(among schemes: [String]) -> String? {
         schemes.contains(defaultBaselineScheme) ? defaultBaselineScheme : schemes.first

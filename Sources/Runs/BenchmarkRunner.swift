@@ -27,7 +27,7 @@ package struct RunConfiguration: Sendable {
     package var varied: [String: String]
     package var notes: [String]
 
-    /// The scheme ratios are relative to: `per-domain` when it ran, else the first scheme.
+    /// The scheme ratios are relative to: `kernel` (Linux today) when it ran, else the first scheme.
     package var baselineScheme: String {
         ReportSummary.baselineScheme(among: schemes.map(\.name))!
     }

@@ -177,7 +177,7 @@ struct CommandLineTests {
         var baselineRatios = 0
         for line in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields[5] == "per-domain", let ratio = fields.last, !ratio.isEmpty else { continue }
+            guard fields[5] == "kernel", let ratio = fields.last, !ratio.isEmpty else { continue }
             #expect(ratio == "1", "\(line)")
             baselineRatios += 1
         }

@@ -93,9 +93,10 @@ struct PlotRendererTests {
         #expect(svg.count(ofClass: "bar") == 3 * 2)
         #expect(svg.count(ofClass: "whisker") == 3 * 2)
         let ratios = svg.texts["bar-label"] ?? []
+        // Ratios to `kernel` (the third scheme, scale 3): per-domain 1/3, shared-pasid 2/3.
         #expect(ratios.filter { $0 == "1.00×" }.count == 2)
-        #expect(ratios.contains("2.00×"))
-        #expect(ratios.contains("3.00×"))
+        #expect(ratios.contains("0.33×"))
+        #expect(ratios.contains("0.67×"))
         #expect((svg.texts["axis-title"] ?? []).contains("time per operation (ns, p50)"))
 
         let descriptors = try #require(SVGInspector.inspect(try directory.read("sva-munmap-descriptors.svg")))

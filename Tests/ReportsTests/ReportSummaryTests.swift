@@ -21,7 +21,8 @@ struct ReportSummaryTests {
             Self.row("per-domain", 8, table: "grouped-array"), Self.row("shared-pasid", 2, table: "grouped-array"),
             Self.row("shared-pasid", 1, children: "16"),
         ])
-        #expect(summary.rows.map(\.ratioToBaseline) == [1, 0.5, 2.5, nil, nil, nil, 1, 0.25, nil])
+        // Against `kernel` (Linux today), the default baseline; `per-domain` is a reference row.
+        #expect(summary.rows.map(\.ratioToBaseline) == [0.4, 0.2, 1, nil, nil, nil, nil, nil, nil])
     }
 
     @Test("workloads that share a parameter name share its column")
@@ -51,7 +52,7 @@ struct ReportSummaryTests {
                               parameters: [ReportParameter(name: "pasids", value: "8")],
                               metric: "hw.submissions", stat: "value", value: 3, unit: "count")
         let summary = ReportSummary(reports: [
-            ReportCSV(workload: "nested-s2", rows: [Self.row("per-domain", 10), Self.row("shared-pasid", 5)]),
+            ReportCSV(workload: "nested-s2", rows: [Self.row("kernel", 10), Self.row("shared-pasid", 5)]),
             ReportCSV(workload: "sva-munmap", rows: [other]),
         ])
         let text = summary.encoded()
