@@ -9,6 +9,8 @@ public enum CacheTagTables {
     /// Every table, the kernel's own algorithm first.
     public static let all: [CacheTagTableDescriptor] = [
         CacheTagTableDescriptor(KernelListTable.self, traits: [.runnable, .kernelAlgorithm, .nodeAllocator]),
+        CacheTagTableDescriptor(
+            KernelListDIDMatchTable.self, traits: [.runnable, .nodeAllocator, .dropsDuplicateDescriptors]),
         CacheTagTableDescriptor(GroupedArrayTable.self, traits: [.runnable, .dropsDuplicateDescriptors]),
         CacheTagTableDescriptor(
             ConcurrentGroupedTable.self, traits: [.dropsDuplicateDescriptors, .lockFreeFlushes, .perfVariant]),

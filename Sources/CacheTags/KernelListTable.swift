@@ -35,6 +35,8 @@ public final class KernelListTable: CacheTagTable {
     private let allocator: TagAllocator
     /// The kernel version whose behaviour the walks reproduce.
     public let kernel: KernelProfile
+    /// How assign and unassign decide that two tags are one (`TagMatching`).
+    let matching: TagMatching
     public private(set) var tagCount = 0
 
     public convenience init(domainUsesFirstStage: Bool) {
@@ -47,10 +49,22 @@ public final class KernelListTable: CacheTagTable {
 
     /// A table whose nodes come from `allocator` (the allocator axis of reports) and whose walks
     /// behave as `kernel`'s.
-    public init(domainUsesFirstStage: Bool, allocator: TagAllocator, kernel: KernelProfile) {
+    public convenience init(domainUsesFirstStage: Bool, allocator: TagAllocator, kernel: KernelProfile) {
+        self.init(domainUsesFirstStage: domainUsesFirstStage, allocator: allocator, kernel: kernel, matching: .kernel)
+    }
+
+    /// The same with a tag-matching rule (`KernelListDIDMatchTable` uses `.descriptor`).
+    init(domainUsesFirstStage: Bool, allocator: TagAllocator, kernel: KernelProfile, matching: TagMatching) {
         self.domainUsesFirstStage = domainUsesFirstStage
         self.allocator = allocator
         self.kernel = kernel
+        self.matching = matching
+    }
+
+    /// The identity `assign` and `unassign` match by under the table's rule.
+    @inline(__always)
+    private func matchKey(_ tag: CacheTag) -> CacheTag.Key {
+        matching == .kernel ? tag.key : matching.key(of: tag, domainUsesFirstStage: domainUsesFirstStage)
     }
 
     deinit {
@@ -71,7 +85,7 @@ public final class KernelListTable: CacheTagTable {
         guard let raw = allocator.allocate(MemoryLayout<Node>.stride) else {
             fatalError("out of memory allocating a cache tag")
         }
-        let key = tag.key
+        let key = matchKey(tag)
         let fresh = raw.bindMemory(to: Node.self, capacity: 1)
         fresh.initialize(to: Node(next: nil, previous: nil, tag: tag, key: key, users: 1))
 
@@ -93,7 +107,7 @@ public final class KernelListTable: CacheTagTable {
     }
 
     public func unassign(_ tag: CacheTag) throws(CacheTagError) {
-        let key = tag.key
+        let key = matchKey(tag)
         var node = head
         while let current = node {
             if current.pointee.key == key {

@@ -28,7 +28,9 @@ enum TableBehaviourChecks {
     }
 
     static func unknownUnassignThrows<T: CacheTagTable>(_: T.Type) throws {
-        let table = T(domainUsesFirstStage: false, allocator: .system, kernel: KernelProfile.latest.unwidened)
+        // A first-stage domain: its IOTLB tags emit PASID-based descriptors, so every table,
+        // `kernel-list+did-match` included, tells these tags apart.
+        let table = T(domainUsesFirstStage: true, allocator: .system, kernel: KernelProfile.latest.unwidened)
         table.assign(makeTag(.iotlb, unit, device, did: 5, pasid: 1))
         for other in [
             makeTag(.iotlb, unit, device, did: 6, pasid: 1), makeTag(.iotlb, unit, device, did: 5, pasid: 2),
