@@ -67,8 +67,39 @@ extension EventDriver {
             MetricValue(.modelTotalMicros, queue.invalidationMicros + queue.deviceTLBMicros + (pageWalkMicros ?? 0)))
         list += oracle
         list += [count(.eventsTotal, counters.events), count(.eventsSkipped, counters.skipped)]
-        if counters.flushes > 0 {
-            list.append(MetricValue(.descriptorsPerFlush, Double(queue.totalDescriptors) / Double(counters.flushes)))
+        // Per flush that emitted anything: a flush_range_np on a unit without caching mode only
+        // flushes the write buffer, and counting it would dilute the figure.
+        if counters.nonEmptyFlushes > 0 {
+            list.append(
+                MetricValue(.descriptorsPerFlush, Double(counters.flushDescriptors) / Double(counters.nonEmptyFlushes)))
+        }
+        list += workMetrics(queue: queue)
+        return list
+    }
+
+    /// The work done, and the invalidation traffic per unit of it: schemes that refuse different
+    /// numbers of attachments do different amounts of work, and only these ratios compare them.
+    func workMetrics(queue: InvalidationQueueCounters) -> [MetricValue] {
+        var list = [
+            MetricValue(.workUnmaps, Double(counters.unmaps)),
+            MetricValue(.workAttachesSucceeded, Double(counters.attachesSucceeded)),
+            MetricValue(.workAttachesFailed, Double(directory.attachFailures)),
+            MetricValue(.workAccesses, Double(counters.accesses)),
+        ]
+        if counters.unmaps > 0 {
+            let unmaps = Double(counters.unmaps)
+            list += [
+                MetricValue(.descriptorsPerUnmap, Double(queue.totalDescriptors) / unmaps),
+                MetricValue(.submissionsPerUnmap, Double(queue.submissions) / unmaps),
+                MetricValue(.modelInvalidationMicrosPerUnmap, queue.invalidationMicros / unmaps),
+            ]
+        }
+        if counters.attachesSucceeded > 0 {
+            let attaches = Double(counters.attachesSucceeded)
+            list += [
+                MetricValue(.descriptorsPerAttach, Double(queue.totalDescriptors) / attaches),
+                MetricValue(.modelInvalidationMicrosPerAttach, queue.invalidationMicros / attaches),
+            ]
         }
         return list
     }

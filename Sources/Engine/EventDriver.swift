@@ -102,6 +102,7 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
             }
             if timed { observer.timed(.assign, nanoseconds: MonotonicClock.now() &- start, descriptors: 0) }
             failedAttachments.remove(key)
+            tally.attachesSucceeded += 1
             try observer.attached(attachment, device: device, pasid: pasid, directory: directory)
 
         case let .detach(device, pasid):
@@ -128,6 +129,7 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
         case let .unmap(domain, firstPage, pageCount):
             guard pageCount > 0 else { throw .rejected("unmap of zero pages") }
             try requireDomain(domain)
+            tally.unmaps += 1
             try observer.unmapped(domain, firstPage: firstPage, pageCount: pageCount)
 
         case let .flushRange(domain, range, invalidationHint):
@@ -144,6 +146,7 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
                 tally.skipped += 1
                 return
             }
+            tally.accesses += 1
             try observer.accessed(device: device, pasid: pasid, page: page)
         }
     }
@@ -162,27 +165,30 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
         tally.flushes += 1
         try observer.willFlush(domain, range: range, reason: reason)
         let timed = Observer.timesOperations
+        let emitted: Int
         do {
             // Clock, directory call, clock: nothing else in a timed window.
             switch reason {
             case .range:
                 let start = timed ? MonotonicClock.now() : 0
-                let emitted = try directory.flushRange(
+                emitted = try directory.flushRange(
                     domain, range, invalidationHint: invalidationHint, into: &observer.sink)
                 if timed { observer.timed(.flushRange, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .all:
                 let start = timed ? MonotonicClock.now() : 0
-                let emitted = try directory.flushAll(domain, into: &observer.sink)
+                emitted = try directory.flushAll(domain, into: &observer.sink)
                 if timed { observer.timed(.flushAll, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .newMappings:
                 let start = timed ? MonotonicClock.now() : 0
-                let emitted = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
+                emitted = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
                 if timed { observer.timed(.flushRangeForNewMappings, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
             case .teardown: preconditionFailure("tear-downs are not table flushes")
             }
         } catch {
             throw .rejected(error.description)
         }
+        tally.flushDescriptors &+= emitted
+        if emitted > 0 { tally.nonEmptyFlushes &+= 1 }
         try observer.didFlush()
     }
 }

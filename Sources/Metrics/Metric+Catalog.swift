@@ -54,7 +54,16 @@ extension Metric {
         meaning: "Invalidation wait descriptors, one per submission")
     package static let descriptorsPerFlush = Metric(
         "hw.descriptors_per_flush", .ratio, label: "descriptors per flush", group: .perFlush, better: .lowerIsBetter,
-        meaning: "Descriptors queued per flush request")
+        meaning: "Descriptors the flush walks emitted (waits not included) per flush that emitted any")
+    package static let descriptorsPerUnmap = Metric(
+        "hw.descriptors_per_unmap", .ratio, label: "descriptors per unmap", group: .perFlush, better: .lowerIsBetter,
+        meaning: "All descriptors queued (waits, set-up and tear-down included) per unmap: the run's invalidation traffic per unit of work")
+    package static let submissionsPerUnmap = Metric(
+        "hw.submissions_per_unmap", .ratio, label: "submissions per unmap", group: .perFlush, better: .lowerIsBetter,
+        meaning: "Queue submissions (each closed by a wait the CPU spins on) per unmap")
+    package static let descriptorsPerAttach = Metric(
+        "hw.descriptors_per_attach", .ratio, label: "descriptors per attach", group: .perFlush, better: .lowerIsBetter,
+        meaning: "All descriptors queued per attachment that got a DID: compares schemes that refuse different numbers of attaches")
     package static let submissions = Metric(
         "hw.submissions", .count, label: "submissions", group: .submissions, better: .lowerIsBetter,
         meaning: "Batches submitted to an invalidation queue, each closed by a wait")
@@ -109,6 +118,12 @@ extension Metric {
     package static let modelPageWalkMicros = Metric(
         "model.page_walk_us", .us, label: "page-walk time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Modeled time of page walks caused by IOTLB and device-TLB misses")
+    package static let modelInvalidationMicrosPerUnmap = Metric(
+        "model.invalidation_us_per_unmap", .us, label: "invalidation time per unmap", group: .modeledTime,
+        better: .lowerIsBetter, meaning: "Modeled invalidation-queue time per unmap")
+    package static let modelInvalidationMicrosPerAttach = Metric(
+        "model.invalidation_us_per_attach", .us, label: "invalidation time per attach", group: .modeledTime,
+        better: .lowerIsBetter, meaning: "Modeled invalidation-queue time per attachment that got a DID")
     package static let modelTotalMicros = Metric(
         "model.total_us", .us, label: "total modeled time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Sum of the modeled invalidation, device-TLB and page-walk times")
@@ -124,6 +139,18 @@ extension Metric {
     package static let eventsTotal = Metric(
         "events.total", .count, label: "events", group: .events, better: .neither,
         meaning: "Workload events applied (attach, detach, map, DMA, unmap, flush)")
+    package static let workUnmaps = Metric(
+        "work.unmaps", .count, label: "unmaps", group: .events, better: .neither,
+        meaning: "Unmaps applied: the unit of work of the per-unmap figures")
+    package static let workAttachesSucceeded = Metric(
+        "work.attaches_ok", .count, label: "attaches that got a DID", group: .events, better: .higherIsBetter,
+        meaning: "Attachments that got a DID and were set up")
+    package static let workAttachesFailed = Metric(
+        "work.attaches_failed", .count, label: "attaches refused", group: .events, better: .lowerIsBetter,
+        meaning: "Attachments refused for want of a DID (the same count as hw.attach_failures)")
+    package static let workAccesses = Metric(
+        "work.dma_accesses", .count, label: "DMA accesses", group: .events, better: .neither,
+        meaning: "DMA accesses through a live attachment")
     package static let eventsSkipped = Metric(
         "events.skipped", .count, label: "events skipped", group: .events, better: .lowerIsBetter,
         meaning: "Events skipped because they refer to an attachment that failed (DID exhaustion)")
@@ -188,11 +215,11 @@ extension Metric {
         .swNanosPerDescriptor, .swBytesPerTag, .swHeapBytes, .descriptorsTotal, .descriptorsIOTLB,
         .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsContextCache,
         .descriptorsPASIDCache, .descriptorsWait,
-        .descriptorsPerFlush, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
+        .descriptorsPerFlush, .descriptorsPerUnmap, .submissionsPerUnmap, .descriptorsPerAttach, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
         .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .dmaFaults,
         .iotlbCollateralEvictions, .deviceTLBCollateralEvictions, .iotlbCapacityEvictions,
         .deviceTLBCapacityEvictions, .modelInvalidationMicros, .modelDeviceTLBMicros, .modelPageWalkMicros,
-        .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .eventsTotal,
-        .eventsSkipped,
+        .modelInvalidationMicrosPerUnmap, .modelInvalidationMicrosPerAttach, .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .eventsTotal,
+        .eventsSkipped, .workUnmaps, .workAttachesSucceeded, .workAttachesFailed, .workAccesses,
     ] + replayMatch
 }

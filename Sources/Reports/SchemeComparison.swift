@@ -82,10 +82,32 @@ package struct SchemeComparison: Sendable {
 
     /// The metrics a one-screen summary shows.
     package static let headlineMetrics = [
-        Metric.descriptorsTotal, .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions,
-        .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos,
-        .swAssignNanos,
+        Metric.descriptorsPerUnmap, .descriptorsPerAttach, .modelInvalidationMicrosPerUnmap, .descriptorsTotal,
+        .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions, .modelTotalMicros, .oracleStale,
+        .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos, .swAssignNanos, .workUnmaps,
+        .workAttachesSucceeded,
     ].map(\.name)
+
+    /// The work counts a comparison checks before comparing totals, and the per-unit figures it
+    /// leads with when the schemes did different amounts of work.
+    static let workMetrics = [Metric.workUnmaps, .workAttachesSucceeded, .workAccesses].map(\.name)
+    static let perUnitMetrics = [
+        Metric.descriptorsPerUnmap, .submissionsPerUnmap, .modelInvalidationMicrosPerUnmap, .descriptorsPerAttach,
+        .modelInvalidationMicrosPerAttach,
+    ].map(\.name)
+
+    /// The work counts of `lines` (one group) that differ by more than 1% from the baseline's:
+    /// totals of such schemes describe different amounts of work.
+    func workDifferences(_ lines: [Line]) -> [String] {
+        var notes: [String] = []
+        for line in lines where Self.workMetrics.contains(line.metric) {
+            for scheme in schemes.dropFirst() {
+                guard let ratio = ratio(line, scheme), abs(ratio - 1) > 0.01 else { continue }
+                notes.append("\(scheme) did \(String(format: "%.3f", ratio))× the \(line.metric) of \(baseline)")
+            }
+        }
+        return notes
+    }
 
     /// The headline metrics only: what the default suite prints.
     package func headline() -> SchemeComparison {
@@ -154,10 +176,23 @@ package struct SchemeComparison: Sendable {
         }
         for title in order {
             let header = ["metric", "unit"] + schemes + schemes.dropFirst().map { "\($0)/\(baseline)" }
-            let rows = groups[title]!.map { line in
+            var group = groups[title]!
+            let differences = workDifferences(group)
+            if !differences.isEmpty {
+                // Different work: the per-unit figures first, the totals after them.
+                let perUnit = group.filter { Self.perUnitMetrics.contains($0.metric) }
+                group = perUnit + group.filter { !Self.perUnitMetrics.contains($0.metric) }
+            }
+            let rows = group.map { line in
                 [line.metric, line.unit] + schemes.map { cell(line, $0) } + schemes.dropFirst().map { ratioCell(line, $0) }
             }
             output += markdown ? "### \(title)\n\n" : "== \(title)\n"
+            if !differences.isEmpty {
+                let note =
+                    "note: the schemes did different work (" + differences.joined(separator: "; ")
+                    + "): compare the per-unit rows, not the totals"
+                output += markdown ? "*\(note)*\n\n" : note + "\n"
+            }
             output += markdown ? Self.markdownTable(header, rows) : Self.textTable(header, rows)
             output += "\n"
         }

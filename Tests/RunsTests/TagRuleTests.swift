@@ -37,3 +37,29 @@ struct TagRuleTests {
         #expect(ruleProposal < todayProposal, "\(ruleProposal) vs \(todayProposal)")
     }
 }
+
+/// Totals of schemes that did different work are not comparable; per unit of work they are.
+@Suite("Per unit of work")
+struct PerUnitOfWorkTests {
+    func metrics(_ scheme: any DomainIDScheme) throws -> [String: Double] {
+        let workload = try WorkloadCatalog.make(
+            "attach-churn", ["ndoms": "64", "sva_fraction": "0.5", "operations": "10000"])
+        let values = try ModeledRun.metrics(
+            events: workload.events(seed: 1), topology: workload.topology, scheme: scheme,
+            makeTable: { KernelListTable(domainUsesFirstStage: $0) }, costModel: .defaults, strictOracle: true)
+        return Dictionary(values.map { ($0.metric.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    @Test("attach-churn at ndoms=64: totals differ by over 30%, descriptors per successful attach by under 2%")
+    func attachChurn() throws {
+        let today = try metrics(KernelScheme())
+        let ownDIDs = try metrics(PerDomainScheme())
+        let total = try #require(ownDIDs["hw.descriptors.total"]) / #require(today["hw.descriptors.total"])
+        let perAttach = try #require(ownDIDs["hw.descriptors_per_attach"]) / #require(today["hw.descriptors_per_attach"])
+        #expect(abs(total - 1) > 0.30, "\(total)")
+        #expect(abs(perAttach - 1) < 0.02, "\(perAttach)")
+        // The work itself differs: per-domain refuses more attaches (its SVA binds need own DIDs).
+        #expect(try #require(ownDIDs["work.attaches_ok"]) < #require(today["work.attaches_ok"]))
+        #expect(ownDIDs["work.attaches_failed"] == ownDIDs["hw.attach_failures"])
+    }
+}
