@@ -31,15 +31,18 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Parameter name=value or workload.name=value (repeatable).")
     var param: [String] = []
 
-    @Option(name: .long, help: "Sweep one parameter: name=v1,v2,...")
-    var vary: String?
+    @Option(
+        name: .long,
+        help: "Sweep a parameter: name=v1,v2,... (repeatable: several make a grid; cost.KEY sweeps a cost-model key).")
+    var vary: [String] = []
 
     @OptionGroup var options: RunOptions
 
     func run() throws {
         let names = workload == "all" ? WorkloadCatalog.all.map { $0.name } : try RunOptions.list(workload, option: "--workload")
         let (points, varied) = try WorkloadSelection.points(workloads: names, parameters: param, vary: vary, quick: options.quick)
-        try execute(points: points, varied: varied, options: options, plot: false)
+        let grid = vary.count > 1 ? ["grid of every combination of " + vary.joined(separator: " × ") + " (charts: x = the first)"] : []
+        try execute(points: points, varied: varied, options: options, plot: false, notes: grid)
     }
 }
 
@@ -48,7 +51,7 @@ struct RunCommand: ParsableCommand {
 /// `kernel` is the profile kernel-list follows (`--kernel`, or what a replayed trace implies).
 func execute(
     points: [PreparedWorkload], varied: [String: String], options: RunOptions, plot: Bool, notes: [String] = [],
-    kernel: KernelProfile? = nil
+    kernel: KernelProfile? = nil, defaultSeeds: Int = 1
 ) throws {
     let kernel = try kernel ?? options.kernelProfile() ?? .latest
     let tables = try options.tables(kernel: kernel)
@@ -56,12 +59,21 @@ func execute(
     if options.descriptorsOut != nil, points.count != 1 {
         throw CommandError("--descriptors-out: needs a single point, this run has \(points.count) (one workload, no --vary)")
     }
-    let configuration = RunConfiguration(
+    var configuration = RunConfiguration(
         points: points, schemes: schemes, tables: tables, seed: options.seed,
         budget: options.budget, costModel: try options.costModel(), strictOracle: options.strictOracle,
         quick: options.quick, outputDirectory: options.outputURL, resume: options.resume,
         commandLine: CacheTagBench.invocation, varied: varied,
         notes: notes + ["kernel profile of kernel-list: \(kernel.name) (\(kernel.differences))"])
+    configuration.seedCount = try options.seedCount(default: defaultSeeds)
+    configuration.jobs = try options.jobCount()
+    if configuration.seedCount > 1 {
+        let seeds = configuration.seeds
+        configuration.notes.append(
+            "modeled metrics over \(seeds.count) seeds (\(seeds.first!)–\(seeds.last!)), \(configuration.jobs) at a time: "
+                + "value = mean, with stddev, ci95_low/ci95_high (t-distribution) and one seed=N row per seed; "
+                + "ratios are paired by seed; measured sw.* figures come from the first seed's stream")
+    }
     let started = Date()
     do {
         try BenchmarkRunner(configuration: configuration).run()

@@ -27,6 +27,28 @@ struct RunOptions: ParsableArguments {
     @Option(name: .long, help: "Seed of every generator; the same seed repeats every modeled number exactly.")
     var seed: UInt64 = 1
 
+    @Option(
+        name: .long,
+        help: "Seeds per modeled point (SEED, SEED+1, …): rows gain mean, stddev and 95% intervals, ratios are paired by seed. Default 1; the suite: 5.")
+    var seeds: Int?
+
+    @Option(name: .long, help: "Modeled passes run at once (default: every core); timed passes always run alone.")
+    var jobs: Int?
+
+    /// `--seeds`, or `defaultCount`; at least 1.
+    func seedCount(default defaultCount: Int) throws -> Int {
+        let count = seeds ?? defaultCount
+        guard (1...1000).contains(count) else { throw CommandError("--seeds: \(count) is not in 1...1000") }
+        return count
+    }
+
+    /// `--jobs`, or the number of cores.
+    func jobCount() throws -> Int {
+        let count = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        guard (1...1024).contains(count) else { throw CommandError("--jobs: \(count) is not in 1...1024") }
+        return count
+    }
+
     @Option(name: .long, help: "Report directory (created if missing).")
     var out = "reports/latest"
 

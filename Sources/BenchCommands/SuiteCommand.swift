@@ -22,15 +22,16 @@ struct SuiteCommand: ParsableCommand {
 
     func run() throws {
         var (points, varied) = try WorkloadSelection.points(
-            workloads: WorkloadCatalog.all.map { $0.name }, parameters: [], vary: nil, quick: options.quick)
+            workloads: WorkloadCatalog.all.map { $0.name }, parameters: [], vary: [], quick: options.quick)
         // nested-s2 twice: children on their own devices (the default) and through distinct PASIDs
         // on shared devices, the case where sharing a DID per parent can pay.
         let nested = try WorkloadSelection.points(
-            workloads: ["nested-s2"], parameters: [], vary: "attach=rid,pasid", quick: options.quick)
+            workloads: ["nested-s2"], parameters: [], vary: ["attach=rid,pasid"], quick: options.quick)
         points.removeAll { $0.name == "nested-s2" }
         points += nested.points
         varied.merge(nested.varied) { _, new in new }
-        try execute(points: points, varied: varied, options: options, plot: true)
+        // Five seeds: enough for a t interval (t = 2.78) on every headline ratio.
+        try execute(points: points, varied: varied, options: options, plot: true, defaultSeeds: 5)
     }
 }
 

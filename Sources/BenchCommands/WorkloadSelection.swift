@@ -1,4 +1,5 @@
 import Foundation
+import IOMMUModel
 import Runs
 import Reports
 import Workloads
@@ -11,13 +12,19 @@ struct WorkloadSelection {
 
     /// `--param` pairs: `name=value` applies to every selected workload that declares `name`;
     /// `workload.name=value` to that workload only.
+    ///
+    /// `--vary name=v1,v2,...` (repeatable) sweeps a parameter; several make a grid of every
+    /// combination, the first one the charts' x axis. `cost.KEY` sweeps a cost-model key (`list`
+    /// shows them): each point runs under that override, recorded as its `cost.KEY` parameter.
+    /// A name given to both `--param` and `--vary` is an error.
     static func points(
-        workloads names: [String], parameters: [String], vary: String?, quick: Bool
+        workloads names: [String], parameters: [String], vary: [String], quick: Bool
     ) throws -> (points: [PreparedWorkload], varied: [String: String]) {
         let types = try names.map { name throws -> any Workload.Type in
             do { return try WorkloadCatalog.type(named: name) } catch { throw CommandError("--workload: \(error)") }
         }
         var given: [String: [String: String]] = [:]
+        var givenNames: Set<String> = []
         for pair in parameters {
             let (key, value) = try split(pair, option: "--param")
             let parts = key.split(separator: ".", maxSplits: 1).map(String.init)
@@ -28,18 +35,31 @@ struct WorkloadSelection {
                 let known = Set(types.flatMap { $0.parameters.map(\.name) }).sorted().joined(separator: ", ")
                 throw CommandError("--param: no selected workload has a parameter '\(name)' (known: \(known))")
             }
+            givenNames.insert(name)
             for type in declaring { given[type.name, default: [:]][name] = value }
         }
-        var variedName: String?
-        var variedValues: [String] = []
-        if let vary {
-            let (name, values) = try split(vary, option: "--vary")
-            variedName = name
-            variedValues = values.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard !variedValues.contains(where: \.isEmpty) else { throw CommandError("--vary: empty value in '\(vary)'") }
-            guard types.contains(where: { $0.parameters.contains { $0.name == name } }) else {
+        var sweeps: [(name: String, values: [String])] = []
+        for text in vary {
+            let (name, values) = try split(text, option: "--vary")
+            let list = values.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard !list.contains(where: \.isEmpty) else { throw CommandError("--vary: empty value in '\(text)'") }
+            guard !sweeps.contains(where: { $0.name == name }) else { throw CommandError("--vary: '\(name)' given twice") }
+            guard !givenNames.contains(name) else {
+                throw CommandError("--vary: '\(name)' is also set by --param; give it one value or sweep it, not both")
+            }
+            if let key = costKey(name) {
+                guard CostModel.keys.contains(key) else {
+                    throw CommandError("--vary: unknown cost key '\(key)' (known: \(CostModel.keys.joined(separator: ", ")))")
+                }
+                for value in list {
+                    do { _ = try CostModel.defaults.overriding(assignments: ["\(key)=\(value)"], source: "--vary") } catch {
+                        throw CommandError("\(error)")
+                    }
+                }
+            } else if !types.contains(where: { $0.parameters.contains { $0.name == name } }) {
                 throw CommandError("--vary: no selected workload has a parameter '\(name)'")
             }
+            sweeps.append((name, list))
         }
 
         var points: [PreparedWorkload] = []
@@ -48,20 +68,40 @@ struct WorkloadSelection {
             // --quick shrinks every workload through its size knob; explicit --param still wins.
             var base: [String: String] = quick && type.parameters.contains { $0.name == "operations" } ? ["operations": "\(quickOperations)"] : [:]
             base.merge(given[type.name] ?? [:]) { _, new in new }
-            let sweeps = variedName.map { name in type.parameters.contains { $0.name == name } } ?? false
-            let values: [String?] = sweeps ? variedValues : [nil]
-            if sweeps { varied[type.name] = variedName }
-            for value in values {
+            let applicable = sweeps.filter { sweep in costKey(sweep.name) != nil || type.parameters.contains { $0.name == sweep.name } }
+            if let first = applicable.first { varied[type.name] = first.name }
+            for combination in grid(applicable) {
                 var point = base
-                if let value, let variedName { point[variedName] = value }
+                var costs: [String] = []
+                for (name, value) in combination {
+                    if let key = costKey(name) { costs.append("\(key)=\(value)") } else { point[name] = value }
+                }
                 do {
-                    points.append(try prepare(type, point))
+                    var prepared = try prepare(type, point)
+                    if !costs.isEmpty {
+                        prepared.costOverrides = costs
+                        prepared.parameters += combination.filter { costKey($0.0) != nil }.map { ReportParameter(name: $0.0, value: $0.1) }
+                    }
+                    points.append(prepared)
                 } catch {
                     throw CommandError("\(error)")
                 }
             }
         }
         return (points, varied)
+    }
+
+    /// The cost-model key a `cost.KEY` sweep names.
+    static func costKey(_ name: String) -> String? { name.hasPrefix("cost.") ? String(name.dropFirst(5)) : nil }
+
+    /// Every combination of the sweeps' values, the first sweep varying slowest; one empty
+    /// combination when there is no sweep.
+    static func grid(_ sweeps: [(name: String, values: [String])]) -> [[(String, String)]] {
+        var combinations: [[(String, String)]] = [[]]
+        for sweep in sweeps {
+            combinations = combinations.flatMap { prefix in sweep.values.map { prefix + [(sweep.name, $0)] } }
+        }
+        return combinations
     }
 
     private static func prepare<W: Workload>(_ type: W.Type, _ given: [String: String]) throws -> PreparedWorkload {

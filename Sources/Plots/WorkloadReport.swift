@@ -89,6 +89,9 @@ struct StatChoice: Hashable, Sendable {
         }
         if available.contains(ReportStat.p10), available.contains(ReportStat.p90) {
             band = (ReportStat.p10, ReportStat.p90)
+        } else if available.contains(ReportStat.ci95Low), available.contains(ReportStat.ci95High) {
+            // Modeled metrics over several seeds: the 95% interval of the mean.
+            band = (ReportStat.ci95Low, ReportStat.ci95High)
         } else {
             band = nil
         }

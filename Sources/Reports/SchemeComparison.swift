@@ -18,8 +18,11 @@ package struct SchemeComparison: Sendable {
         package var parameters: [ReportParameter]
         package var metric: String
         package var unit: String
-        /// Scheme → (central value, p10, p90): the spread is nil for modeled metrics.
+        /// Scheme → (central value, low, high): p10–p90 for measured metrics, the 95% interval
+        /// over seeds for modeled ones run under several seeds, nil otherwise.
         package var values: [String: (value: Double, low: Double?, high: Double?)]
+        /// Scheme → seed → value, for modeled metrics run under several seeds (`seed=N` rows).
+        package var seeds: [String: [UInt64: Double]] = [:]
     }
 
     package let baseline: String
@@ -37,7 +40,9 @@ package struct SchemeComparison: Sendable {
                 let central = Metric.named(row.metric)?.statistics.central ?? (row.stat == "p50" ? "p50" : "value")
                 let isCentral = row.stat == central
                 let isSpread = row.stat == "p10" || row.stat == "p90"
-                guard isCentral || isSpread else { continue }
+                let isInterval = row.stat == ReportStat.ci95Low || row.stat == ReportStat.ci95High
+                let seed = ReportStat.seed(of: row.stat)
+                guard isCentral || isSpread || isInterval || seed != nil else { continue }
                 let key = [row.workload, row.table, row.parameters.joinedDescription, row.metric].joined(separator: "\u{1f}")
                 let position: Int
                 if let existing = index[key] {
@@ -50,10 +55,14 @@ package struct SchemeComparison: Sendable {
                             workload: row.workload, table: row.table, parameters: row.parameters, metric: row.metric,
                             unit: row.unit, values: [:]))
                 }
+                if let seed {
+                    lines[position].seeds[row.scheme, default: [:]][seed] = row.value
+                    continue
+                }
                 var entry = lines[position].values[row.scheme] ?? (value: .nan, low: nil, high: nil)
                 switch row.stat {
-                case "p10": entry.low = row.value
-                case "p90": entry.high = row.value
+                case "p10", ReportStat.ci95Low: entry.low = row.value
+                case "p90", ReportStat.ci95High: entry.high = row.value
                 default: entry.value = row.value
                 }
                 lines[position].values[row.scheme] = entry
@@ -148,7 +157,15 @@ package struct SchemeComparison: Sendable {
 
     private func ratioCell(_ line: Line, _ scheme: String) -> String {
         guard let ratio = ratio(line, scheme) else { return "-" }
-        return String(format: "%.3f×", ratio)
+        guard let paired = pairedRatio(line, scheme) else { return String(format: "%.3f×", ratio) }
+        return String(format: "%.3f× [%.3f–%.3f]", paired.mean, paired.low, paired.high)
+    }
+
+    /// The ratio to the baseline paired by seed, with its 95% interval, when both ran under
+    /// several seeds (`SeedStatistics.pairedRatio`).
+    package func pairedRatio(_ line: Line, _ scheme: String) -> SeedStatistics? {
+        guard let values = line.seeds[scheme], let base = line.seeds[baseline], values.count > 1 else { return nil }
+        return SeedStatistics.pairedRatio(values, to: base)
     }
 
     private func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
@@ -200,7 +217,7 @@ package struct SchemeComparison: Sendable {
     }
 
     private func csv() -> String {
-        var rows = [["workload", "table", "parameters", "metric", "unit", "scheme", "value", "p10", "p90", "baseline", "ratio_to_baseline"]]
+        var rows = [["workload", "table", "parameters", "metric", "unit", "scheme", "value", "p10", "p90", "baseline", "ratio_to_baseline", "ratio_ci95_low", "ratio_ci95_high"]]
         for line in lines {
             for scheme in schemes {
                 guard let entry = line.values[scheme] else { continue }
@@ -209,6 +226,8 @@ package struct SchemeComparison: Sendable {
                     line.unit, scheme,
                     ReportNumber.format(entry.value), entry.low.map(ReportNumber.format) ?? "",
                     entry.high.map(ReportNumber.format) ?? "", baseline, ratio(line, scheme).map(ReportNumber.format) ?? "",
+                    pairedRatio(line, scheme).map { ReportNumber.format($0.low) } ?? "",
+                    pairedRatio(line, scheme).map { ReportNumber.format($0.high) } ?? "",
                 ])
             }
         }

@@ -12,6 +12,10 @@ package struct RunConfiguration: Sendable {
     package var schemes: [any DomainIDScheme]
     package var tables: [TableChoice]
     package var seed: UInt64
+    /// Seeds per modeled point: `seed`, `seed + 1`, … (replayed traces have one stream and run once).
+    package var seedCount: Int = 1
+    /// Modeled passes run at once (`--jobs`); the timed passes always run alone.
+    package var jobs: Int = 1
     package var budget: TimingBudget
     /// Cost-model overrides already validated, as `key=value`.
     package var costModel: CostModelSettings
@@ -28,6 +32,9 @@ package struct RunConfiguration: Sendable {
     package var notes: [String]
 
     /// The scheme ratios are relative to: `kernel` (Linux today) when it ran, else the first scheme.
+    /// The seeds of every modeled point.
+    package var seeds: [UInt64] { (0..<UInt64(max(seedCount, 1))).map { seed &+ $0 } }
+
     package var baselineScheme: String {
         ReportSummary.baselineScheme(among: schemes.map(\.name))!
     }
@@ -161,11 +168,30 @@ package struct BenchmarkRunner {
         func row(_ metric: Metric, _ value: Double) -> ReportRow {
             row(metric.name, metric.statistics.central, value, metric.unit.rawValue)
         }
-        let modeled = try ModeledRun.metrics(
-            events: events, topology: point.topology, scheme: scheme, makeTable: makeTable,
-            costModel: configuration.costModel, strictOracle: configuration.strictOracle)
+        let seeds = point.generatesEvents ? configuration.seeds : [configuration.seed]
+        let costModel =
+            point.costOverrides.isEmpty
+            ? configuration.costModel : try configuration.costModel.overriding(assignments: point.costOverrides, source: "--vary")
+        let perSeed = try ModeledSeeds.run(
+            point: point, firstEvents: events, seeds: seeds, jobs: configuration.jobs, scheme: scheme,
+            makeTable: makeTable, costModel: costModel, strictOracle: configuration.strictOracle)
         // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
-        var rows = modeled.map { row($0.metric, ($0.value * 1e6).rounded() / 1e6) }
+        func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
+        var rows: [ReportRow] = []
+        if seeds.count == 1 {
+            rows = perSeed[0].map { row($0.metric, rounded($0.value)) }
+        } else {
+            for (metric, values) in ModeledSeeds.byMetric(perSeed) {
+                guard let statistics = SeedStatistics(values) else { continue }
+                let unit = metric.unit.rawValue
+                rows.append(row(metric, rounded(statistics.mean)))
+                rows.append(row(metric.name, ReportStat.mean, rounded(statistics.mean), unit))
+                rows.append(row(metric.name, ReportStat.stddev, rounded(statistics.standardDeviation), unit))
+                rows.append(row(metric.name, ReportStat.ci95Low, rounded(statistics.low), unit))
+                rows.append(row(metric.name, ReportStat.ci95High, rounded(statistics.high), unit))
+                for (seed, value) in zip(seeds, values) { rows.append(row(metric.name, ReportStat.seed(seed), rounded(value), unit)) }
+            }
+        }
         for fixed in point.fixedMetrics where fixed.scheme == scheme.name && fixed.table == table.label {
             rows += fixed.values.map { row($0.metric, $0.value) }
         }

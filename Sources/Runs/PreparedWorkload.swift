@@ -8,7 +8,7 @@ package struct PreparedWorkload: Sendable {
     /// The workload name written in reports (`nested-s2`, `replay`, ...).
     package let name: String
     /// Every parameter's value at this point, in the workload's order.
-    package let parameters: [ReportParameter]
+    package var parameters: [ReportParameter]
     package let topology: Topology
     /// Whether producing the events is work worth timing (a generator), rather than handing back
     /// events made earlier (a replayed trace, whose parse is timed by the replay command).
@@ -17,6 +17,9 @@ package struct PreparedWorkload: Sendable {
     /// Figures known before the run, written as rows of one (scheme, table label) pair: the replay
     /// self-check's `replay.*` metrics on (`kernel`, `kernel-list`).
     package var fixedMetrics: [FixedMetrics] = []
+    /// Cost-model `key=value` overrides of this point (a `--vary cost.KEY=...` sweep), applied
+    /// over the run's cost model; the point's parameters name them `cost.KEY`.
+    package var costOverrides: [String] = []
     /// For a replayed trace: the first trace line of each flush operation, in event order
     /// (the `line` column of `--descriptors-out`).
     package var operationLines: [Int]?

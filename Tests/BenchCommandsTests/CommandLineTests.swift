@@ -172,12 +172,12 @@ struct CommandLineTests {
         #expect(Self.invoke(["run", "--workload", "sva-munmap", "--scheme", "per-domain,kernel", "--table", "grouped-array", "--quick", "--out", directory.path]) == nil)
         let comparison = try SchemeComparisonProbe.render(directory.url, format: "csv")
         let lines = comparison.split(separator: "\n")
-        #expect(lines.first == "workload,table,parameters,metric,unit,scheme,value,p10,p90,baseline,ratio_to_baseline")
+        #expect(lines.first == "workload,table,parameters,metric,unit,scheme,value,p10,p90,baseline,ratio_to_baseline,ratio_ci95_low,ratio_ci95_high")
         // The baseline's own ratio is exactly 1 wherever it is defined.
         var baselineRatios = 0
         for line in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            guard fields[5] == "kernel", let ratio = fields.last, !ratio.isEmpty else { continue }
+            guard fields[5] == "kernel", case let ratio = fields[10], !ratio.isEmpty else { continue }
             #expect(ratio == "1", "\(line)")
             baselineRatios += 1
         }
