@@ -63,6 +63,10 @@ extension EventDriver {
         list.append(MetricValue(.modelInvalidationMicros, queue.invalidationMicros))
         list.append(MetricValue(.modelDeviceTLBMicros, queue.deviceTLBMicros))
         if let pageWalkMicros { list.append(MetricValue(.modelPageWalkMicros, pageWalkMicros)) }
+        // Two resources: the CPU waits for the queue and the device-TLB completions; the devices
+        // stall on page walks. The total adds them and says so in its meaning.
+        list.append(MetricValue(.modelCPUMicros, queue.invalidationMicros + queue.deviceTLBMicros))
+        if let pageWalkMicros { list.append(MetricValue(.modelDeviceStallMicros, pageWalkMicros)) }
         list.append(
             MetricValue(.modelTotalMicros, queue.invalidationMicros + queue.deviceTLBMicros + (pageWalkMicros ?? 0)))
         list += oracle
@@ -92,6 +96,7 @@ extension EventDriver {
                 MetricValue(.descriptorsPerUnmap, Double(queue.totalDescriptors) / unmaps),
                 MetricValue(.submissionsPerUnmap, Double(queue.submissions) / unmaps),
                 MetricValue(.modelInvalidationMicrosPerUnmap, queue.invalidationMicros / unmaps),
+                MetricValue(.modelCPUMicrosPerUnmap, (queue.invalidationMicros + queue.deviceTLBMicros) / unmaps),
             ]
         }
         if counters.attachesSucceeded > 0 {

@@ -45,34 +45,40 @@ package struct InvalidationQueueCounters: Hashable, Sendable {
         submissions += 1
         waits += 1
         invalidationMicros += cost.submissionTime(descriptors: batch.count)
-        // Device-TLB completions overlap across devices and serialize per device: track the
-        // largest per-source count (a batch holds at most 16 descriptors, so a small list is enough).
-        var perSource: [(source: UInt16, count: Int)] = []
+        // Device-TLB completions overlap across devices, and on one device up to its ATS
+        // invalidate queue depth (the QDEP field the descriptor carries; 0 means 32) are in flight
+        // at once: the CPU waits ceil(count / depth) round trips for the slowest device. (Charging
+        // one round trip per descriptor instead made fewer IOTLB descriptors per batch look dearer.)
+        var perSource: [(source: UInt16, count: Int, depth: Int)] = []
         for descriptor in batch {
             var source: UInt16?
+            var depth = 32
             switch DescriptorType(rawValue: descriptor.typeCode) {
             case .iotlb: iotlb += 1
             case .pasidIOTLB: pasidIOTLB += 1
             case .deviceTLB:
                 deviceTLB += 1
                 source = UInt16(truncatingIfNeeded: descriptor.quadword0 >> 32)
+                depth = Int((descriptor.quadword0 >> 16) & 0x1f)
             case .pasidDeviceTLB:
                 pasidDeviceTLB += 1
                 source = UInt16(truncatingIfNeeded: descriptor.quadword0 >> 16)
+                depth = Int((descriptor.quadword0 >> 4) & 0x1f)
             case .wait: waits += 1
             case .contextCache: contextCache += 1
             case .pasidCache: pasidCache += 1
             default: other += 1
             }
             if let source {
+                if depth == 0 { depth = 32 }
                 if let index = perSource.firstIndex(where: { $0.source == source }) {
                     perSource[index].count += 1
                 } else {
-                    perSource.append((source, 1))
+                    perSource.append((source, 1, depth))
                 }
             }
         }
-        let serialized = perSource.map(\.count).max() ?? 0
+        let serialized = perSource.map { ($0.count + $0.depth - 1) / $0.depth }.max() ?? 0
         deviceTLBMicros += Double(serialized) * cost.deviceTLBInvalidationMicros
     }
 }

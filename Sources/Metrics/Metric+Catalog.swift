@@ -124,9 +124,18 @@ extension Metric {
     package static let modelInvalidationMicrosPerAttach = Metric(
         "model.invalidation_us_per_attach", .us, label: "invalidation time per attach", group: .modeledTime,
         better: .lowerIsBetter, meaning: "Modeled invalidation-queue time per attachment that got a DID")
+    package static let modelCPUMicros = Metric(
+        "model.cpu_us", .us, label: "CPU-side invalidation time", group: .modeledTime, better: .lowerIsBetter,
+        meaning: "Modeled CPU time of invalidation: submissions, descriptors and the waits it spins on, device-TLB completions included")
+    package static let modelCPUMicrosPerUnmap = Metric(
+        "model.cpu_us_per_unmap", .us, label: "CPU-side time per unmap", group: .modeledTime, better: .lowerIsBetter,
+        meaning: "model.cpu_us per unmap")
+    package static let modelDeviceStallMicros = Metric(
+        "model.device_stall_us", .us, label: "device-side stall time", group: .modeledTime, better: .lowerIsBetter,
+        meaning: "Modeled device-side time: page walks after IOTLB and device-TLB misses (another resource than model.cpu_us)")
     package static let modelTotalMicros = Metric(
         "model.total_us", .us, label: "total modeled time", group: .modeledTime, better: .lowerIsBetter,
-        meaning: "Sum of the modeled invalidation, device-TLB and page-walk times")
+        meaning: "model.cpu_us plus model.device_stall_us: two resources added, kept for continuity; compare the two parts")
     package static let oracleStale = Metric(
         "oracle.stale", .count, label: "stale translations", group: .oracle, better: .lowerIsBetter,
         meaning: "Translations that survived the invalidation that should have removed them (must be 0)")
@@ -219,7 +228,8 @@ extension Metric {
         .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .dmaFaults,
         .iotlbCollateralEvictions, .deviceTLBCollateralEvictions, .iotlbCapacityEvictions,
         .deviceTLBCapacityEvictions, .modelInvalidationMicros, .modelDeviceTLBMicros, .modelPageWalkMicros,
-        .modelInvalidationMicrosPerUnmap, .modelInvalidationMicrosPerAttach, .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .eventsTotal,
+        .modelInvalidationMicrosPerUnmap, .modelInvalidationMicrosPerAttach, .modelCPUMicros, .modelCPUMicrosPerUnmap,
+        .modelDeviceStallMicros, .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .eventsTotal,
         .eventsSkipped, .workUnmaps, .workAttachesSucceeded, .workAttachesFailed, .workAccesses,
     ] + replayMatch
 }

@@ -91,8 +91,9 @@ package struct SchemeComparison: Sendable {
 
     /// The metrics a one-screen summary shows.
     package static let headlineMetrics = [
-        Metric.descriptorsPerUnmap, .descriptorsPerAttach, .modelInvalidationMicrosPerUnmap, .descriptorsTotal,
-        .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions, .modelTotalMicros, .oracleStale,
+        Metric.descriptorsPerUnmap, .descriptorsPerAttach, .modelCPUMicrosPerUnmap, .descriptorsTotal,
+        .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions, .modelCPUMicros, .modelDeviceStallMicros,
+        .oracleStale,
         .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos, .swAssignNanos, .workUnmaps,
         .workAttachesSucceeded,
     ].map(\.name)
@@ -101,7 +102,8 @@ package struct SchemeComparison: Sendable {
     /// leads with when the schemes did different amounts of work.
     static let workMetrics = [Metric.workUnmaps, .workAttachesSucceeded, .workAccesses].map(\.name)
     static let perUnitMetrics = [
-        Metric.descriptorsPerUnmap, .submissionsPerUnmap, .modelInvalidationMicrosPerUnmap, .descriptorsPerAttach,
+        Metric.descriptorsPerUnmap, .submissionsPerUnmap, .modelInvalidationMicrosPerUnmap, .modelCPUMicrosPerUnmap,
+        .descriptorsPerAttach,
         .modelInvalidationMicrosPerAttach,
     ].map(\.name)
 

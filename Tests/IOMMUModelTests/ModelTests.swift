@@ -82,9 +82,18 @@ struct ModelTests {
         #expect(queue.iotlb == 1 && queue.pasidIOTLB == 1 && queue.deviceTLB == 2 && queue.pasidDeviceTLB == 1)
         #expect(
             queue.submissions == 2 && queue.waits == 2 && queue.totalDescriptors == 7 && queue.writeBufferFlushes == 1)
-        // 1.9 + 2×0.1 and 1.9 + 3×0.1; the two device-TLB invalidations to one device serialize (2 × 5 µs).
+        // 1.9 + 2×0.1 and 1.9 + 3×0.1; the two device-TLB invalidations to one device fit in its
+        // queue depth (32), so they complete in one round trip (5 µs), as the other device's does.
         #expect(abs(queue.invalidationMicros - 4.3) < 1e-9)
-        #expect(abs(queue.deviceTLBMicros - 10) < 1e-9)
+        #expect(abs(queue.deviceTLBMicros - 5) < 1e-9)
+    }
+
+    @Test func deviceTLBRoundTripsFollowTheQueueDepth() throws {
+        var model = try sharedDID()
+        let source = SourceID(rawValue: 0x300)
+        // Depth 2: five invalidations to one device take three round trips.
+        submit(Array(repeating: .deviceTLB(source: source, queueDepth: 2, block: .wholeAddressSpace), count: 5), to: &model)
+        #expect(abs(model.queue.deviceTLBMicros - 15) < 1e-9)
     }
 
     @Test func deviceTLBCollateralAndRouting() throws {
