@@ -22,7 +22,7 @@ extension EventDriver where Observer == ModelObserver {
             MetricValue(.oracleStale, Double(cache.staleTranslations)),
             MetricValue(.oracleCrossDomain, Double(cache.crossDomainHits)),
             MetricValue(.oracleAliasedAttachments, Double(cache.aliasedAttachments)),
-        ])
+        ]) + observer.flushCosts.metrics
     }
 
     /// The model's first oracle violation (strict or not), nil when none.

@@ -8,6 +8,9 @@ import Workloads
 package struct ModelObserver: EventObserver {
     /// The modeled hardware.
     package var sink: IOMMUModel
+    /// Each unmap-side flush's cost.
+    package private(set) var flushCosts = FlushCostDistribution()
+    private var kinds: [IOMMUDomainID: DomainKind] = [:]
 
     /// A model of `topology` with `configuration` (cache geometry, cost model, strictness).
     package init(topology: Topology, configuration: ModelConfiguration = ModelConfiguration()) throws(EngineError) {
@@ -23,6 +26,7 @@ package struct ModelObserver: EventObserver {
 
     package mutating func domainCreated(_ domain: IOMMUDomainID, kind: DomainKind) throws(ObserverError) {
         do { try sink.createDomain(domain, kind: kind) } catch { throw .rejected(error.description) }
+        kinds[domain] = kind
     }
 
     package mutating func domainDestroyed(_ domain: IOMMUDomainID) throws(ObserverError) {
@@ -71,10 +75,12 @@ package struct ModelObserver: EventObserver {
         do { try sink.beginFlush(of: domain, range: range, reason: reason) } catch {
             throw .rejected(DirectoryError.unknownDomain(domain).description)
         }
+        if reason == .range || reason == .all { flushCosts.begin(kind: kinds[domain], queue: sink.queue) }
     }
 
     package mutating func didFlush() throws(ObserverError) {
         do { try sink.completeFlush() } catch { throw .oracle(error) }
+        flushCosts.end(queue: sink.queue)
     }
 
     package mutating func accessed(device: DeviceID, pasid: PASID, page: UInt64) throws(ObserverError) {

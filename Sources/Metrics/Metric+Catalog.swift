@@ -124,6 +124,30 @@ extension Metric {
     package static let modelInvalidationMicrosPerAttach = Metric(
         "model.invalidation_us_per_attach", .us, label: "invalidation time per attach", group: .modeledTime,
         better: .lowerIsBetter, meaning: "Modeled invalidation-queue time per attachment that got a DID")
+    package static let flushDescriptorsP50 = Metric(
+        "hw.flush_descriptors.p50", .count, label: "descriptors per unmap flush, p50", group: .perFlush, better: .lowerIsBetter,
+        meaning: "Median descriptors (waits included) of one flush_range / flush_all")
+    package static let flushDescriptorsP99 = Metric(
+        "hw.flush_descriptors.p99", .count, label: "descriptors per unmap flush, p99", group: .perFlush, better: .lowerIsBetter,
+        meaning: "99th percentile of the descriptors of one flush_range / flush_all")
+    package static let flushDescriptorsMax = Metric(
+        "hw.flush_descriptors.max", .count, label: "descriptors of the worst flush", group: .perFlush, better: .lowerIsBetter,
+        meaning: "Descriptors of the largest single flush_range / flush_all")
+    package static let flushCPUMicrosP50 = Metric(
+        "model.flush_cpu_us.p50", .us, label: "CPU time per unmap flush, p50", group: .modeledTime, better: .lowerIsBetter,
+        meaning: "Median modeled CPU-side time of one flush_range / flush_all (queue, waits, device-TLB completions)")
+    package static let flushCPUMicrosP99 = Metric(
+        "model.flush_cpu_us.p99", .us, label: "CPU time per unmap flush, p99", group: .modeledTime, better: .lowerIsBetter,
+        meaning: "99th percentile of the modeled CPU-side time of one flush_range / flush_all")
+    package static let flushCPUMicrosMax = Metric(
+        "model.flush_cpu_us.max", .us, label: "CPU time of the worst flush", group: .modeledTime, better: .lowerIsBetter,
+        meaning: "Modeled CPU-side time of the single most expensive flush_range / flush_all")
+    package static let flushCPUMicrosSecondStageP99 = Metric(
+        "model.flush_cpu_us.second_stage.p99", .us, label: "CPU time per second-stage flush, p99", group: .modeledTime,
+        better: .lowerIsBetter, meaning: "p99 of model.flush_cpu_us over flushes of second-stage domains (a nested parent's unmaps)")
+    package static let flushCPUMicrosFirstStageP99 = Metric(
+        "model.flush_cpu_us.first_stage.p99", .us, label: "CPU time per first-stage flush, p99", group: .modeledTime,
+        better: .lowerIsBetter, meaning: "p99 of model.flush_cpu_us over flushes of first-stage, SVA and nested domains (a child's unmaps)")
     package static let modelCPUMicros = Metric(
         "model.cpu_us", .us, label: "CPU-side invalidation time", group: .modeledTime, better: .lowerIsBetter,
         meaning: "Modeled CPU time of invalidation: submissions, descriptors and the waits it spins on, device-TLB completions included")
@@ -224,11 +248,12 @@ extension Metric {
         .swNanosPerDescriptor, .swBytesPerTag, .swHeapBytes, .descriptorsTotal, .descriptorsIOTLB,
         .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsContextCache,
         .descriptorsPASIDCache, .descriptorsWait,
-        .descriptorsPerFlush, .descriptorsPerUnmap, .submissionsPerUnmap, .descriptorsPerAttach, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
+        .descriptorsPerFlush, .flushDescriptorsP50, .flushDescriptorsP99, .flushDescriptorsMax, .descriptorsPerUnmap, .submissionsPerUnmap, .descriptorsPerAttach, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
         .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .dmaFaults,
         .iotlbCollateralEvictions, .deviceTLBCollateralEvictions, .iotlbCapacityEvictions,
         .deviceTLBCapacityEvictions, .modelInvalidationMicros, .modelDeviceTLBMicros, .modelPageWalkMicros,
-        .modelInvalidationMicrosPerUnmap, .modelInvalidationMicrosPerAttach, .modelCPUMicros, .modelCPUMicrosPerUnmap,
+        .modelInvalidationMicrosPerUnmap, .modelInvalidationMicrosPerAttach, .modelCPUMicros, .modelCPUMicrosPerUnmap, .flushCPUMicrosP50, .flushCPUMicrosP99,
+        .flushCPUMicrosMax, .flushCPUMicrosSecondStageP99, .flushCPUMicrosFirstStageP99,
         .modelDeviceStallMicros, .modelTotalMicros, .oracleStale, .oracleCrossDomain, .oracleAliasedAttachments, .eventsTotal,
         .eventsSkipped, .workUnmaps, .workAttachesSucceeded, .workAttachesFailed, .workAccesses,
     ] + replayMatch

@@ -159,8 +159,19 @@ package struct SchemeComparison: Sendable {
 
     private func ratioCell(_ line: Line, _ scheme: String) -> String {
         guard let ratio = ratio(line, scheme) else { return "-" }
-        guard let paired = pairedRatio(line, scheme) else { return String(format: "%.3f×", ratio) }
+        guard let paired = pairedRatio(line, scheme) else {
+            return String(format: "%.3f×", ratio) + (spreadsOverlap(line, scheme) ? " (n.s.)" : "")
+        }
         return String(format: "%.3f× [%.3f–%.3f]", paired.mean, paired.low, paired.high)
+    }
+
+    /// Whether `scheme`'s and the baseline's p10–p90 spreads overlap on a measured line: the
+    /// machine's noise covers the difference, so the ratio is not significant.
+    package func spreadsOverlap(_ line: Line, _ scheme: String) -> Bool {
+        guard line.seeds.isEmpty, scheme != baseline, let ours = line.values[scheme], let base = line.values[baseline],
+            let low = ours.low, let high = ours.high, let baseLow = base.low, let baseHigh = base.high
+        else { return false }
+        return low <= baseHigh && baseLow <= high
     }
 
     /// The ratio to the baseline paired by seed, with its 95% interval, when both ran under

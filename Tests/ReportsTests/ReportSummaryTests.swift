@@ -76,3 +76,32 @@ struct ReportSummaryTests {
         }
     }
 }
+
+@Suite("Comparison significance")
+struct ComparisonSignificanceTests {
+    static func measured(_ scheme: String, _ p10: Double, _ p50: Double, _ p90: Double) -> [ReportRow] {
+        [("p10", p10), ("p50", p50), ("p90", p90)].map { stat, value in
+            ReportRow(workload: "w", scheme: scheme, table: "t", parameters: [], metric: "sw.flush_range_ns", stat: stat,
+                      value: value, unit: "ns")
+        }
+    }
+
+    @Test("a measured ratio whose p10–p90 spreads overlap is marked not significant")
+    func overlap() throws {
+        let rows = Self.measured("kernel", 90, 100, 110) + Self.measured("a", 95, 105, 120) + Self.measured("b", 40, 50, 60)
+        let comparison = try SchemeComparison(reports: [ReportCSV(workload: "w", rows: rows)], baseline: "kernel")
+        let line = try #require(comparison.lines.first)
+        #expect(comparison.spreadsOverlap(line, "a") && !comparison.spreadsOverlap(line, "b"))
+        let text = comparison.rendered(as: .text)
+        #expect(text.contains("1.050× (n.s.)") && text.contains("0.500×") && !text.contains("0.500× (n.s.)"))
+    }
+
+    @Test("paired ratios over seeds have a t interval")
+    func paired() throws {
+        let statistics = try #require(SeedStatistics.pairedRatio([1: 9, 2: 11, 3: 10], to: [1: 10, 2: 10, 3: 10]))
+        #expect(abs(statistics.mean - 1) < 1e-12)
+        // s = 0.1, t(2) = 4.303: half-width 4.303 × 0.1 / √3.
+        #expect(abs(statistics.high - 1 - 4.303 * 0.1 / 3.0.squareRoot()) < 1e-9)
+        #expect(SeedStatistics.tQuantile975(degreesOfFreedom: 4) == 2.776)
+    }
+}
