@@ -35,7 +35,7 @@ package enum MetricDirection: String, Hashable, Sendable, CaseIterable {
 package enum MetricStatistics: Hashable, Sendable {
     /// One `value` row: every modeled metric, and measured sizes.
     case value
-    /// `p10`, `p50`, `p90`, `p99`, `mean` (ns) and `count` (count) rows: a timed operation.
+    /// `p10`, `p50`, `p90`, `p99`, `max`, `mean` (ns) and `count` (count) rows: a timed operation.
     case timing
     /// One `mean` row: a quotient of measured totals.
     case mean
@@ -44,7 +44,7 @@ package enum MetricStatistics: Hashable, Sendable {
     package var names: [String] {
         switch self {
         case .value: ["value"]
-        case .timing: ["p10", "p50", "p90", "p99", "mean", "count"]
+        case .timing: ["p10", "p50", "p90", "p99", "max", "mean", "count"]
         case .mean: ["mean"]
         }
     }

@@ -63,6 +63,9 @@ package enum ReportStat {
     /// Number of samples behind the percentiles.
     package static let count = "count"
 
+    /// The largest sample of a measured distribution.
+    package static let max = "max"
+
     /// All of the above, in display order.
-    package static let all = [value, p10, p50, p90, p99, mean, count]
+    package static let all = [value, p10, p50, p90, p99, max, mean, count]
 }

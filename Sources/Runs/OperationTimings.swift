@@ -42,7 +42,7 @@ package struct OperationTimings: Sendable {
     /// Operations recorded of `operation`.
     package func count(of operation: DriverOperation) -> UInt64 { histograms[operation]?.totalCount ?? 0 }
 
-    /// Report rows: p10, p50, p90, p99, mean and count per operation with samples, then
+    /// Report rows: p10, p50, p90, p99, max, mean and count per operation with samples, then
     /// `sw.ns_per_descriptor` when flushes emitted anything.
     package func rows(_ row: (String, String, Double, String) -> ReportRow) -> [ReportRow] {
         var rows: [ReportRow] = []
@@ -52,6 +52,8 @@ package struct OperationTimings: Sendable {
             for (stat, percentile) in [("p10", 10.0), ("p50", 50.0), ("p90", 90.0), ("p99", 99.0)] {
                 rows.append(row(name, stat, Double(histogram.valueAtPercentile(percentile)), "ns"))
             }
+            // The slowest single operation: the tail a p99 still averages away.
+            rows.append(row(name, ReportStat.max, Double(histogram.max), "ns"))
             rows.append(row(name, "mean", histogram.mean, "ns"))
             rows.append(row(name, "count", Double(histogram.totalCount), "count"))
         }

@@ -40,7 +40,7 @@ struct MetricTests {
         for metric in Metric.all where metric.statistics == .timing {
             #expect(metric.kind == .measured && metric.unit == .ns, "\(metric.name)")
         }
-        #expect(Metric.swFlushRangeNanos.statistics.names == ["p10", "p50", "p90", "p99", "mean", "count"])
+        #expect(Metric.swFlushRangeNanos.statistics.names == ["p10", "p50", "p90", "p99", "max", "mean", "count"])
         #expect(Metric.swNanosPerDescriptor.statistics.central == "mean")
     }
 
