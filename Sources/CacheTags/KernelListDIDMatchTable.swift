@@ -29,6 +29,18 @@ enum TagMatching: Hashable, Sendable {
 ///
 /// It exists to answer "extend the cache tag code to support sharing domain IDs" (April 2024) in
 /// the kernel's own algorithm, so the saving is not confused with the optimized table's.
+///
+/// Two consequences of merging, stated so no figure is misread:
+/// - A merged tag keeps the first tag's list position. Under the NESTING_DEVTLB widening (every
+///   kernel profile but `-unwidened`), a later tag that the kernel list would have widened to a
+///   domain-selective flush is now flushed at the first one's position, possibly unwidened: part
+///   of a widened run's saving is escaping the widening. `--kernel latest-unwidened` shows the
+///   saving from merging alone.
+/// - Unassigning a tag that was never assigned but matches a merged one (same unit and DID)
+///   drops a user of that one, as the kernel's `cache_tag_unassign` would under this rule.
+/// - A second-stage domain attached at several PASIDs (or RID and a PASID) on one unit holds one
+///   IOTLB tag here, where the kernel list holds one per PASID: this table emits fewer
+///   descriptors there too, whatever the DID scheme.
 public final class KernelListDIDMatchTable: CacheTagTable {
     public static let name = "kernel-list+did-match"
     public static let summary =

@@ -181,15 +181,17 @@ package struct BenchmarkRunner {
         if seeds.count == 1 {
             rows = perSeed[0].map { row($0.metric, rounded($0.value)) }
         } else {
-            for (metric, values) in ModeledSeeds.byMetric(perSeed) {
-                guard let statistics = SeedStatistics(values) else { continue }
+            for (metric, samples) in ModeledSeeds.byMetric(perSeed) {
+                guard let statistics = SeedStatistics(samples.map(\.value)) else { continue }
                 let unit = metric.unit.rawValue
                 rows.append(row(metric, rounded(statistics.mean)))
                 rows.append(row(metric.name, ReportStat.mean, rounded(statistics.mean), unit))
                 rows.append(row(metric.name, ReportStat.stddev, rounded(statistics.standardDeviation), unit))
                 rows.append(row(metric.name, ReportStat.ci95Low, rounded(statistics.low), unit))
                 rows.append(row(metric.name, ReportStat.ci95High, rounded(statistics.high), unit))
-                for (seed, value) in zip(seeds, values) { rows.append(row(metric.name, ReportStat.seed(seed), rounded(value), unit)) }
+                for sample in samples {
+                    rows.append(row(metric.name, ReportStat.seed(seeds[sample.pass]), rounded(sample.value), unit))
+                }
             }
         }
         for fixed in point.fixedMetrics where fixed.scheme == scheme.name && fixed.table == table.label {

@@ -37,12 +37,15 @@ enum ModeledSeeds {
         return try slots.results()
     }
 
-    /// The metrics of every pass, by metric in the first pass's order (a metric a pass lacks, such
-    /// as a per-unmap figure of a pass without unmaps, is left out of that pass's values).
-    static func byMetric(_ passes: [[MetricValue]]) -> [(Metric, [Double])] {
+    /// The metrics of every pass, by metric in the first pass's order, each value with the index
+    /// of its pass (a metric a pass lacks, such as a per-unmap figure of a pass without unmaps, has
+    /// no value for that pass, so values stay paired with their seeds).
+    static func byMetric(_ passes: [[MetricValue]]) -> [(Metric, [(pass: Int, value: Double)])] {
         guard let first = passes.first else { return [] }
         return first.map { value in
-            (value.metric, passes.compactMap { pass in pass.first { $0.metric == value.metric }?.value })
+            (value.metric, passes.enumerated().compactMap { index, pass in
+                pass.first { $0.metric == value.metric }.map { (index, $0.value) }
+            })
         }
     }
 

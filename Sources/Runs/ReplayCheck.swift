@@ -113,11 +113,11 @@ package struct ReplayCheck: Sendable {
             if differs(\.quadword1, 0x3f) { return .am }
             if differs(\.quadword1, 1 << 6) { return .ih }
         case .deviceTLB?:
-            if differs(\.quadword0, ~UInt64(0xf)) { return .sid }
+            if differs(\.quadword0, 0xffff << 32) { return .sid }
             if differs(\.quadword1, ~UInt64(0)) { return .address }
         case .pasidDeviceTLB?:
             if differs(\.quadword0, 0xfffff << 32) { return .pasid }
-            if differs(\.quadword0, ~UInt64(0xf)) { return .sid }
+            if differs(\.quadword0, 0xffff << 16) { return .sid }
             if differs(\.quadword1, ~UInt64(0)) { return .address }
         default:
             break

@@ -63,3 +63,19 @@ struct PerUnitOfWorkTests {
         #expect(ownDIDs["work.attaches_failed"] == ownDIDs["hw.attach_failures"])
     }
 }
+
+@Suite("Seed pairing")
+struct SeedPairingTests {
+    @Test("a metric a pass lacks leaves the other passes paired with their own seeds")
+    func missingValues() {
+        let passes: [[MetricValue]] = [
+            [MetricValue(.descriptorsTotal, 10), MetricValue(.descriptorsPerUnmap, 2)],
+            [MetricValue(.descriptorsTotal, 11)],
+            [MetricValue(.descriptorsTotal, 12), MetricValue(.descriptorsPerUnmap, 4)],
+        ]
+        let byMetric = ModeledSeeds.byMetric(passes)
+        #expect(byMetric.map(\.0.name) == ["hw.descriptors.total", "hw.descriptors_per_unmap"])
+        #expect(byMetric[0].1.map(\.pass) == [0, 1, 2])
+        #expect(byMetric[1].1.map(\.pass) == [0, 2] && byMetric[1].1.map(\.value) == [2, 4])
+    }
+}

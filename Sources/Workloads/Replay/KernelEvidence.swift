@@ -80,6 +80,7 @@ struct KernelEvidence {
     ) {
         var open: [Int: Int] = [:]  // CPU → the call whose window is open
         var pending: [Int: [KernelDescriptor]] = [:]  // 6.10: CPU → descriptors before their tag line
+        var entryTraffic: Set<Int> = []  // CPUs inside a set-up / tear-down sequence (after cc_inv / pc_inv)
         var next = 0
         func take(_ submission: TraceQISubmission) {
             let descriptor = InvalidationDescriptor(
@@ -88,13 +89,17 @@ struct KernelEvidence {
             if Self.entryCacheKinds.contains(type) {
                 open[submission.cpu] = nil
                 flushPending(submission.cpu)
+                entryTraffic.insert(submission.cpu)
             }
             guard Self.flushKinds.contains(type) else {
                 unattributedByKind[submission.kind, default: 0] += 1
                 return
             }
             let record = KernelDescriptor(line: submission.line, descriptor: descriptor)
-            if !batched {
+            if entryTraffic.contains(submission.cpu) {
+                // The IOTLB / device-TLB flushes of a set-up or tear-down, up to the next tag line.
+                unattributed(submission.kind)
+            } else if !batched {
                 pending[submission.cpu, default: []].append(record)
             } else if let operation = open[submission.cpu] {
                 descriptorsOfOperation[operation].append(record)
@@ -112,6 +117,7 @@ struct KernelEvidence {
                 take(submissions[next])
                 next += 1
             }
+            entryTraffic.remove(event.cpu)
             if let operation = operationOfLine[event.line] {
                 open[event.cpu] = operation
                 if let records = pending.removeValue(forKey: event.cpu) {
@@ -184,10 +190,12 @@ struct KernelEvidence {
                 notes.append("read/write drain on (no iotlb_inv line; default)")
             }
             let mask = masks[unit] ?? (nil, nil)
-            if let smallestDomainSelective = mask.smallestDomainSelective, mask.largestPageSelective == nil {
+            if mask.smallestDomainSelective == 0 {
                 capabilities[unit].pageSelectiveInvalidation = false
-                notes.append("PSI off (domain-selective even for mask \(smallestDomainSelective))")
-            } else if let smallestDomainSelective = mask.smallestDomainSelective, smallestDomainSelective > 0 {
+                notes.append("PSI off (domain-selective even for a one-page range)")
+            } else if let smallestDomainSelective = mask.smallestDomainSelective,
+                smallestDomainSelective > (mask.largestPageSelective ?? -1)
+            {
                 capabilities[unit].maximumAddressMaskValue = smallestDomainSelective - 1
                 notes.append("MAMV \(smallestDomainSelective - 1) (domain-selective from mask \(smallestDomainSelective))")
             } else if let largest = mask.largestPageSelective {
