@@ -67,15 +67,17 @@ struct ReplayCommand: ParsableCommand {
             notes.append(message)
         }
         let kernel = replayed.kernel
-        notes.append("kernel profile \(kernel.name) (\(replayed.kernelReason)): \(kernel.differences)")
-        notes += replayed.inferences
+        // What the trace proved (or could not), on stderr and in run.json.
+        var inferred = ["kernel profile \(kernel.name) (\(replayed.kernelReason)): \(kernel.differences)"]
+        inferred += replayed.inferences
         if !replayed.unattributedSubmissions.isEmpty {
-            notes.append(
+            inferred.append(
                 "qi_submit lines of no flush call (set-up, tear-down, interrupt remapping): "
                     + replayed.unattributedSubmissions.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
                     .joined(separator: ", "))
         }
-        for note in notes.dropFirst(2) { ProgressReporter.note("note: \(note)") }
+        for note in inferred { ProgressReporter.note("note: \(note)") }
+        notes += inferred
 
         let events = replayed.events(seed: options.seed)
         var point = PreparedWorkload(

@@ -424,9 +424,8 @@ size_t ckl_flush_all(ckl_domain *domain, ckl_submit_fn submit, void *context) {
             break;
         case CKL_DEVTLB:
         case CKL_NESTING_DEVTLB:
-            /* <= 6.17: the non-PASID form for every device-TLB tag; the PASID word is unused then. */
-            emit_device_tlb(&e, tag, size_encoded(0, WHOLE_SPACE_MASK, 0),
-                            plain_devtlb ? size_encoded(0, WHOLE_SPACE_MASK, 0) : size_encoded(0, WHOLE_SPACE_MASK, 11),
+            /* <= 6.17: the non-PASID form for every device-TLB tag. */
+            emit_device_tlb(&e, tag, size_encoded(0, WHOLE_SPACE_MASK, 0), size_encoded(0, WHOLE_SPACE_MASK, 11),
                             plain_devtlb);
             break;
         default:

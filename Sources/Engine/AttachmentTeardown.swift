@@ -79,7 +79,7 @@ package enum AttachmentTeardown {
         let list = setup(
             kind: attachment.kind, domainID: attachment.domainID, pasid: attachment.pasid, device: attachment.device,
             capabilities: capabilities(of: attachment))
-        for descriptor in list { [descriptor].withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) } }
+        submitEachAlone(list, to: attachment.device.iommu, into: &sink)
     }
 
     /// Submits the tear-down of (`attachment`, `pasid`), each descriptor alone.
@@ -89,6 +89,13 @@ package enum AttachmentTeardown {
         let list = descriptors(
             kind: attachment.kind, domainID: attachment.domainID, pasid: pasid, device: attachment.device,
             capabilities: capabilities(of: attachment))
-        for descriptor in list { [descriptor].withUnsafeBufferPointer { sink.submit($0, to: attachment.device.iommu) } }
+        submitEachAlone(list, to: attachment.device.iommu, into: &sink)
+    }
+
+    /// One submission per descriptor, as each `qi_submit_sync` call of the set-up and tear-down paths.
+    private static func submitEachAlone<Sink: InvalidationSink>(
+        _ descriptors: [InvalidationDescriptor], to unit: IOMMUUnitID, into sink: inout Sink
+    ) {
+        for descriptor in descriptors { [descriptor].withUnsafeBufferPointer { sink.submit($0, to: unit) } }
     }
 }

@@ -234,13 +234,13 @@ package struct SchemeComparison: Sendable {
         for line in lines {
             for scheme in schemes {
                 guard let entry = line.values[scheme] else { continue }
+                let paired = pairedRatio(line, scheme)
                 rows.append([
                     line.workload, line.table, line.parameters.map(\.description).joined(separator: ";"), line.metric,
                     line.unit, scheme,
                     ReportNumber.format(entry.value), entry.low.map(ReportNumber.format) ?? "",
                     entry.high.map(ReportNumber.format) ?? "", baseline, ratio(line, scheme).map(ReportNumber.format) ?? "",
-                    pairedRatio(line, scheme).map { ReportNumber.format($0.low) } ?? "",
-                    pairedRatio(line, scheme).map { ReportNumber.format($0.high) } ?? "",
+                    paired.map { ReportNumber.format($0.low) } ?? "", paired.map { ReportNumber.format($0.high) } ?? "",
                 ])
             }
         }

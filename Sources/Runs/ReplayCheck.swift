@@ -79,14 +79,9 @@ package struct ReplayCheck: Sendable {
             let classes = Mismatch.allCases.filter(found.contains).map(\.rawValue).joined(separator: ",")
             examples.append(
                 "line \(operation.lines[0]) \(operation.kind.rawValue): \(classes); kernel "
-                    + (kernel.map(Self.words).joined(separator: " | ")) + "; replay "
-                    + (emitted.map(Self.words).joined(separator: " | ")))
+                    + (kernel.map(\.hexWords).joined(separator: " | ")) + "; replay "
+                    + (emitted.map(\.hexWords).joined(separator: " | ")))
         }
-    }
-
-    static func words(_ descriptor: InvalidationDescriptor) -> String {
-        [descriptor.quadword0, descriptor.quadword1, descriptor.quadword2, descriptor.quadword3].map { hex($0) }
-            .joined(separator: " ")
     }
 
     /// The first field (in this order) in which two descriptors differ, by the layouts of VT-d spec

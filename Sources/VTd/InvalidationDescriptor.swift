@@ -24,10 +24,10 @@ public struct InvalidationDescriptor: Hashable, Sendable, CustomStringConvertibl
     @inlinable
     public var typeCode: UInt64 { (quadword0 & 0xf) | ((quadword0 >> 5) & 0x70) }
 
-    public var description: String {
-        let words = [quadword0, quadword1, quadword2, quadword3].map { hex($0) }.joined(separator: " ")
-        return "\(decoded?.description ?? "unknown") [\(words)]"
-    }
+    /// The four quadwords in `0x`-prefixed lowercase hex, space-separated, as `qi_submit` prints them.
+    public var hexWords: String { [quadword0, quadword1, quadword2, quadword3].map { hex($0) }.joined(separator: " ") }
+
+    public var description: String { "\(decoded?.description ?? "unknown") [\(hexWords)]" }
 }
 
 /// Descriptor type codes (VT-d spec Table "Invalidation Descriptor Types"; Linux `QI_*_TYPE`).
