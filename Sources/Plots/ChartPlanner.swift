@@ -166,7 +166,7 @@ struct ChartPlanner {
         let fixed = workload.fixedParameters + combination
         let title = "\(workload.name): \(label) vs \(x)"
         var subtitle = ["\(metric) · \(describe(kind: kind, choice: choice)) · \(tableNote)"]
-        subtitle.append(contextLine(fixed))
+        subtitle.append(contextLine(fixed, overSeeds: choice.band?.low == ReportStat.ci95Low))
         let bandLabel = choice.band.map { "\($0.low)–\($0.high) band" }
 
         let chart = LineChart(
@@ -261,7 +261,7 @@ struct ChartPlanner {
                 tableNote = "bars grouped by table"
             }
             let title = "\(workload.name): \(group.title)"
-            let subtitle = ["\(describe(kind: kind, choice: choice)) · \(tableNote)", contextLine(workload.fixedParameters)]
+            let subtitle = ["\(describe(kind: kind, choice: choice)) · \(tableNote)", contextLine(workload.fixedParameters, overSeeds: choice.band?.low == ReportStat.ci95Low)]
             var notes = footnotes(kind: kind)
             let valueLabels = barGroups.contains { $0.clusters.contains { $0.bars.contains { !($0.label ?? "×").hasSuffix("×") } } }
             if !hasBaseline {
@@ -307,16 +307,19 @@ struct ChartPlanner {
         case .measured:
             let spread = choice.band.map { ", \($0.low)–\($0.high) spread" } ?? ""
             return "measured on this host (\(choice.center)\(spread))"
+        case .modeled where choice.band?.low == ReportStat.ci95Low:
+            // Several seeds: the value is their mean, the band its 95% interval.
+            return "modeled, mean over seeds with its 95% interval"
         case .modeled:
             return "modeled (deterministic for the seed)"
         }
     }
 
-    private func contextLine(_ parameters: [ReportParameter]) -> String {
+    private func contextLine(_ parameters: [ReportParameter], overSeeds: Bool) -> String {
         var parts: [String] = []
         parts.append(parameters.isEmpty ? "no fixed parameters" : "fixed: " + parameters.joinedDescription)
         if let manifest = dataset.manifest {
-            parts.append("seed \(manifest.seed)")
+            parts.append(overSeeds ? "seeds from \(manifest.seed) (run.json notes say how many)" : "seed \(manifest.seed)")
             if manifest.quick { parts.append("quick mode") }
         }
         return parts.joined(separator: " · ")
