@@ -1,5 +1,6 @@
 import Metrics
 import ArgumentParser
+import IOMMUModel
 import CacheTags
 import Runs
 import Reports
@@ -49,6 +50,8 @@ struct ListCommand: ParsableCommand {
         for line in CostModelSettings.documentation {
             lines.append("  \(line)")
         }
+        lines.append("")
+        lines += HardwareProfile.documentation
         return lines.joined(separator: "\n")
     }
 }

@@ -84,6 +84,9 @@ struct ReplayCommand: ParsableCommand {
             name: TraceReplay.name, parameters: [], topology: replayed.topology, generatesEvents: false,
             events: { _ in events })
         point.operationLines = replayed.operations.map { $0.lines[0] }
+        // The trace proved the units' capabilities; only keys --hw or --hw-file name override them.
+        let hardware = try options.hardware()
+        point.apply(hardware: try hardware.resolve(), capabilityKeys: hardware.explicitKeys)
         let check: ReplayCheck?
         do { check = try ReplayCheck.check(replayed, profile: kernel) } catch {
             throw CommandError("\(trace): replay self-check: \(error)")

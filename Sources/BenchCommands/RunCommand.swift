@@ -19,6 +19,7 @@ struct RunCommand: ParsableCommand {
               cachetag-bench run --workload nested-s2 --vary children=1,4,16,64,256 --out reports/nested
               cachetag-bench run --workload dma-stream --param mode=lazy --table grouped-array --seed 7
               cachetag-bench run --workload attach-churn --param ndoms=64 --cost submission_us=3 --quick
+              cachetag-bench run --workload pasid-fs --hw adversarial --vary hw.set_index=page,did-hash
             """)
 
     @Option(
@@ -40,7 +41,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let names = workload == "all" ? WorkloadCatalog.all.map { $0.name } : try RunOptions.list(workload, option: "--workload")
-        let (points, varied) = try WorkloadSelection.points(workloads: names, parameters: param, vary: vary, quick: options.quick)
+        let (points, varied) = try WorkloadSelection.points(
+            workloads: names, parameters: param, vary: vary, quick: options.quick, hardware: try options.hardware())
         let grid = vary.count > 1 ? ["grid of every combination of " + vary.joined(separator: " × ") + " (charts: x = the first)"] : []
         try execute(points: points, varied: varied, options: options, plot: false, notes: grid)
     }
@@ -65,6 +67,7 @@ func execute(
         quick: options.quick, outputDirectory: options.outputURL, resume: options.resume,
         commandLine: CacheTagBench.invocation, varied: varied,
         notes: notes + ["kernel profile of kernel-list: \(kernel.name) (\(kernel.differences))"])
+    configuration.hardware = try options.hardware().resolve()
     configuration.seedCount = try options.seedCount(default: defaultSeeds)
     configuration.jobs = try options.jobCount()
     if configuration.seedCount > 1 {

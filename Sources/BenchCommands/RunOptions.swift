@@ -1,6 +1,7 @@
 import ArgumentParser
 import CacheTags
 import Foundation
+import IOMMUModel
 import Runs
 import VTd
 
@@ -63,6 +64,19 @@ struct RunOptions: ParsableArguments {
 
     @Option(name: .customLong("cost-file"), help: "File of cost-model key=value lines ('#' comments).")
     var costFile: String?
+
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Modeled hardware: a profile (\(HardwareProfile.all.map(\.name).joined(separator: ", ")); first) or key=value (repeatable); see 'list'.",
+            valueName: "profile|key=value"))
+    var hw: [String] = []
+
+    @Option(name: .customLong("hw-file"), help: "File of hardware key=value lines ('#' comments; an optional first line profile=NAME).")
+    var hwFile: String?
+
+    /// The hardware `--hw` and `--hw-file` choose.
+    func hardware() throws -> HardwareSelection { try HardwareSelection(arguments: hw, file: hwFile) }
 
     @Flag(name: .customLong("strict-oracle"), help: "Stop at the first oracle violation (stale, cross-domain or aliased) instead of counting.")
     var strictOracle = false

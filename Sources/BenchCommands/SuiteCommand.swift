@@ -22,11 +22,13 @@ struct SuiteCommand: ParsableCommand {
 
     func run() throws {
         var (points, varied) = try WorkloadSelection.points(
-            workloads: WorkloadCatalog.all.map { $0.name }, parameters: [], vary: [], quick: options.quick)
+            workloads: WorkloadCatalog.all.map { $0.name }, parameters: [], vary: [], quick: options.quick,
+            hardware: try options.hardware())
         // nested-s2 twice: children on their own devices (the default) and through distinct PASIDs
         // on shared devices, the case where sharing a DID per parent can pay.
         let nested = try WorkloadSelection.points(
-            workloads: ["nested-s2"], parameters: [], vary: ["attach=rid,pasid"], quick: options.quick)
+            workloads: ["nested-s2"], parameters: [], vary: ["attach=rid,pasid"], quick: options.quick,
+            hardware: try options.hardware())
         points.removeAll { $0.name == "nested-s2" }
         points += nested.points
         varied.merge(nested.varied) { _, new in new }

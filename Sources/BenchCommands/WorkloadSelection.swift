@@ -17,9 +17,15 @@ struct WorkloadSelection {
     /// combination, the first one the charts' x axis. `cost.KEY` sweeps a cost-model key (`list`
     /// shows them): each point runs under that override, recorded as its `cost.KEY` parameter.
     /// A name given to both `--param` and `--vary` is an error.
+    ///
+    /// `hardware` is the run's (`--hw`, `--hw-file`): a profile that sets the DID space writes it
+    /// into every workload's `ndoms` (so reports name it), and `--param`/`--vary ndoms` with it is
+    /// an error. `hw.KEY` sweeps a hardware key and `hw.profile` the named profile.
     static func points(
-        workloads names: [String], parameters: [String], vary: [String], quick: Bool
+        workloads names: [String], parameters: [String], vary: [String], quick: Bool,
+        hardware: HardwareSelection = HardwareSelection()
     ) throws -> (points: [PreparedWorkload], varied: [String: String]) {
+        let baseHardware = try hardware.resolve()
         let types = try names.map { name throws -> any Workload.Type in
             do { return try WorkloadCatalog.type(named: name) } catch { throw CommandError("--workload: \(error)") }
         }
@@ -47,7 +53,16 @@ struct WorkloadSelection {
             guard !givenNames.contains(name) else {
                 throw CommandError("--vary: '\(name)' is also set by --param; give it one value or sweep it, not both")
             }
-            if let key = costKey(name) {
+            if let key = hardwareKey(name) {
+                guard key == "profile" || HardwareProfile.keyNames.contains(key) else {
+                    throw CommandError(
+                        "--vary: unknown hardware key '\(key)' (known: profile, \(HardwareProfile.keyNames.joined(separator: ", ")))")
+                }
+                guard key != "ndoms" else { throw CommandError("--vary hw.ndoms: sweep the DID space with --vary ndoms=...") }
+                for value in list {
+                    _ = key == "profile" ? try hardware.resolve(profile: value) : try hardware.resolve(point: ["\(key)=\(value)"])
+                }
+            } else if let key = costKey(name) {
                 guard CostModel.keys.contains(key) else {
                     throw CommandError("--vary: unknown cost key '\(key)' (known: \(CostModel.keys.joined(separator: ", ")))")
                 }
@@ -62,26 +77,47 @@ struct WorkloadSelection {
             sweeps.append((name, list))
         }
 
+        if let domainCount = baseHardware.domainCount {
+            let source = "--hw (profile \(baseHardware.name), ndoms \(domainCount))"
+            guard !givenNames.contains("ndoms"), !sweeps.contains(where: { $0.name == "ndoms" }) else {
+                throw CommandError("\(source) and --param/--vary ndoms both set the DID space; give one")
+            }
+            for type in types where type.parameters.contains(where: { $0.name == "ndoms" }) {
+                given[type.name, default: [:]]["ndoms"] = "\(domainCount)"
+            }
+        }
+
         var points: [PreparedWorkload] = []
         var varied: [String: String] = [:]
         for type in types {
             // --quick shrinks every workload through its size knob; explicit --param still wins.
             var base: [String: String] = quick && type.parameters.contains { $0.name == "operations" } ? ["operations": "\(quickOperations)"] : [:]
             base.merge(given[type.name] ?? [:]) { _, new in new }
-            let applicable = sweeps.filter { sweep in costKey(sweep.name) != nil || type.parameters.contains { $0.name == sweep.name } }
+            let applicable = sweeps.filter { sweep in
+                costKey(sweep.name) != nil || hardwareKey(sweep.name) != nil || type.parameters.contains { $0.name == sweep.name }
+            }
             if let first = applicable.first { varied[type.name] = first.name }
             for combination in grid(applicable) {
                 var point = base
                 var costs: [String] = []
+                var hardwareSettings: [String] = []
+                var profile: String?
                 for (name, value) in combination {
-                    if let key = costKey(name) { costs.append("\(key)=\(value)") } else { point[name] = value }
+                    if let key = costKey(name) {
+                        costs.append("\(key)=\(value)")
+                    } else if let key = hardwareKey(name) {
+                        if key == "profile" { profile = value } else { hardwareSettings.append("\(key)=\(value)") }
+                    } else {
+                        point[name] = value
+                    }
                 }
                 do {
                     var prepared = try prepare(type, point)
-                    if !costs.isEmpty {
-                        prepared.costOverrides = costs
-                        prepared.parameters += combination.filter { costKey($0.0) != nil }.map { ReportParameter(name: $0.0, value: $0.1) }
-                    }
+                    prepared.apply(hardware: try hardware.resolve(profile: profile, point: hardwareSettings))
+                    prepared.costOverrides = costs
+                    prepared.hardwareOverrides = hardwareSettings
+                    prepared.parameters += combination.filter { costKey($0.0) != nil || hardwareKey($0.0) != nil }
+                        .map { ReportParameter(name: $0.0, value: $0.1) }
                     points.append(prepared)
                 } catch {
                     throw CommandError("\(error)")
@@ -90,6 +126,9 @@ struct WorkloadSelection {
         }
         return (points, varied)
     }
+
+    /// The hardware key (or `profile`) a `hw.KEY` sweep names.
+    static func hardwareKey(_ name: String) -> String? { name.hasPrefix("hw.") ? String(name.dropFirst(3)) : nil }
 
     /// The cost-model key a `cost.KEY` sweep names.
     static func costKey(_ name: String) -> String? { name.hasPrefix("cost.") ? String(name.dropFirst(5)) : nil }

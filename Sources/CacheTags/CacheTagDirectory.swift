@@ -18,6 +18,8 @@ public final class CacheTagDirectory<Table: CacheTagTable> {
         /// The tags it assigned, with the domain whose table holds each.
         public let tags: [(owner: IOMMUDomainID, tag: CacheTag)]
         public var domainID: DomainID { lease.did }
+        /// The PASID its IOTLB entries are tagged with (`Device.taggedPASID`): the attachment's
+        /// PASID, or the device's RID_PASID for the RID attachment.
         public var pasid: PASID { lease.pasid }
     }
 
@@ -107,23 +109,26 @@ public final class CacheTagDirectory<Table: CacheTagTable> {
         guard attachments[key] == nil else { throw .alreadyAttached(device: deviceID, pasid: pasid) }
         guard let unit = units.first(where: { $0.id == device.iommu }) else { throw .unknownUnit(device.iommu) }
 
+        // IOTLB-side tags and the DID choice use the PASID the hardware tags entries with (the
+        // RID_PASID for the RID attachment); device-TLB tags the one the device's requests carry.
+        let taggedPASID = device.taggedPASID(pasid)
         let lease: DomainIDLease
         do {
             lease = try ledger.acquire(
-                DomainIDRequest(domain: domain, kind: state.kind, unit: unit.id, pasid: pasid), scheme: scheme)
+                DomainIDRequest(domain: domain, kind: state.kind, unit: unit.id, pasid: taggedPASID), scheme: scheme)
         } catch {
             attachFailures += 1
             throw .domainID(error)
         }
         var tags: [(owner: IOMMUDomainID, tag: CacheTag)] = [
-            (domain, CacheTag(type: .iotlb, unit: unit, device: device, domainID: lease.did, pasid: pasid))
+            (domain, CacheTag(type: .iotlb, unit: unit, device: device, domainID: lease.did, pasid: taggedPASID))
         ]
         if device.hasATS {
             tags.append((domain, CacheTag(type: .devtlb, unit: unit, device: device, domainID: lease.did, pasid: pasid)))
         }
         if let parent = state.kind.parent {
             tags.append(
-                (parent, CacheTag(type: .nestingIotlb, unit: unit, device: device, domainID: lease.did, pasid: pasid)))
+                (parent, CacheTag(type: .nestingIotlb, unit: unit, device: device, domainID: lease.did, pasid: taggedPASID)))
             if device.hasATS {
                 tags.append(
                     (parent, CacheTag(type: .nestingDevtlb, unit: unit, device: device, domainID: lease.did, pasid: pasid)))

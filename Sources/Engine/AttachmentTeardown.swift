@@ -37,10 +37,14 @@ package enum AttachmentTeardown {
         ]
     }
 
-    /// The tear-down submissions, in order.
+    /// The tear-down submissions, in order. PASID-cache and IOTLB invalidations name the PASID the
+    /// entries are tagged with (the device's RID_PASID for the RID attachment); the device-TLB one
+    /// is by the attachment's `pasid`.
     package static func descriptors(
-        kind: DomainKind, domainID: DomainID, pasid: PASID, device: Device, capabilities: IOMMUCapabilities = .server
+        kind: DomainKind, domainID: DomainID, pasid attachedPASID: PASID, device: Device,
+        capabilities: IOMMUCapabilities = .server
     ) -> [InvalidationDescriptor] {
+        let pasid = device.taggedPASID(attachedPASID)
         var descriptors: [InvalidationDescriptor] = [
             capabilities.scalableMode
                 ? .pasidCache(domainID: domainID, pasid: pasid) : .contextCache(source: device.source, domainID: domainID)
@@ -52,7 +56,7 @@ package enum AttachmentTeardown {
             descriptors.append(.iotlb(.domainSelective, domainID: domainID, on: capabilities))
         }
         if device.hasATS {
-            if pasid.isNone {
+            if attachedPASID.isNone {
                 descriptors.append(
                     .deviceTLB(
                         source: device.source, physicalFunctionSource: device.physicalFunctionSource,

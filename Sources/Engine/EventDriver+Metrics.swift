@@ -18,11 +18,27 @@ extension EventDriver where Observer == ModelObserver {
             MetricValue(.deviceTLBCollateralEvictions, Double(cache.deviceTLBCollateralEvictions)),
             MetricValue(.deviceTLBCapacityEvictions, Double(cache.deviceTLBCapacityEvictions)),
             MetricValue(.dmaFaults, Double(cache.dmaFaults)),
-        ], pageWalkMicros: cache.pageWalkMicros, oracle: [
+        ] + collateralMetrics(cache), pageWalkMicros: cache.pageWalkMicros, oracle: [
             MetricValue(.oracleStale, Double(cache.staleTranslations)),
             MetricValue(.oracleCrossDomain, Double(cache.crossDomainHits)),
             MetricValue(.oracleAliasedAttachments, Double(cache.aliasedAttachments)),
         ]) + observer.flushCosts.metrics
+    }
+
+    /// Collateral evictions by cause; each cache's causes add up to its total.
+    private func collateralMetrics(_ cache: ModelCounters) -> [MetricValue] {
+        let iotlb = cache.iotlbCollateral
+        let deviceTLB = cache.deviceTLBCollateral
+        return [
+            MetricValue(.iotlbCollateralTeardown, Double(iotlb[.teardown])),
+            MetricValue(.iotlbCollateralSharedDID, Double(iotlb[.otherDomain])),
+            MetricValue(.iotlbCollateralRangeRounding, Double(iotlb[.rangeRounding])),
+            MetricValue(.iotlbCollateralDomainSelective, Double(iotlb[.domainSelective])),
+            MetricValue(.deviceTLBCollateralTeardown, Double(deviceTLB[.teardown])),
+            MetricValue(.deviceTLBCollateralOtherDomain, Double(deviceTLB[.otherDomain])),
+            MetricValue(.deviceTLBCollateralRangeRounding, Double(deviceTLB[.rangeRounding])),
+            MetricValue(.deviceTLBCollateralDomainSelective, Double(deviceTLB[.domainSelective])),
+        ]
     }
 
     /// The model's first oracle violation (strict or not), nil when none.

@@ -111,30 +111,17 @@ package struct CostModel: Hashable, Sendable {
     /// A copy with `key=value` assignments applied in order (`--cost` arguments). `source` names
     /// them in errors, followed by the assignment's position.
     package func overriding(assignments: [String], source: String = "command line") throws(CostModelError) -> CostModel {
-        var result = self
-        for (index, assignment) in assignments.enumerated() {
-            let location = "\(source) assignment \(index + 1)"
-            let (key, value) = try Self.split(Substring(assignment), location: location)
-            try result.set(key, to: value, location: location)
-        }
-        return result
+        try applying(KeyValueText.assignments(assignments, source: source, malformed: CostModelError.malformed))
     }
 
-    /// A copy with the overrides of a file's text: `key=value` lines, `#` starts a comment, blank
-    /// lines are skipped. Errors carry `file:line`.
+    /// A copy with the overrides of a file's text (`KeyValueText`). Errors carry `file:line`.
     package func overriding(fileText: String, file: String) throws(CostModelError) -> CostModel {
+        try applying(KeyValueText.assignments(fileText: fileText, file: file, malformed: CostModelError.malformed))
+    }
+
+    private func applying(_ assignments: [KeyValueAssignment]) throws(CostModelError) -> CostModel {
         var result = self
-        var lineNumber = 0
-        for rawLine in fileText.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNumber += 1
-            var line = Substring(rawLine)
-            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
-            let text = Self.trimmed(line)
-            guard !text.isEmpty else { continue }
-            let location = "\(file):\(lineNumber)"
-            let (key, value) = try Self.split(Substring(text), location: location)
-            try result.set(key, to: value, location: location)
-        }
+        for assignment in assignments { try result.set(assignment.key, to: assignment.value, location: assignment.location) }
         return result
     }
 
@@ -150,24 +137,6 @@ package struct CostModel: Hashable, Sendable {
             throw .unreadable(file: path, reason: "not UTF-8 text")
         }
         return try overriding(fileText: text, file: path)
-    }
-
-    private static func split(_ text: Substring, location: String) throws(CostModelError) -> (String, String) {
-        guard let equals = text.firstIndex(of: "=") else { throw .malformed(text: String(text), location: location) }
-        let key = trimmed(text[..<equals])
-        let value = trimmed(text[text.index(after: equals)...])
-        guard !key.isEmpty else { throw .malformed(text: String(text), location: location) }
-        return (key, value)
-    }
-
-    /// `text` without leading and trailing whitespace (spaces, tabs, carriage returns).
-    private static func trimmed(_ text: Substring) -> String {
-        let isBlank: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = text.firstIndex(where: { !isBlank($0) }), let last = text.lastIndex(where: { !isBlank($0) })
-        else {
-            return ""
-        }
-        return String(text[first...last])
     }
 
     /// Modeled time of one submission of `descriptors` non-wait descriptors.

@@ -17,4 +17,14 @@ struct FlushContext: Sendable {
     func wants(_ origin: TranslationOrigin, page: UInt64) -> Bool {
         (origin.owner == serial || origin.parent == serial) && page >= range.firstPage && page <= range.lastPage
     }
+
+    /// The cause of dropping an unwanted entry of `origin` at `page`, for a descriptor whose
+    /// aligned block is `block` (nil for a domain- or PASID-selective one). See `CollateralCause`.
+    @inline(__always)
+    func cause(of origin: TranslationOrigin, page: UInt64, block: AlignedInvalidation?) -> CollateralCause {
+        if reason == .teardown { return .teardown }
+        if origin.owner != serial && origin.parent != serial { return .otherDomain }
+        if let block, !block.isWholeAddressSpace, block.contains(page: page) { return .rangeRounding }
+        return .domainSelective
+    }
 }

@@ -21,23 +21,25 @@ extension IOMMUModel {
                 counters.undecodedDescriptors += 1
                 continue
             }
-            var collateral = 0
             switch decoded {
             case .iotlb, .pasidIOTLB:
+                let block = decoded.block
                 let removed = iotlbs[unitIndex].invalidate(decoded) { entry in
-                    if let context, !context.wants(entry.origin, page: entry.tag.page) { collateral += 1 }
+                    if let context, !context.wants(entry.origin, page: entry.tag.page) {
+                        counters.iotlbCollateral[context.cause(of: entry.origin, page: entry.tag.page, block: block)] += 1
+                    }
                 }
                 counters.iotlbInvalidated += removed
-                counters.iotlbCollateralEvictions += collateral
-            case let .deviceTLB(source, _, _), let .pasidDeviceTLB(source, _, _, _):
+            case let .deviceTLB(source, block, _), let .pasidDeviceTLB(source, _, block, _):
                 for device in devicesBySource[SourceKey(unit: unitIndex, source: source)] ?? []
                 where deviceTLBs[device] != nil {
                     let removed = deviceTLBs[device]!.invalidate(decoded) { entry in
-                        if let context, !context.wants(entry.origin, page: entry.page) { collateral += 1 }
+                        if let context, !context.wants(entry.origin, page: entry.page) {
+                            counters.deviceTLBCollateral[context.cause(of: entry.origin, page: entry.page, block: block)] += 1
+                        }
                     }
                     counters.deviceTLBInvalidated += removed
                 }
-                counters.deviceTLBCollateralEvictions += collateral
             case .wait:
                 break
             }

@@ -103,7 +103,12 @@ package struct IOMMUModel: InvalidationSink, Sendable {
             deviceTLBs.append(device.hasATS ? try DeviceTLB(entries: configuration.deviceTLBEntries) : nil)
         }
         var iotlbs: [IOTLB] = []
-        for _ in units { iotlbs.append(try IOTLB(entries: configuration.iotlbEntries, ways: configuration.iotlbWays)) }
+        for _ in units {
+            iotlbs.append(
+                try IOTLB(
+                    entries: configuration.iotlbEntries, ways: configuration.iotlbWays, setIndex: configuration.iotlbSetIndex,
+                    pasidPrecision: configuration.pasidSelectivePrecision))
+        }
         self.unitIndex = unitIndex
         self.devicesBySource = bySource
         self.deviceTLBs = deviceTLBs
@@ -173,7 +178,8 @@ package struct IOMMUModel: InvalidationSink, Sendable {
         guard attachments[key] == nil else { throw .alreadyAttached(device: device, pasid: pasid) }
         let attachment = ModeledAttachment(
             domain: domain, serial: serial, kind: TranslationKind(domains[index(serial)].kind), device: device,
-            pasid: pasid, domainID: domainID, unit: devices[device.rawValue].iommu)
+            pasid: pasid, taggedPASID: devices[device.rawValue].taggedPASID(pasid), domainID: domainID,
+            unit: devices[device.rawValue].iommu)
         attachments[key] = attachment
         domains[index(serial)].attachments += 1
         let tag = IOTLBTagKey(unit: attachment.unit, domainID: domainID, pasid: attachment.iotlbPASID)

@@ -29,6 +29,10 @@ package struct IOTLB: Sendable {
     package let ways: Int
     /// `capacity / ways`.
     package let setCount: Int
+    /// How a translation picks its set.
+    package let setIndex: IOTLBSetIndex
+    /// How much a PASID-based invalidation drops.
+    package let pasidPrecision: PASIDSelectivePrecision
     var slots: ContiguousArray<Slot>
     private var clock: UInt64 = 0
     /// Valid first-stage and nested entries per DID: a DID-based page-selective invalidation must
@@ -37,14 +41,18 @@ package struct IOTLB: Sendable {
     /// Valid entries now.
     package private(set) var count = 0
 
-    /// An empty IOTLB of `entries` entries in sets of `ways`.
-    package init(entries: Int = 1024, ways: Int = 8) throws(ModelError) {
+    /// An empty IOTLB of `entries` entries in sets of `ways`, indexed by `setIndex`.
+    package init(
+        entries: Int = 1024, ways: Int = 8, setIndex: IOTLBSetIndex = .page, pasidPrecision: PASIDSelectivePrecision = .exact
+    ) throws(ModelError) {
         guard entries > 0, ways > 0, entries % ways == 0 else {
             throw .invalidGeometry("IOTLB of \(entries) entries cannot be split into sets of \(ways) ways")
         }
         capacity = entries
         self.ways = ways
         setCount = entries / ways
+        self.setIndex = setIndex
+        self.pasidPrecision = pasidPrecision
         let empty = IOTLBEntry(
             tag: IOTLBTag(domainID: .reserved, pasid: nil, page: 0), kind: .secondStage,
             origin: TranslationOrigin(owner: .none, generation: 0))
@@ -52,12 +60,15 @@ package struct IOTLB: Sendable {
             repeating: Slot(entry: empty, lastUse: 0, valid: false, staleReported: false), count: entries)
     }
 
+    /// The set `page` maps to when filled through `domainID`.
     @inline(__always)
-    func set(of page: UInt64) -> Int { Int(page % UInt64(setCount)) }
+    package func set(of page: UInt64, domainID: DomainID) -> Int {
+        setIndex.set(page: page, domainID: domainID.rawValue, setCount: setCount)
+    }
 
     /// The entry matching `tag`, marked most recently used; nil on a miss.
     package mutating func lookup(_ tag: IOTLBTag) -> IOTLBEntry? {
-        let base = set(of: tag.page) * ways
+        let base = set(of: tag.page, domainID: tag.domainID) * ways
         for slot in base..<(base + ways) where slots[slot].valid && slots[slot].entry.tag == tag {
             clock &+= 1
             slots[slot].lastUse = clock
@@ -70,7 +81,7 @@ package struct IOTLB: Sendable {
     /// way of the set when it is full. Returns the valid entry evicted for capacity, if any.
     @discardableResult
     package mutating func fill(_ entry: IOTLBEntry) -> IOTLBEntry? {
-        let base = set(of: entry.tag.page) * ways
+        let base = set(of: entry.tag.page, domainID: entry.tag.domainID) * ways
         let set = base..<(base + ways)
         // Same tag first (a refill), then the first free way, then the least recently used.
         let victim =
@@ -110,6 +121,7 @@ package struct IOTLB: Sendable {
     ///   §6.5.2.3; QEMU's intel-iommu does the same for first-stage entries).
     /// - PASID-based IOTLB PASID-selective: first-stage/nested entries of (DID, PASID).
     /// - PASID-based IOTLB page-selective-within-PASID: those entries inside the block.
+    /// - Either PASID-based form on `did-wide` hardware: every entry of the DID.
     @discardableResult
     package mutating func invalidate(_ descriptor: DecodedDescriptor, dropping dropped: (IOTLBEntry) -> Void) -> Int {
         switch descriptor {
@@ -119,16 +131,18 @@ package struct IOTLB: Sendable {
             return sweep(block: nil, dropping: dropped) { $0.tag.domainID == did }
         case let .iotlb(.pageSelective, did, block?, _):
             let sweepsAll = pasidTaggedEntries[did] != nil
-            return sweep(block: sweepsAll ? nil : block, dropping: dropped) {
+            return sweep(block: sweepsAll ? nil : block, domainID: did, dropping: dropped) {
                 $0.tag.domainID == did && ($0.kind.isPASIDTagged || block.contains(page: $0.tag.page))
             }
+        case let .pasidIOTLB(_, did, _, _, _) where pasidPrecision == .didWide:
+            return sweep(block: nil, dropping: dropped) { $0.tag.domainID == did }
         case let .pasidIOTLB(.pasidSelective, did, pasid, _, _),
             let .pasidIOTLB(.pageSelectiveWithinPASID, did, pasid, nil, _):
             guard pasidTaggedEntries[did] != nil else { return 0 }
             return sweep(block: nil, dropping: dropped) { $0.tag.domainID == did && $0.tag.pasid == pasid }
         case let .pasidIOTLB(.pageSelectiveWithinPASID, did, pasid, block?, _):
             guard pasidTaggedEntries[did] != nil else { return 0 }
-            return sweep(block: block, dropping: dropped) {
+            return sweep(block: block, domainID: did, dropping: dropped) {
                 $0.tag.domainID == did && $0.tag.pasid == pasid && block.contains(page: $0.tag.page)
             }
         case .deviceTLB, .pasidDeviceTLB, .wait:
@@ -136,13 +150,15 @@ package struct IOTLB: Sendable {
         }
     }
 
-    /// Drops matching entries in the sets `block` maps to (every set when nil or as wide as the cache).
+    /// Drops matching entries in the sets `block` maps to for `domainID` (every set when nil or
+    /// as wide as the cache).
     private mutating func sweep(
-        block: AlignedInvalidation?, dropping dropped: (IOTLBEntry) -> Void, where matches: (IOTLBEntry) -> Bool
+        block: AlignedInvalidation?, domainID: DomainID = .reserved, dropping dropped: (IOTLBEntry) -> Void,
+        where matches: (IOTLBEntry) -> Bool
     ) -> Int {
         var removed = 0
         let firstPage = block.map { $0.address >> UInt64(pageShift) }
-        forEachSlot(firstPage: firstPage, pageCount: block?.pageCount ?? .max) { slot in
+        forEachSlot(firstPage: firstPage, pageCount: block?.pageCount ?? .max, domainID: domainID) { slot in
             guard slots[slot].valid, matches(slots[slot].entry) else { return }
             dropped(slots[slot].entry)
             release(slot)
@@ -151,14 +167,15 @@ package struct IOTLB: Sendable {
         return removed
     }
 
-    /// Visits the slots of every set that pages [firstPage, firstPage + pageCount) map to, in
-    /// ascending slot order (all slots when the range covers every set or `firstPage` is nil).
-    func forEachSlot(firstPage: UInt64?, pageCount: UInt64, _ body: (Int) -> Void) {
+    /// Visits the slots of every set that pages [firstPage, firstPage + pageCount) of `domainID`
+    /// map to, in ascending set order from the first page's (all slots when the range covers
+    /// every set or `firstPage` is nil).
+    func forEachSlot(firstPage: UInt64?, pageCount: UInt64, domainID: DomainID, _ body: (Int) -> Void) {
         guard let firstPage, pageCount < UInt64(setCount) else {
             for slot in slots.indices { body(slot) }
             return
         }
-        let firstSet = set(of: firstPage)
+        let firstSet = set(of: firstPage, domainID: domainID)
         for offset in 0..<Int(pageCount) {
             let base = ((firstSet + offset) % setCount) * ways
             for slot in base..<(base + ways) { body(slot) }
@@ -171,7 +188,10 @@ package struct IOTLB: Sendable {
         var found: [IOTLBEntry] = []
         let first = range.firstPage
         let last = range.lastPage
-        forEachSlot(firstPage: first, pageCount: range.pageCount) { slot in
+        // With the DID in the index, the range's entries may sit in any set (they carry the DIDs of
+        // the domain and of its nested children): sweep them all.
+        let sweepsAll = setIndex != .page
+        forEachSlot(firstPage: sweepsAll ? nil : first, pageCount: range.pageCount, domainID: .reserved) { slot in
             guard slots[slot].valid, !slots[slot].staleReported else { return }
             let entry = slots[slot].entry
             guard entry.tag.page >= first, entry.tag.page <= last, isStale(entry) else { return }
@@ -186,7 +206,7 @@ package struct IOTLB: Sendable {
 
     /// Whether an entry with `tag` is present (no LRU update).
     package func contains(_ tag: IOTLBTag) -> Bool {
-        let base = set(of: tag.page) * ways
+        let base = set(of: tag.page, domainID: tag.domainID) * ways
         return (base..<(base + ways)).contains { slots[$0].valid && slots[$0].entry.tag == tag }
     }
 }

@@ -4,6 +4,10 @@ package struct ModelConfiguration: Hashable, Sendable {
     package var iotlbEntries: Int
     /// IOTLB associativity (default 8; see `IOTLB`).
     package var iotlbWays: Int
+    /// How the IOTLB picks a set (default `page`; see `IOTLBSetIndex`).
+    package var iotlbSetIndex: IOTLBSetIndex
+    /// How much a PASID-based IOTLB invalidation drops (default `exact`; see `PASIDSelectivePrecision`).
+    package var pasidSelectivePrecision: PASIDSelectivePrecision
     /// Device-TLB entries per ATS device (default 64; see `DeviceTLB`).
     package var deviceTLBEntries: Int
     /// The cost model.
@@ -14,11 +18,14 @@ package struct ModelConfiguration: Hashable, Sendable {
 
     /// The defaults, each overridable.
     package init(
-        iotlbEntries: Int = 1024, iotlbWays: Int = 8, deviceTLBEntries: Int = 64, cost: CostModel = .defaults,
+        iotlbEntries: Int = 1024, iotlbWays: Int = 8, iotlbSetIndex: IOTLBSetIndex = .page,
+        pasidSelectivePrecision: PASIDSelectivePrecision = .exact, deviceTLBEntries: Int = 64, cost: CostModel = .defaults,
         strict: Bool = false
     ) {
         self.iotlbEntries = iotlbEntries
         self.iotlbWays = iotlbWays
+        self.iotlbSetIndex = iotlbSetIndex
+        self.pasidSelectivePrecision = pasidSelectivePrecision
         self.deviceTLBEntries = deviceTLBEntries
         self.cost = cost
         self.strict = strict

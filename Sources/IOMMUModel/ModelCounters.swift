@@ -6,9 +6,10 @@ package struct ModelCounters: Hashable, Sendable {
     /// Lookups that missed and walked the page table (faulting walks included).
     package var iotlbMisses = 0
     /// Entries an invalidation dropped that belonged to another domain than the one being
-    /// flushed, or lay outside the range it asked for (alignment widening, domain-selective
-    /// fallback, DID sharing).
-    package var iotlbCollateralEvictions = 0
+    /// flushed, or lay outside the range it asked for, by cause (`CollateralCause`).
+    package var iotlbCollateral = CollateralCounts()
+    /// Every cause's IOTLB collateral evictions.
+    package var iotlbCollateralEvictions: Int { iotlbCollateral.total }
     /// Valid entries replaced by a fill (LRU).
     package var iotlbCapacityEvictions = 0
     /// Entries dropped by invalidations, collateral or not.
@@ -17,8 +18,11 @@ package struct ModelCounters: Hashable, Sendable {
     package var deviceTLBHits = 0
     /// Device-TLB lookups that missed (an ATS translation request followed).
     package var deviceTLBMisses = 0
-    /// Device-TLB entries dropped that belonged to another domain or lay outside the flushed range.
-    package var deviceTLBCollateralEvictions = 0
+    /// Device-TLB entries dropped that belonged to another domain or lay outside the flushed range,
+    /// by cause.
+    package var deviceTLBCollateral = CollateralCounts()
+    /// Every cause's device-TLB collateral evictions.
+    package var deviceTLBCollateralEvictions: Int { deviceTLBCollateral.total }
     /// Valid device-TLB entries replaced by a fill (LRU).
     package var deviceTLBCapacityEvictions = 0
     /// Device-TLB entries dropped by invalidations, collateral or not.

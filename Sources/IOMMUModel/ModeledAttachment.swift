@@ -13,6 +13,8 @@ package struct ModeledAttachment: Hashable, Sendable {
     package let device: DeviceID
     /// The PASID of the attachment (`PASID.none` for the RID).
     package let pasid: PASID
+    /// The PASID its first-stage and nested IOTLB entries carry (`Device.taggedPASID`).
+    package let taggedPASID: PASID
     /// The DID the scheme gave the attachment.
     package let domainID: DomainID
     /// The unit behind which the device sits: whose IOTLB serves it.
@@ -20,5 +22,5 @@ package struct ModeledAttachment: Hashable, Sendable {
 
     /// The IOTLB tag's PASID-or-none: the PASID for first-stage and nested translations, none for
     /// second-stage ones even when attached through a PASID.
-    package var iotlbPASID: PASID? { kind.isPASIDTagged ? pasid : nil }
+    package var iotlbPASID: PASID? { kind.isPASIDTagged ? taggedPASID : nil }
 }

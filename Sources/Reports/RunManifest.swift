@@ -24,6 +24,9 @@ package struct RunManifest: Codable, Hashable, Sendable {
     package var seed: UInt64
     /// The cost model in effect (defaults plus `--cost` overrides), key → value.
     package var costModel: [String: Double]
+    /// The modeled hardware (`--hw`, `--hw-file`; the `server` profile by default), key → value;
+    /// nil in reports written before hardware profiles existed.
+    package var hardware: [String: String]?
     /// The exact argument vector, program name included.
     package var commandLine: [String]
     /// `commandLine` quoted for a POSIX shell: paste it to rerun.
@@ -51,6 +54,7 @@ package struct RunManifest: Codable, Hashable, Sendable {
         case swiftVersion = "swift_version"
         case seed
         case costModel = "cost_model"
+        case hardware
         case commandLine = "command_line"
         case reproduce
         case workloads, schemes, tables, quick, allocator, notes
@@ -66,6 +70,7 @@ package struct RunManifest: Codable, Hashable, Sendable {
         swiftVersion: String = "unknown",
         seed: UInt64,
         costModel: [String: Double] = [:],
+        hardware: [String: String]? = nil,
         commandLine: [String],
         reproduce: String? = nil,
         workloads: [Workload] = [],
@@ -84,6 +89,7 @@ package struct RunManifest: Codable, Hashable, Sendable {
         self.swiftVersion = swiftVersion
         self.seed = seed
         self.costModel = costModel
+        self.hardware = hardware
         self.commandLine = commandLine
         self.reproduce = reproduce ?? ShellQuoting.commandLine(commandLine)
         self.workloads = workloads

@@ -1,6 +1,7 @@
 import Timing
 import CacheTags
 import Foundation
+import IOMMUModel
 import Metrics
 import Reports
 import Workloads
@@ -19,6 +20,8 @@ package struct RunConfiguration: Sendable {
     package var budget: TimingBudget
     /// Cost-model overrides already validated, as `key=value`.
     package var costModel: CostModelSettings
+    /// The run's hardware profile (a point may differ from it by a `--vary hw.KEY` sweep).
+    package var hardware: HardwareProfile = .server
     /// Stop at the first oracle violation instead of counting.
     package var strictOracle: Bool
     package var quick: Bool
@@ -235,7 +238,9 @@ package struct BenchmarkRunner {
         }
         return RunManifest(
             toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
-            seed: configuration.seed, costModel: configuration.costModel.values, commandLine: configuration.commandLine,
+            seed: configuration.seed, costModel: configuration.costModel.values,
+            hardware: Dictionary(uniqueKeysWithValues: configuration.hardware.settings.map { ($0.key, $0.value) }),
+            commandLine: configuration.commandLine,
             reproduce: "swift run -c release " + ShellQuoting.commandLine(configuration.commandLine),
             workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),
             quick: configuration.quick,

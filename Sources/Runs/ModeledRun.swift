@@ -7,14 +7,14 @@ import Workloads
 /// One pass of a workload through the modeled IOMMU: the deterministic `hw.*`, `model.*` and
 /// `oracle.*` figures of a (point, scheme, table).
 package enum ModeledRun {
-    /// Runs `events` through the model and returns the driver's metrics.
+    /// Runs `events` through a model built with `configuration` (the point's hardware, the run's
+    /// cost model and strictness) and returns the driver's metrics.
     package static func metrics<Table: CacheTagTable>(
         events: [WorkloadEvent], topology: Topology, scheme: any DomainIDScheme, makeTable: @escaping (Bool) -> Table,
-        costModel: CostModel, strictOracle: Bool
+        configuration: ModelConfiguration
     ) throws(EngineError) -> [MetricValue] {
         var driver = try ModeledDriver<Table>(
-            topology: topology, scheme: scheme, configuration: ModelConfiguration(cost: costModel, strict: strictOracle),
-            makeTable: makeTable)
+            topology: topology, scheme: scheme, configuration: configuration, makeTable: makeTable)
         try driver.run(events)
         return driver.metrics
     }

@@ -75,8 +75,8 @@ enum ModeledSeeds {
         func pass(_ index: Int) throws -> [MetricValue] {
             let events = index == 0 ? firstEvents : point.events(seed: seeds[index])
             return try ModeledRun.metrics(
-                events: events, topology: point.topology, scheme: scheme, makeTable: makeTable, costModel: costModel,
-                strictOracle: strictOracle)
+                events: events, topology: point.topology, scheme: scheme, makeTable: makeTable,
+                configuration: point.hardware.configuration(cost: costModel, strict: strictOracle))
         }
     }
 

@@ -1,3 +1,4 @@
+import IOMMUModel
 import Metrics
 import Reports
 import Workloads
@@ -9,7 +10,11 @@ package struct PreparedWorkload: Sendable {
     package let name: String
     /// Every parameter's value at this point, in the workload's order.
     package var parameters: [ReportParameter]
-    package let topology: Topology
+    /// The topology the events run on, with the hardware profile's capability bits applied.
+    package private(set) var topology: Topology
+    /// The modeled hardware: cache geometry and behaviour, and the capability bits already in
+    /// `topology` (`applying(hardware:)`).
+    package private(set) var hardware: HardwareProfile = .server
     /// Whether producing the events is work worth timing (a generator), rather than handing back
     /// events made earlier (a replayed trace, whose parse is timed by the replay command).
     package let generatesEvents: Bool
@@ -20,6 +25,9 @@ package struct PreparedWorkload: Sendable {
     /// Cost-model `key=value` overrides of this point (a `--vary cost.KEY=...` sweep), applied
     /// over the run's cost model; the point's parameters name them `cost.KEY`.
     package var costOverrides: [String] = []
+    /// Hardware `key=value` overrides of this point (a `--vary hw.KEY=...` sweep), already in
+    /// `hardware`; the point's parameters name them `hw.KEY`.
+    package var hardwareOverrides: [String] = []
     /// For a replayed trace: the first trace line of each flush operation, in event order
     /// (the `line` column of `--descriptors-out`).
     package var operationLines: [Int]?
@@ -54,6 +62,33 @@ package struct PreparedWorkload: Sendable {
             name: type(of: workload).name,
             parameters: workload.parameters.values.map { ReportParameter(name: $0.name, value: $0.value) },
             topology: workload.topology, events: { workload.events(seed: $0) })
+    }
+
+    /// Runs the point on `hardware`: the model's caches follow it, and so do the units'
+    /// capability bits and the devices' RID_PASIDs, except for the capability keys not in
+    /// `capabilityKeys` when that is given (a replayed trace keeps the capabilities it proved
+    /// unless `--hw` names them).
+    package mutating func apply(hardware: HardwareProfile, capabilityKeys: Set<String>? = nil) {
+        self.hardware = hardware
+        for index in topology.units.indices {
+            let unit = topology.units[index].capabilities
+            var updated = hardware.capabilities(over: unit)
+            if let keys = capabilityKeys {
+                if !keys.contains("psi") { updated.pageSelectiveInvalidation = unit.pageSelectiveInvalidation }
+                if !keys.contains("mamv") { updated.maximumAddressMaskValue = unit.maximumAddressMaskValue }
+                if !keys.contains("caching_mode") { updated.cachingMode = unit.cachingMode }
+                if !keys.contains("read_drain") { updated.readDrain = unit.readDrain }
+                if !keys.contains("write_drain") { updated.writeDrain = unit.writeDrain }
+                if !keys.contains("scalable") { updated.scalableMode = unit.scalableMode }
+                if !keys.contains("ndoms") { updated.domainIDs = unit.domainIDs }
+            }
+            topology.units[index].capabilities = updated
+        }
+        if capabilityKeys?.contains("rid_pasid") != false {
+            for index in topology.devices.indices {
+                topology.devices[index] = hardware.device(topology.devices[index], index: index)
+            }
+        }
     }
 
     /// The event stream for `seed`.

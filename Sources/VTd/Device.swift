@@ -24,6 +24,12 @@ public struct Device: Hashable, Sendable, CustomStringConvertible {
     /// Devices with an erratum that need every device-TLB invalidation sent twice
     /// (`dtlb_extra_inval`, set by `quirk_extra_dev_tlb_flush` for some integrated devices).
     public let needsExtraInvalidation: Bool
+    /// The RID_PASID of the device's scalable-mode context entry: the PASID that requests without
+    /// a PASID are processed with, so the PASID first-stage and nested IOTLB entries of the RID
+    /// attachment carry (VT-d spec §9.4; a value other than 0 needs ECAP.RPS). Linux always uses 0
+    /// (`IOMMU_NO_PASID`); a hardware profile may give each device its own (`--hw rid_pasid=per-device`),
+    /// which makes nested children attached at RID PASID-unique, so a scheme can share their DID.
+    public var ridPASID: PASID = .none
 
     public init(
         id: DeviceID, iommu: IOMMUUnitID, source: SourceID, physicalFunctionSource: SourceID? = nil,
@@ -40,6 +46,11 @@ public struct Device: Hashable, Sendable, CustomStringConvertible {
         self.queueDepth = queueDepth
         self.needsExtraInvalidation = needsExtraInvalidation
     }
+
+    /// The PASID IOTLB entries of an attachment through `pasid` are tagged with: `ridPASID` for
+    /// the RID attachment, else `pasid`.
+    @inlinable
+    public func taggedPASID(_ pasid: PASID) -> PASID { pasid.isNone ? ridPASID : pasid }
 
     public var description: String { "\(id) (\(source) on \(iommu)\(hasATS ? ", ATS" : ""))" }
 }

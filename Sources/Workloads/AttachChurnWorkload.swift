@@ -20,9 +20,7 @@ package struct AttachChurnWorkload: Workload {
         WorkloadParameter(
             "operations", default: "30000", .integer(1...10_000_000),
             "steps (create, destroy or traffic): the size knob"),
-        WorkloadParameter(
-            "ndoms", default: "64", .choice(["16", "64", "256", "1024", "4096", "16384", "65536"]),
-            "cap_ndoms of every unit: DIDs 0..ndoms-1, 0 and 1 reserved"),
+        .domainIDSpace(default: 64),
         WorkloadParameter("units", default: "2", .integer(1...8), "IOMMU units the VFs are spread over (round robin)"),
         WorkloadParameter("devices", default: "256", .integer(1...4096), "VFs (and SVA-capable devices) in the system"),
         WorkloadParameter(
@@ -56,9 +54,7 @@ package struct AttachChurnWorkload: Workload {
             )
         }
         self.parameters = parameters
-        let space = try! DomainIDSpace(domainCount: parameters.integer("ndoms"))
-        let capabilities = try! IOMMUCapabilities(domainIDs: space)
-        var builder = TopologyBuilder(unitCount: units, capabilities: capabilities)
+        var builder = TopologyBuilder(unitCount: units, domainCount: parameters.integer("ndoms"))
         let ats = parameters.real("ats")
         for index in 0..<devices {
             builder.addDevice(unit: index % units, ats: hasATS(index: index, count: devices, fraction: ats))

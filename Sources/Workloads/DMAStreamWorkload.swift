@@ -28,6 +28,7 @@ package struct DMAStreamWorkload: Workload {
             "NIC/NVMe functions, each with its own second-stage DMA domain"),
         WorkloadParameter(
             "units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
+        .domainIDSpace(),
         WorkloadParameter("queues", default: "4", .integer(1...64), "queues per device, each served by one CPU"),
         WorkloadParameter(
             "cpus", default: "8", .integer(1...256),
@@ -58,7 +59,7 @@ package struct DMAStreamWorkload: Workload {
         self.parameters = parameters
         let devices = parameters.integer("devices")
         let units = parameters.integer("units")
-        var builder = TopologyBuilder(unitCount: units)
+        var builder = TopologyBuilder(unitCount: units, domainCount: parameters.integer("ndoms"))
         let ats = parameters.real("ats")
         for index in 0..<devices {
             builder.addDevice(unit: index % units, ats: hasATS(index: index, count: devices, fraction: ats))

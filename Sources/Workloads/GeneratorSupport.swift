@@ -10,8 +10,12 @@ struct TopologyBuilder {
     /// Functions one unit can hold with this numbering (16 buses of 256).
     static let devicesPerUnitLimit = 16 * 256
 
-    init(unitCount: Int, capabilities: IOMMUCapabilities = .server) {
+    /// Units with the server capabilities and `domainCount` DIDs each (a valid `cap_ndoms`, as the
+    /// `ndoms` parameter guarantees).
+    init(unitCount: Int, domainCount: Int = DomainIDSpace.server.count) {
         precondition((1...15).contains(unitCount), "unit count \(unitCount) outside 1...15")
+        var capabilities = IOMMUCapabilities.server
+        capabilities.domainIDs = try! DomainIDSpace(domainCount: domainCount)
         units = (0..<unitCount).map { IOMMUUnit(id: IOMMUUnitID($0), capabilities: capabilities) }
         perUnit = Array(repeating: 0, count: unitCount)
     }

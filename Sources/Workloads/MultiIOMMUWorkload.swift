@@ -23,6 +23,7 @@ package struct MultiIOMMUWorkload: Workload {
             "operations", default: "60000", .integer(1...10_000_000),
             "steps (map+DMA, unmap+flush, flush all, hot-plug): the size knob"),
         WorkloadParameter("units", default: "4", .integer(1...8), "IOMMU units"),
+        .domainIDSpace(),
         WorkloadParameter("domains", default: "16", .integer(1...4096), "domains"),
         WorkloadParameter(
             "span", default: "4", .integer(1...64),
@@ -61,7 +62,7 @@ package struct MultiIOMMUWorkload: Workload {
         }
         self.parameters = parameters
         kind = sva ? .sva : parameters["kind"] == "first-stage" ? .firstStage : .secondStage
-        var builder = TopologyBuilder(unitCount: units)
+        var builder = TopologyBuilder(unitCount: units, domainCount: parameters.integer("ndoms"))
         let ats = parameters.real("ats")
         if sva {
             for index in 0..<span {

@@ -36,6 +36,7 @@ package struct NestedS2Workload: Workload {
             "parent_devices", default: "1", .integer(0...64), "devices attached to the parent directly at RID"),
         WorkloadParameter(
             "units", default: "2", .integer(1...8), "IOMMU units the devices are spread over (round robin)"),
+        .domainIDSpace(),
         WorkloadParameter("ats", default: "0.5", .real(0...1), "fraction of devices with ATS"),
         WorkloadParameter(
             "ram_mib", default: "1024", .integer(16...65536), "guest RAM the parent maps, in MiB (2 MiB blocks)"),
@@ -79,7 +80,7 @@ package struct NestedS2Workload: Workload {
         let childDeviceCount = pasidMode ? parameters.integer("devices") : children
         let parentDeviceCount = parameters.integer("parent_devices")
         let total = childDeviceCount + parentDeviceCount
-        var builder = TopologyBuilder(unitCount: units)
+        var builder = TopologyBuilder(unitCount: units, domainCount: parameters.integer("ndoms"))
         for index in 0..<total {
             builder.addDevice(unit: index % units, ats: hasATS(index: index, count: total, fraction: ats))
         }

@@ -26,6 +26,7 @@ package struct SVAMunmapWorkload: Workload {
         WorkloadParameter("devices", default: "8", .integer(1...1024), "ATS accelerators (DSA-like)"),
         WorkloadParameter(
             "units", default: "2", .integer(1...8), "IOMMU units the accelerators are spread over (round robin)"),
+        .domainIDSpace(),
         WorkloadParameter(
             "binds", default: "2", .integer(1...1024), "accelerators each new process binds (at most devices)"),
         WorkloadParameter("mappings", default: "16", .integer(1...1024), "live mmaps per process at most"),
@@ -57,7 +58,7 @@ package struct SVAMunmapWorkload: Workload {
         }
         self.parameters = parameters
         let units = parameters.integer("units")
-        var builder = TopologyBuilder(unitCount: units)
+        var builder = TopologyBuilder(unitCount: units, domainCount: parameters.integer("ndoms"))
         for index in 0..<devices { builder.addDevice(unit: index % units, ats: true) }
         topology = builder.build()
     }

@@ -93,3 +93,14 @@ package struct WorkloadParameters: Hashable, Sendable {
     /// The real value of `name`.
     package func real(_ name: String) -> Double { Double(self[name])! }
 }
+
+extension WorkloadParameter {
+    /// The DID-space knob every workload has: `cap_ndoms` of every unit, 2^(4 + 2·ND) for the
+    /// CAP.ND field (VT-d spec §11.4.2). Servers and QEMU's unit have all 16 bits (65,536, the
+    /// default); smaller spaces are where DID sharing can matter (docs/vtd-facts.md §3).
+    package static func domainIDSpace(default domainCount: Int = 65536) -> WorkloadParameter {
+        WorkloadParameter(
+            "ndoms", default: "\(domainCount)", .choice(["16", "64", "256", "1024", "4096", "16384", "65536"]),
+            "cap_ndoms of every unit: DIDs 0..ndoms-1, 0 and 1 reserved (65536 on servers and QEMU)")
+    }
+}
