@@ -98,7 +98,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "RunsTests",
-            dependencies: ["VTd", "CacheTags", "Engine", "Workloads", "Reports", "Runs", "TestSupport"],
+            dependencies: ["VTd", "CacheTags", "IOMMUModel", "Engine", "Workloads", "Reports", "Runs", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "PlotsTests", dependencies: ["Metrics", "Reports", "Plots"], swiftSettings: swiftSettings),
         .testTarget(

@@ -58,20 +58,15 @@ package struct NestedS2Workload: Workload {
     /// Devices attached to the parent at RID.
     let parentDevices: [DeviceID]
 
-    /// Pages of a 2 MiB block of guest RAM, the parent's unplug unit.
-    static let blockPages = 512
-    /// Pages of one child mapping slot.
-    static let slotPages = 16
-
     package init(parameters: WorkloadParameters) throws(WorkloadError) {
         let children = parameters.integer("children")
         let ramPages = parameters.integer("ram_mib") * 256
         let workingSet = parameters.integer("working_set")
         // Each child needs its working set in distinct slots of guest RAM, with room to move.
-        guard workingSet * 2 <= ramPages / Self.slotPages else {
+        guard workingSet * 2 <= ramPages / GuestMemory.slotPages else {
             throw .invalidValue(
                 workload: Self.name, name: "working_set", value: "\(workingSet)",
-                allowed: "1...\(ramPages / Self.slotPages / 2) (half the 16-page slots of ram_mib)")
+                allowed: "1...\(ramPages / GuestMemory.slotPages / 2) (half the 16-page slots of ram_mib)")
         }
         self.parameters = parameters
         let units = parameters.integer("units")
@@ -93,18 +88,9 @@ package struct NestedS2Workload: Workload {
         parentDevices = (childDeviceCount..<total).map { DeviceID($0) }
     }
 
-    private struct Child {
-        var mappings: [(firstPage: UInt64, pages: Int, slot: Int)] = []
-        var usedSlots: Set<Int> = []
-    }
-
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let childCount = childAttachments.count
-        let ramPages = parameters.integer("ram_mib") * 256
-        let blockCount = ramPages / Self.blockPages
-        let slotCount = ramPages / Self.slotPages
-        let slotsPerBlock = Self.blockPages / Self.slotPages
         let workingSet = parameters.integer("working_set")
         let maxPages = parameters.integer("max_pages")
         let parentRate = parameters.real("parent_rate")
@@ -113,25 +99,11 @@ package struct NestedS2Workload: Workload {
 
         var rng = SplitMix64(seed: seed).fork(0x6e65_7374)  // "nest"
         var out = EventRecorder(reservingCapacity: operations * (accesses + 3) + childCount * (workingSet * 2 + 6))
+        var memory = GuestMemory(ramPages: parameters.integer("ram_mib") * 256)
+        let ramPages = memory.ramPages
         let parent = IOMMUDomainID(0)
         let childDomain = { (child: Int) in IOMMUDomainID(child + 1) }
-        var plugged = Array(repeating: true, count: blockCount)
-        var unplugged: [Int] = []
-        var children = Array(repeating: Child(), count: childCount)
-
-        func mapNew(_ child: Int) {
-            // A free slot of this child in a plugged block; give up after a few tries (rare).
-            for _ in 0..<64 {
-                let slot = rng.below(slotCount)
-                guard plugged[slot / slotsPerBlock], !children[child].usedSlots.contains(slot) else { continue }
-                let pages = maxPages == 1 ? 1 : rng.within(1...maxPages)
-                let firstPage = UInt64(slot * Self.slotPages + rng.below(Self.slotPages - pages + 1))
-                children[child].usedSlots.insert(slot)
-                children[child].mappings.append((firstPage, pages, slot))
-                out.emit(.map(childDomain(child), firstPage: firstPage, pageCount: UInt64(pages)))
-                return
-            }
-        }
+        var children = Array(repeating: GuestMemory.Mappings(), count: childCount)
 
         out.emit(.createDomain(parent, .secondStage))
         out.emit(.map(parent, firstPage: 0, pageCount: UInt64(ramPages)))
@@ -141,59 +113,30 @@ package struct NestedS2Workload: Workload {
             out.emit(
                 .attach(
                     childDomain(child), device: childAttachments[child].device, pasid: childAttachments[child].pasid))
-            for _ in 0..<workingSet { mapNew(child) }
+            for _ in 0..<workingSet {
+                memory.mapNew(childDomain(child), into: &children[child], maxPages: maxPages, rng: &rng, out: &out)
+            }
         }
 
         for _ in 0..<operations {
             if parentRate > 0, rng.chance(parentRate) {
-                if unplugged.count < blockCount / 4, unplugged.isEmpty || rng.chance(0.5) {
-                    let block = rng.below(blockCount)
-                    if plugged[block] {
-                        plugged[block] = false
-                        unplugged.append(block)
-                        let firstPage = UInt64(block * Self.blockPages)
-                        out.emit(.unmap(parent, firstPage: firstPage, pageCount: UInt64(Self.blockPages)))
-                        out.emit(
-                            .flushAfterUnmap(parent, IOVARange(firstPage: firstPage, pageCount: UInt64(Self.blockPages))))
-                    }
-                } else if !unplugged.isEmpty {
-                    let block = unplugged.remove(at: rng.below(unplugged.count))
-                    plugged[block] = true
-                    out.emit(
-                        .map(parent, firstPage: UInt64(block * Self.blockPages), pageCount: UInt64(Self.blockPages)))
-                }
+                memory.parentStep(parent, rng: &rng, out: &out)
             } else {
                 let pick = rng.below(childCount + parentDevices.count)
                 if pick < childCount {
                     let child = pick
-                    if remapRate > 0, rng.chance(remapRate), !children[child].mappings.isEmpty {
-                        let victim = children[child].mappings.remove(at: rng.below(children[child].mappings.count))
-                        children[child].usedSlots.remove(victim.slot)
-                        out.emit(
-                            .unmap(childDomain(child), firstPage: victim.firstPage, pageCount: UInt64(victim.pages)))
-                        out.emit(
-                            .flushAfterUnmap(
-                                childDomain(child),
-                                IOVARange(firstPage: victim.firstPage, pageCount: UInt64(victim.pages))))
-                        mapNew(child)
+                    if remapRate > 0, rng.chance(remapRate), !children[child].isEmpty {
+                        let range = memory.unmapOne(childDomain(child), from: &children[child], rng: &rng, out: &out)
+                        out.emit(.flushAfterUnmap(childDomain(child), range))
+                        memory.mapNew(childDomain(child), into: &children[child], maxPages: maxPages, rng: &rng, out: &out)
                     }
                     let (device, pasid) = childAttachments[child]
-                    let mappings = children[child].mappings
-                    if !mappings.isEmpty {
-                        for _ in 0..<accesses {
-                            let mapping = mappings[rng.below(mappings.count)]
-                            guard plugged[mapping.slot / slotsPerBlock] else { continue }
-                            out.emit(
-                                .access(
-                                    device: device, pasid: pasid,
-                                    page: mapping.firstPage + UInt64(rng.below(mapping.pages))))
-                        }
-                    }
+                    memory.access(children[child], device: device, pasid: pasid, count: accesses, rng: &rng, out: &out)
                 } else {
                     let device = parentDevices[pick - childCount]
                     for _ in 0..<accesses {
                         let page = rng.below(ramPages)
-                        guard plugged[page / Self.blockPages] else { continue }
+                        guard memory.isPlugged(page: page) else { continue }
                         out.emit(.access(device: device, pasid: .none, page: UInt64(page)))
                     }
                 }

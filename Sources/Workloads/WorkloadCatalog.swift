@@ -3,7 +3,7 @@ package enum WorkloadCatalog {
     /// Every synthetic workload type, in the order `list` shows them.
     package static let all: [any Workload.Type] = [
         DMAStreamWorkload.self, SVAMunmapWorkload.self, NestedS2Workload.self, AttachChurnWorkload.self,
-        MultiIOMMUWorkload.self,
+        MultiIOMMUWorkload.self, NestedChurnWorkload.self, PASIDFirstStageWorkload.self,
     ]
 
     /// The workloads' names.

@@ -2,6 +2,7 @@ import CacheTags
 import Engine
 import Metrics
 import TestSupport
+import IOMMUModel
 import Testing
 import VTd
 import Workloads
@@ -18,7 +19,7 @@ struct TagRuleTests {
         let events = workload.events(seed: 3)
         let metrics = try ModeledRun.metrics(
             events: events, topology: workload.topology, scheme: scheme,
-            makeTable: { Table(domainUsesFirstStage: $0) }, costModel: .defaults, strictOracle: true)
+            makeTable: { Table(domainUsesFirstStage: $0) }, configuration: ModelConfiguration(strict: true))
         return try #require(metrics.first { $0.metric == Metric.descriptorsTotal }?.value)
     }
 
@@ -46,7 +47,7 @@ struct PerUnitOfWorkTests {
             "attach-churn", ["ndoms": "64", "sva_fraction": "0.5", "operations": "10000"])
         let values = try ModeledRun.metrics(
             events: workload.events(seed: 1), topology: workload.topology, scheme: scheme,
-            makeTable: { KernelListTable(domainUsesFirstStage: $0) }, costModel: .defaults, strictOracle: true)
+            makeTable: { KernelListTable(domainUsesFirstStage: $0) }, configuration: ModelConfiguration(strict: true))
         return Dictionary(values.map { ($0.metric.name, $0.value) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -33,6 +33,8 @@ package struct WorkloadCase: CustomTestStringConvertible, Sendable {
         WorkloadCase(name: "attach-churn", given: ["operations": "800", "ndoms": "16", "devices": "48", "live": "40"]),
         WorkloadCase(name: "multi-iommu", given: ["operations": "500", "churn": "0.05", "flush_all": "0.05"]),
         WorkloadCase(name: "multi-iommu", given: ["operations": "500", "kind": "sva", "domains": "8"]),
+        WorkloadCase(name: "nested-churn", given: ["operations": "600", "ram_mib": "64", "bind_rate": "0.2"]),
+        WorkloadCase(name: "pasid-fs", given: ["operations": "600", "interfaces": "4", "churn": "0.2"]),
         WorkloadCase(
             name: "multi-iommu", given: ["operations": "300", "kind": "first-stage", "span": "6", "units": "3"]),
     ]

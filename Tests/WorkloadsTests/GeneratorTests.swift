@@ -156,6 +156,62 @@ struct GeneratorTests {
         }
     }
 
+    @Test("nested-churn: children attach and detach mid-run, at RID and through unique PASIDs, with guest-wide flushes")
+    func nestedChurnShape() throws {
+        let workload = try NestedChurnWorkload.make(
+            ["operations": "3000", "devices": "3", "ram_mib": "64", "bind_rate": "0.2", "switch_rate": "0.05"])
+        let events = workload.events(seed: 6)
+        let parent = IOMMUDomainID(0)
+        #expect(events.first == .createDomain(parent, .secondStage))
+        var kinds: [IOMMUDomainID: DomainKind] = [:]
+        var live: [PASID: IOMMUDomainID] = [:]
+        var detachesMidRun = (rid: 0, pasid: 0)
+        for event in events {
+            switch event {
+            case let .createDomain(domain, kind): kinds[domain] = kind
+            case let .attach(domain, _, pasid) where !pasid.isNone:
+                #expect(kinds[domain] == .nested(parent: parent))
+                #expect(live[pasid] == nil, "PASID \(pasid) is unique among live binds")
+                live[pasid] = domain
+            case let .detach(_, pasid):
+                if pasid.isNone { detachesMidRun.rid += 1 } else { detachesMidRun.pasid += 1 }
+                live[pasid] = nil
+            default: break
+            }
+        }
+        // More detaches than the end-of-run tear-down alone would give (3 RID children + live binds).
+        #expect(detachesMidRun.rid > 3 && detachesMidRun.pasid > 0)
+        #expect(events.contains { if case let .flushAll(domain) = $0 { domain != parent } else { false } })
+        #expect(events.contains { if case .flushRange(parent, _, _) = $0 { true } else { false } })
+    }
+
+    @Test("pasid-fs: first-stage domains through unique PASIDs on shared devices, RID domains second-stage")
+    func pasidFirstStageShape() throws {
+        let workload = try PASIDFirstStageWorkload.make(["operations": "2000", "devices": "2", "interfaces": "4", "churn": "0.2"])
+        let events = workload.events(seed: 2)
+        var kinds: [IOMMUDomainID: DomainKind] = [:]
+        var live: [PASID: IOMMUDomainID] = [:]
+        var perDevice: [DeviceID: Int] = [:]
+        var destroyed = 0
+        for event in events {
+            switch event {
+            case let .createDomain(domain, kind): kinds[domain] = kind
+            case let .attach(domain, device, pasid):
+                #expect(kinds[domain] == (pasid.isNone ? .secondStage : .firstStage))
+                if !pasid.isNone {
+                    #expect(live[pasid] == nil)
+                    live[pasid] = domain
+                    perDevice[device, default: 0] += 1
+                }
+            case let .detach(_, pasid): live[pasid] = nil
+            case .destroyDomain: destroyed += 1
+            default: break
+            }
+        }
+        #expect(perDevice.count == 2 && perDevice.values.allSatisfy { $0 > 1 }, "many interfaces per device")
+        #expect(destroyed > 8 + 2, "churn destroys interfaces mid-run")
+    }
+
     @Test("attach-churn keeps more containers alive than small DID spaces hold")
     func churnBeyondExhaustion() throws {
         let workload = try AttachChurnWorkload.make([
@@ -273,7 +329,10 @@ struct ParameterTests {
 
     @Test("the catalog finds every workload by name and names the known ones otherwise")
     func catalog() throws {
-        #expect(WorkloadCatalog.names == ["dma-stream", "sva-munmap", "nested-s2", "attach-churn", "multi-iommu"])
+        #expect(
+            WorkloadCatalog.names == [
+                "dma-stream", "sva-munmap", "nested-s2", "attach-churn", "multi-iommu", "nested-churn", "pasid-fs",
+            ])
         for name in WorkloadCatalog.names { #expect(try WorkloadCatalog.type(named: name).name == name) }
         #expect(throws: WorkloadError.unknownWorkload("dma", known: WorkloadCatalog.names)) {
             try WorkloadCatalog.type(named: "dma")
