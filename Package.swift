@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "BenchCommands",
             dependencies: [
-                "VTd", "Metrics", "CacheTags", "Workloads", "Reports", "Runs", "PerfSuite", "Plots",
+                "VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads", "Reports", "Runs", "PerfSuite", "Plots",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Plots
 import Reports
 
@@ -36,7 +37,7 @@ package struct PlotCommand: ParsableCommand {
         name: .long,
         help: ArgumentHelp(
             "Only this metric: a name (sw.flush_range_ns), a dotted prefix (hw.descriptors), prefix* or a chart group.",
-            discussion: "Groups: descriptors, submissions, per-flush, modeled-time, measured-time, memory, dids, collateral, tlb, oracle, events."))
+            discussion: "Groups: \(MetricChartGroup.allCases.map(\.id).joined(separator: ", "))."))
     var metric: String?
 
     @Option(

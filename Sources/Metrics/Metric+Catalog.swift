@@ -104,35 +104,35 @@ extension Metric {
         "hw.devtlb.collateral_evictions", .count, label: "device-TLB collateral evictions", group: .collateral, better: .lowerIsBetter,
         meaning: "Valid device-TLB entries dropped by an invalidation that did not need to drop them: the sum of the four hw.devtlb.collateral.* causes")
     package static let iotlbCollateralTeardown = Metric(
-        "hw.iotlb.collateral.teardown", .count, label: "IOTLB collateral: tear-down", group: .collateral,
+        "hw.iotlb.collateral.teardown", .count, label: "IOTLB collateral: tear-down", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "IOTLB collateral evictions by detach tear-downs: other domains' entries they dropped (a nested sibling's on a shared DID)")
     package static let iotlbCollateralSharedDID = Metric(
-        "hw.iotlb.collateral.shared_did", .count, label: "IOTLB collateral: shared DID", group: .collateral,
+        "hw.iotlb.collateral.shared_did", .count, label: "IOTLB collateral: shared DID", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "IOTLB collateral evictions of another domain's entries that carried the flushed DID (DID sharing)")
     package static let iotlbCollateralRangeRounding = Metric(
-        "hw.iotlb.collateral.range_rounding", .count, label: "IOTLB collateral: range rounding", group: .collateral,
+        "hw.iotlb.collateral.range_rounding", .count, label: "IOTLB collateral: range rounding", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "IOTLB collateral evictions of the flushed domain's entries outside the range but inside the aligned block (AM)")
     package static let iotlbCollateralDomainSelective = Metric(
-        "hw.iotlb.collateral.domain_selective", .count, label: "IOTLB collateral: domain-selective", group: .collateral,
+        "hw.iotlb.collateral.domain_selective", .count, label: "IOTLB collateral: domain-selective", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "IOTLB collateral evictions of the flushed domain's entries outside any block: DID- or PASID-wide invalidations, did-wide hardware")
     package static let deviceTLBCollateralTeardown = Metric(
-        "hw.devtlb.collateral.teardown", .count, label: "device-TLB collateral: tear-down", group: .collateral,
+        "hw.devtlb.collateral.teardown", .count, label: "device-TLB collateral: tear-down", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "Device-TLB collateral evictions by detach tear-downs: other domains' entries they dropped")
     package static let deviceTLBCollateralOtherDomain = Metric(
-        "hw.devtlb.collateral.other_domain", .count, label: "device-TLB collateral: other domain", group: .collateral,
+        "hw.devtlb.collateral.other_domain", .count, label: "device-TLB collateral: other domain", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "Device-TLB collateral evictions of another domain's entries on the same (device, PASID-or-none)")
     package static let deviceTLBCollateralRangeRounding = Metric(
-        "hw.devtlb.collateral.range_rounding", .count, label: "device-TLB collateral: range rounding", group: .collateral,
+        "hw.devtlb.collateral.range_rounding", .count, label: "device-TLB collateral: range rounding", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "Device-TLB collateral evictions of the flushed domain's entries outside the range but inside the aligned block")
     package static let deviceTLBCollateralDomainSelective = Metric(
-        "hw.devtlb.collateral.domain_selective", .count, label: "device-TLB collateral: whole space", group: .collateral,
+        "hw.devtlb.collateral.domain_selective", .count, label: "device-TLB collateral: whole space", group: .collateralCauses,
         better: .lowerIsBetter,
         meaning: "Device-TLB collateral evictions of the flushed domain's entries by a whole-address-space invalidation")
     package static let iotlbCapacityEvictions = Metric(

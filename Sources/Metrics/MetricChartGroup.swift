@@ -10,6 +10,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     case memory
     case dids
     case collateral
+    case collateralCauses = "collateral-causes"
     case tlb
     case oracle
     case events
@@ -29,6 +30,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .memory: "Measured memory of the table"
         case .dids: "Domain IDs in use and attach failures"
         case .collateral: "Collateral and capacity evictions"
+        case .collateralCauses: "Collateral evictions by cause"
         case .tlb: "Modeled TLB hits and misses"
         case .oracle: "Safety oracle violations (must be 0)"
         case .events: "Workload events"
@@ -45,7 +47,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .modeledTime: "modeled time"
         case .measuredTime: "time per operation"
         case .memory: "memory"
-        case .collateral: "entries evicted"
+        case .collateral, .collateralCauses: "entries evicted"
         case .tlb: "lookups"
         case .oracle: "violations"
         case .events: "events"

@@ -24,6 +24,11 @@ struct MetricTests {
             "hw.iotlb.collateral_evictions", "hw.devtlb.collateral_evictions", "hw.iotlb.capacity_evictions",
             "hw.devtlb.capacity_evictions",
         ])
+        #expect(MetricChartGroup.collateralCauses.metrics.map(\.name) == [
+            "hw.iotlb.collateral.teardown", "hw.iotlb.collateral.shared_did", "hw.iotlb.collateral.range_rounding",
+            "hw.iotlb.collateral.domain_selective", "hw.devtlb.collateral.teardown", "hw.devtlb.collateral.other_domain",
+            "hw.devtlb.collateral.range_rounding", "hw.devtlb.collateral.domain_selective",
+        ])
         #expect(MetricChartGroup.allCases.allSatisfy { !$0.metrics.isEmpty })
     }
 
