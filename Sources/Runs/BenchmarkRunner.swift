@@ -239,7 +239,7 @@ package struct BenchmarkRunner {
         return RunManifest(
             toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
             seed: configuration.seed, costModel: configuration.costModel.values,
-            hardware: Dictionary(uniqueKeysWithValues: configuration.hardware.settings.map { ($0.key, $0.value) }),
+            hardware: Dictionary(uniqueKeysWithValues: [("profile", configuration.hardware.name)] + configuration.hardware.settings.map { ($0.key, $0.value) }),
             commandLine: configuration.commandLine,
             reproduce: "swift run -c release " + ShellQuoting.commandLine(configuration.commandLine),
             workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),
