@@ -18,11 +18,24 @@ extension EventDriver where Observer == ModelObserver {
             MetricValue(.deviceTLBCollateralEvictions, Double(cache.deviceTLBCollateralEvictions)),
             MetricValue(.deviceTLBCapacityEvictions, Double(cache.deviceTLBCapacityEvictions)),
             MetricValue(.dmaFaults, Double(cache.dmaFaults)),
-        ] + collateralMetrics(cache), pageWalkMicros: cache.pageWalkMicros, oracle: [
+        ] + hitRates(cache) + collateralMetrics(cache), pageWalkMicros: cache.pageWalkMicros, oracle: [
             MetricValue(.oracleStale, Double(cache.staleTranslations)),
             MetricValue(.oracleCrossDomain, Double(cache.crossDomainHits)),
             MetricValue(.oracleAliasedAttachments, Double(cache.aliasedAttachments)),
         ]) + observer.flushCosts.metrics
+    }
+
+    /// Hit rates of the caches that saw lookups (absent, not zero, without any).
+    private func hitRates(_ cache: ModelCounters) -> [MetricValue] {
+        var rates: [MetricValue] = []
+        if cache.iotlbHits + cache.iotlbMisses > 0 {
+            rates.append(MetricValue(.iotlbHitRate, Double(cache.iotlbHits) / Double(cache.iotlbHits + cache.iotlbMisses)))
+        }
+        if cache.deviceTLBHits + cache.deviceTLBMisses > 0 {
+            rates.append(
+                MetricValue(.deviceTLBHitRate, Double(cache.deviceTLBHits) / Double(cache.deviceTLBHits + cache.deviceTLBMisses)))
+        }
+        return rates
     }
 
     /// Collateral evictions by cause; each cache's causes add up to its total.

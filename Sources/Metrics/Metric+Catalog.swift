@@ -94,6 +94,12 @@ extension Metric {
     package static let deviceTLBMisses = Metric(
         "hw.devtlb.misses", .count, label: "device-TLB misses", group: .tlb, better: .lowerIsBetter,
         meaning: "Modeled device-TLB lookups that missed")
+    package static let iotlbHitRate = Metric(
+        "hw.iotlb.hit_rate", .ratio, label: "IOTLB hit rate", group: .hitRate, better: .higherIsBetter,
+        meaning: "IOTLB hits / (hits + misses)")
+    package static let deviceTLBHitRate = Metric(
+        "hw.devtlb.hit_rate", .ratio, label: "device-TLB hit rate", group: .hitRate, better: .higherIsBetter,
+        meaning: "Device-TLB hits / (hits + misses)")
     package static let dmaFaults = Metric(
         "hw.dma_faults", .count, label: "DMA faults", group: .tlb, better: .lowerIsBetter,
         meaning: "Modeled DMA that found no attachment or no mapping")
@@ -281,7 +287,7 @@ extension Metric {
         .descriptorsPASIDIOTLB, .descriptorsDeviceTLB, .descriptorsPASIDDeviceTLB, .descriptorsContextCache,
         .descriptorsPASIDCache, .descriptorsWait,
         .descriptorsPerFlush, .flushDescriptorsP50, .flushDescriptorsP99, .flushDescriptorsMax, .descriptorsPerUnmap, .submissionsPerUnmap, .descriptorsPerAttach, .submissions, .flushes, .writeBufferFlushes, .didsInUse, .attachFailures, .sharingFallbacks,
-        .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .dmaFaults,
+        .teardowns, .iotlbHits, .iotlbMisses, .deviceTLBHits, .deviceTLBMisses, .iotlbHitRate, .deviceTLBHitRate, .dmaFaults,
         .iotlbCollateralEvictions, .deviceTLBCollateralEvictions, .iotlbCollateralTeardown, .iotlbCollateralSharedDID,
         .iotlbCollateralRangeRounding, .iotlbCollateralDomainSelective, .deviceTLBCollateralTeardown,
         .deviceTLBCollateralOtherDomain, .deviceTLBCollateralRangeRounding, .deviceTLBCollateralDomainSelective,

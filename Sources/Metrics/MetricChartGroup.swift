@@ -12,6 +12,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     case collateral
     case collateralCauses = "collateral-causes"
     case tlb
+    case hitRate = "hit-rate"
     case oracle
     case events
     case replayMatch = "replay-match"
@@ -32,6 +33,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .collateral: "Collateral and capacity evictions"
         case .collateralCauses: "Collateral evictions by cause"
         case .tlb: "Modeled TLB hits and misses"
+        case .hitRate: "Modeled TLB hit rates"
         case .oracle: "Safety oracle violations (must be 0)"
         case .events: "Workload events"
         case .replayMatch: "Replay against the kernel's own descriptors (qi_submit)"
@@ -49,6 +51,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .memory: "memory"
         case .collateral, .collateralCauses: "entries evicted"
         case .tlb: "lookups"
+        case .hitRate: "hit rate"
         case .oracle: "violations"
         case .events: "events"
         case .replayMatch: "flush operations"
