@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import IOMMUModel
 import Runs
 import CacheTags
 import Workloads
@@ -110,6 +111,9 @@ struct ReplayCommand: ParsableCommand {
                 throw CommandError("\(trace): --strict-match: the trace has no qi_submit lines to match against")
             }
         }
-        try execute(points: [point], varied: [:], options: options, plot: false, notes: notes, kernel: kernel)
+        let fromTrace = Set(HardwareProfile.keys.filter(\.isCapability).map(\.name)).subtracting(hardware.explicitKeys)
+        try execute(
+            points: [point], varied: [:], options: options, plot: false, notes: notes, kernel: kernel,
+            hardwareFromTrace: fromTrace)
     }
 }

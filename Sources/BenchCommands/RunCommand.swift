@@ -53,7 +53,7 @@ struct RunCommand: ParsableCommand {
 /// `kernel` is the profile kernel-list follows (`--kernel`, or what a replayed trace implies).
 func execute(
     points: [PreparedWorkload], varied: [String: String], options: RunOptions, plot: Bool, notes: [String] = [],
-    kernel: KernelProfile? = nil, defaultSeeds: Int = 1
+    kernel: KernelProfile? = nil, defaultSeeds: Int = 1, hardwareFromTrace: Set<String> = []
 ) throws {
     let kernel = try kernel ?? options.kernelProfile() ?? .latest
     let tables = try options.tables(kernel: kernel)
@@ -68,6 +68,7 @@ func execute(
         commandLine: CacheTagBench.invocation, varied: varied,
         notes: notes + ["kernel profile of kernel-list: \(kernel.name) (\(kernel.differences))"])
     configuration.hardware = try options.hardware().resolve()
+    configuration.hardwareFromTrace = hardwareFromTrace
     configuration.seedCount = try options.seedCount(default: defaultSeeds)
     configuration.jobs = try options.jobCount()
     if configuration.seedCount > 1 {

@@ -68,7 +68,7 @@ struct RunOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Modeled hardware: a profile (\(HardwareProfile.all.map(\.name).joined(separator: ", ")); first) or key=value (repeatable); see 'list'.",
+            "Modeled hardware: a profile (\(HardwareProfile.all.map(\.name).joined(separator: ", ")); first) or key=value (repeatable); see 'list'. Replay keeps the trace's capability bits unless a key names them.",
             valueName: "profile|key=value"))
     var hw: [String] = []
 

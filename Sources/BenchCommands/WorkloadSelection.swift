@@ -25,7 +25,6 @@ struct WorkloadSelection {
         workloads names: [String], parameters: [String], vary: [String], quick: Bool,
         hardware: HardwareSelection = HardwareSelection()
     ) throws -> (points: [PreparedWorkload], varied: [String: String]) {
-        let baseHardware = try hardware.resolve()
         let types = try names.map { name throws -> any Workload.Type in
             do { return try WorkloadCatalog.type(named: name) } catch { throw CommandError("--workload: \(error)") }
         }
@@ -77,16 +76,6 @@ struct WorkloadSelection {
             sweeps.append((name, list))
         }
 
-        if let domainCount = baseHardware.domainCount {
-            let source = "--hw (profile \(baseHardware.name), ndoms \(domainCount))"
-            guard !givenNames.contains("ndoms"), !sweeps.contains(where: { $0.name == "ndoms" }) else {
-                throw CommandError("\(source) and --param/--vary ndoms both set the DID space; give one")
-            }
-            for type in types where type.parameters.contains(where: { $0.name == "ndoms" }) {
-                given[type.name, default: [:]]["ndoms"] = "\(domainCount)"
-            }
-        }
-
         var points: [PreparedWorkload] = []
         var varied: [String: String] = [:]
         for type in types {
@@ -111,9 +100,19 @@ struct WorkloadSelection {
                         point[name] = value
                     }
                 }
+                let pointHardware = try hardware.resolve(profile: profile, point: hardwareSettings)
+                // A profile that fixes the DID space names it in every workload's ndoms, so the
+                // reports say what ran; setting it twice is refused.
+                if let domainCount = pointHardware.domainCount, type.parameters.contains(where: { $0.name == "ndoms" }) {
+                    guard !givenNames.contains("ndoms"), !sweeps.contains(where: { $0.name == "ndoms" }) else {
+                        throw CommandError(
+                            "hardware profile \(pointHardware.name) sets ndoms=\(domainCount), and --param/--vary ndoms sets it too; give one")
+                    }
+                    point["ndoms"] = "\(domainCount)"
+                }
                 do {
                     var prepared = try prepare(type, point)
-                    prepared.apply(hardware: try hardware.resolve(profile: profile, point: hardwareSettings))
+                    prepared.apply(hardware: pointHardware)
                     prepared.costOverrides = costs
                     prepared.hardwareOverrides = hardwareSettings
                     prepared.parameters += combination.filter { costKey($0.0) != nil || hardwareKey($0.0) != nil }

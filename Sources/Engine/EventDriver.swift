@@ -182,7 +182,7 @@ package struct EventDriver<Table: CacheTagTable, Observer: EventObserver> {
                 let start = timed ? MonotonicClock.now() : 0
                 emitted = try directory.flushRangeForNewMappings(domain, range, into: &observer.sink)
                 if timed { observer.timed(.flushRangeForNewMappings, nanoseconds: MonotonicClock.now() &- start, descriptors: emitted) }
-            case .teardown: preconditionFailure("tear-downs are not table flushes")
+            case .teardown, .setup: preconditionFailure("tear-downs and set-ups are not table flushes")
             }
         } catch {
             throw .rejected(error.description)

@@ -44,7 +44,12 @@ package struct ModelObserver: EventObserver {
         } catch {
             throw .rejected(error.description)
         }
+        // Set-up invalidations (caching mode only) are judged for collateral like tear-downs.
+        do { try sink.beginFlush(of: attachment.domain, range: .everything, reason: .setup) } catch {
+            throw .rejected(error.description)
+        }
         AttachmentTeardown.submitSetup(attachment, into: &sink)
+        do { try sink.completeFlush() } catch { throw .oracle(error) }
     }
 
     /// Forgets the attachment and submits its tear-down invalidations, one submission each.

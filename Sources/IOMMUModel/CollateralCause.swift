@@ -1,9 +1,9 @@
 /// Why an invalidation dropped a valid entry its flush did not ask for. Each collateral eviction
 /// has exactly one cause, checked in this order, so the causes add up to the total.
 package enum CollateralCause: Int, Hashable, Sendable, CaseIterable {
-    /// The detach tear-down of an attachment (`intel_pasid_tear_down_entry`): every entry of
-    /// another domain it drops, e.g. a nested sibling's under a shared DID (the tear-down of a
-    /// nested entry is domain-selective).
+    /// The detach tear-down of an attachment (`intel_pasid_tear_down_entry`), or the set-up of one
+    /// on a caching-mode unit: every entry of another domain it drops, e.g. a nested sibling's under
+    /// a shared DID (the tear-down of a nested entry is domain-selective).
     case teardown
     /// An entry of another domain than the flushed one (nor a nested child of it): in the IOTLB it
     /// carried the flushed DID, i.e. the DID is shared (or the invalidation was global).

@@ -22,7 +22,7 @@ struct FlushContext: Sendable {
     /// aligned block is `block` (nil for a domain- or PASID-selective one). See `CollateralCause`.
     @inline(__always)
     func cause(of origin: TranslationOrigin, page: UInt64, block: AlignedInvalidation?) -> CollateralCause {
-        if reason == .teardown { return .teardown }
+        if reason.changesAnEntry { return .teardown }
         if origin.owner != serial && origin.parent != serial { return .otherDomain }
         if let block, !block.isWholeAddressSpace, block.contains(page: page) { return .rangeRounding }
         return .domainSelective

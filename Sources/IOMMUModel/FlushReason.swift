@@ -9,7 +9,14 @@ package enum FlushReason: String, Hashable, Sendable {
     /// The PASID/context-entry tear-down of a detach (`intel_pasid_tear_down_entry`): counted for
     /// collateral, not stale-checked (in lazy mode unmapped pages may legitimately await their flush).
     case teardown = "teardown"
+    /// The invalidations after programming a PASID/context entry on a caching-mode unit
+    /// (`pasid_flush_caches`, `domain_context_mapping_one`): counted for collateral with the
+    /// tear-downs, not stale-checked.
+    case setup = "setup"
 
     /// Whether the oracle checks for stale translations when this flush completes.
-    package var checksStaleness: Bool { self != .teardown }
+    package var checksStaleness: Bool { self != .teardown && self != .setup }
+
+    /// Whether the flush comes from a PASID/context-entry change rather than the cache-tag code.
+    package var changesAnEntry: Bool { self == .teardown || self == .setup }
 }

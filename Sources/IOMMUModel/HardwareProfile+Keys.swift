@@ -133,45 +133,56 @@ extension HardwareProfile {
         return try result.validated(location: assignments.last?.location ?? "hardware profile")
     }
 
-    /// A copy with a `--hw-file`'s lines applied (`KeyValueText`; a `profile=NAME` line, if any,
-    /// must come first and starts from that named profile).
-    package func overriding(fileText: String, file: String) throws(HardwareProfileError) -> HardwareProfile {
-        var assignments = try KeyValueText.assignments(fileText: fileText, file: file, malformed: HardwareProfileError.malformed)
-        var base = self
-        if let first = assignments.first, first.key == "profile" {
-            guard let named = Self.named(first.value) else {
-                throw .unknownProfile(first.value, location: first.location, known: Self.all.map(\.name))
-            }
-            base = named
-            assignments.removeFirst()
+    /// A `--hw-file`'s text read as its optional `profile=NAME` line (first, once) and the
+    /// settings after it (`KeyValueText`). The profile name is not checked here.
+    package static func fileSettings(_ text: String, file: String) throws(HardwareProfileError)
+        -> (profile: KeyValueAssignment?, settings: [KeyValueAssignment])
+    {
+        var settings = try KeyValueText.assignments(fileText: text, file: file, malformed: HardwareProfileError.malformed)
+        let profiles = settings.filter { $0.key == "profile" }
+        if let profile = profiles.first, profiles.count > 1 || settings.first?.key != "profile" {
+            throw .malformed(text: "profile=\(profile.value) (the profile line must come first, once)", location: profile.location)
         }
-        return try base.applying(assignments)
+        let profile = profiles.first
+        if profile != nil { settings.removeFirst() }
+        return (profile, settings)
     }
 
-    /// A copy with `--hw` arguments applied in order: the first may be a bare profile name to
-    /// start from, the others are `key=value` settings. A name after a setting is refused (it
-    /// would silently undo the setting).
-    package func overriding(arguments: [String], source: String = "--hw") throws(HardwareProfileError) -> HardwareProfile {
-        var base = self
-        var settings = arguments
-        if let first = arguments.first, !first.contains("=") {
-            guard let named = Self.named(first) else {
-                throw .unknownProfile(first, location: "\(source) assignment 1", known: Self.all.map(\.name))
-            }
-            base = named
-            settings.removeFirst()
-        }
-        let offset = arguments.count - settings.count
-        var assignments: [KeyValueAssignment] = []
-        for (index, text) in settings.enumerated() {
-            let location = "\(source) assignment \(index + offset + 1)"
+    /// `--hw` arguments read as an optional leading profile name and `key=value` settings, each
+    /// located by its position among `arguments`. A bare word after the first is refused: it would
+    /// silently undo the settings before it.
+    package static func argumentSettings(_ arguments: [String], source: String = "--hw") throws(HardwareProfileError)
+        -> (profile: KeyValueAssignment?, settings: [KeyValueAssignment])
+    {
+        var profile: KeyValueAssignment?
+        var settings: [KeyValueAssignment] = []
+        for (index, text) in arguments.enumerated() {
+            let location = "\(source) assignment \(index + 1)"
             guard text.contains("=") else {
-                throw .malformed(text: "\(text) (a profile name goes first, before any key=value)", location: location)
+                guard index == 0 else {
+                    throw .malformed(text: "\(text) (a profile name goes first, once, before any key=value)", location: location)
+                }
+                profile = KeyValueAssignment(key: "profile", value: text, location: location)
+                continue
             }
             let parsed = try KeyValueText.assignments([text], source: source, malformed: HardwareProfileError.malformed)[0]
-            assignments.append(KeyValueAssignment(key: parsed.key, value: parsed.value, location: location))
+            settings.append(KeyValueAssignment(key: parsed.key, value: parsed.value, location: location))
         }
-        return try base.applying(assignments)
+        return (profile, settings)
+    }
+
+    /// A copy with `--hw`-style arguments applied: a leading profile name starts from that
+    /// profile, then the settings in order.
+    package func overriding(arguments: [String], source: String = "--hw") throws(HardwareProfileError) -> HardwareProfile {
+        let (profile, settings) = try Self.argumentSettings(arguments, source: source)
+        var base = self
+        if let profile {
+            guard let named = Self.named(profile.value) else {
+                throw .unknownProfile(profile.value, location: profile.location, known: Self.all.map(\.name))
+            }
+            base = named
+        }
+        return try base.applying(settings)
     }
 }
 

@@ -72,9 +72,10 @@ package struct HardwareProfile: Hashable, Sendable {
 package enum RIDPASIDAssignment: String, Hashable, Sendable, CaseIterable {
     /// 0 for every device: what Linux programs (`IOMMU_NO_PASID`).
     case zero
-    /// Each device its own, counting down from the top of the 20-bit PASID space (PASIDs that
-    /// generated PASID attachments, allocated from 1 up, never reach): what would let nested
-    /// children attached at RID be PASID-unique under one DID.
+    /// Each device its own, counting down from the top of the 20-bit PASID space: what would let
+    /// nested children attached at RID be PASID-unique under one DID. Generated PASID attachments
+    /// count up from 1 and their parameters keep them below 2^17 (a workload's live PASIDs are
+    /// bounded by its parameters' ranges), so the two never meet.
     case perDevice = "per-device"
 
     /// The RID_PASID of device number `index`.

@@ -4,6 +4,12 @@ package struct KeyValueAssignment: Hashable, Sendable {
     package let value: String
     /// `file:line`, or `--option assignment N`: what errors name.
     package let location: String
+
+    package init(key: String, value: String, location: String) {
+        self.key = key
+        self.value = value
+        self.location = location
+    }
 }
 
 /// The `key=value` syntax shared by `--cost-file`/`--cost` and `--hw-file`/`--hw`: one

@@ -112,11 +112,11 @@ extension Metric {
     package static let iotlbCollateralTeardown = Metric(
         "hw.iotlb.collateral.teardown", .count, label: "IOTLB collateral: tear-down", group: .collateralCauses,
         better: .lowerIsBetter,
-        meaning: "IOTLB collateral evictions by detach tear-downs: other domains' entries they dropped (a nested sibling's on a shared DID)")
+        meaning: "IOTLB collateral evictions by detach tear-downs (and caching-mode set-ups) of PASID/context entries: other domains' entries they dropped (a nested sibling's on a shared DID)")
     package static let iotlbCollateralSharedDID = Metric(
         "hw.iotlb.collateral.shared_did", .count, label: "IOTLB collateral: shared DID", group: .collateralCauses,
         better: .lowerIsBetter,
-        meaning: "IOTLB collateral evictions of another domain's entries that carried the flushed DID (DID sharing)")
+        meaning: "IOTLB collateral evictions of another domain's entries that carried the flushed DID (DID sharing; a global invalidation would count here too, and no table emits one)")
     package static let iotlbCollateralRangeRounding = Metric(
         "hw.iotlb.collateral.range_rounding", .count, label: "IOTLB collateral: range rounding", group: .collateralCauses,
         better: .lowerIsBetter,
@@ -128,7 +128,7 @@ extension Metric {
     package static let deviceTLBCollateralTeardown = Metric(
         "hw.devtlb.collateral.teardown", .count, label: "device-TLB collateral: tear-down", group: .collateralCauses,
         better: .lowerIsBetter,
-        meaning: "Device-TLB collateral evictions by detach tear-downs: other domains' entries they dropped")
+        meaning: "Device-TLB collateral evictions by detach tear-downs (and caching-mode set-ups): other domains' entries they dropped")
     package static let deviceTLBCollateralOtherDomain = Metric(
         "hw.devtlb.collateral.other_domain", .count, label: "device-TLB collateral: other domain", group: .collateralCauses,
         better: .lowerIsBetter,

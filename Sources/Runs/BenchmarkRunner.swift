@@ -22,6 +22,8 @@ package struct RunConfiguration: Sendable {
     package var costModel: CostModelSettings
     /// The run's hardware profile (a point may differ from it by a `--vary hw.KEY` sweep).
     package var hardware: HardwareProfile = .server
+    /// Hardware keys a replayed trace decided (its units' capabilities), recorded as `trace`.
+    package var hardwareFromTrace: Set<String> = []
     /// Stop at the first oracle violation instead of counting.
     package var strictOracle: Bool
     package var quick: Bool
@@ -239,7 +241,11 @@ package struct BenchmarkRunner {
         return RunManifest(
             toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
             seed: configuration.seed, costModel: configuration.costModel.values,
-            hardware: Dictionary(uniqueKeysWithValues: [("profile", configuration.hardware.name)] + configuration.hardware.settings.map { ($0.key, $0.value) }),
+            hardware: Dictionary(
+                uniqueKeysWithValues: [("profile", configuration.hardware.name)]
+                    + configuration.hardware.settings.map {
+                        ($0.key, configuration.hardwareFromTrace.contains($0.key) ? "trace" : $0.value)
+                    }),
             commandLine: configuration.commandLine,
             reproduce: "swift run -c release " + ShellQuoting.commandLine(configuration.commandLine),
             workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),

@@ -52,6 +52,7 @@ package enum DescriptorDump {
                 case .newMappings: "flush_range_np"
                 case .all: "flush_all"
                 case .teardown: "teardown"
+                case .setup: "setup"
                 }
             case .teardown:
                 (op, line, event) = ("", "", "teardown")

@@ -28,7 +28,8 @@ package struct PASIDFirstStageWorkload: Workload {
         .domainIDSpace(),
         WorkloadParameter("ats", default: "0.5", .real(0...1), "fraction of devices with ATS"),
         WorkloadParameter(
-            "interfaces", default: "16", .integer(1...4096), "target live interfaces (first-stage domains) per device"),
+            "interfaces", default: "16", .integer(1...4096),
+            "target live interfaces (first-stage domains) per device, on average (interfaces x devices <= 65536)"),
         WorkloadParameter(
             "churn", default: "0.05", .real(0...1), "fraction of steps that create or destroy an interface"),
         WorkloadParameter("working_set", default: "16", .integer(1...1024), "mappings each domain keeps"),
@@ -52,6 +53,13 @@ package struct PASIDFirstStageWorkload: Workload {
             throw .invalidValue(
                 workload: Self.name, name: "devices", value: "\(devices)",
                 allowed: "1...\(units * TopologyBuilder.devicesPerUnitLimit) (\(TopologyBuilder.devicesPerUnitLimit) per unit)")
+        }
+        // Every live interface holds a global PASID; keep them well inside the 20-bit space (and
+        // the event count bounded).
+        guard parameters.integer("interfaces") * devices <= 65536 else {
+            throw .invalidValue(
+                workload: Self.name, name: "interfaces", value: parameters["interfaces"],
+                allowed: "1...\(65536 / devices) with \(devices) devices (at most 65536 live interfaces)")
         }
         let ats = parameters.real("ats")
         var builder = TopologyBuilder(unitCount: units, domainCount: parameters.integer("ndoms"))

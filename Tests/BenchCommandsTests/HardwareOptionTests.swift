@@ -42,6 +42,15 @@ struct HardwareOptionTests {
                 workloads: ["pasid-fs"], parameters: ["ndoms=64"], vary: [], quick: true,
                 hardware: try HardwareSelection(arguments: ["ndoms=16"], file: nil))
         }
+        // A swept profile names its DID space in its own points only.
+        let (swept, _) = try WorkloadSelection.points(
+            workloads: ["pasid-fs"], parameters: [], vary: ["hw.profile=server,client"], quick: true)
+        #expect(swept.map { $0.parameters.first { $0.name == "ndoms" }?.value } == ["65536", "256"])
+        #expect(throws: CommandError.self) {
+            try WorkloadSelection.points(
+                workloads: ["pasid-fs"], parameters: ["ndoms=64"], vary: ["hw.profile=server,client"], quick: true)
+        }
+        #expect(throws: CommandError.self) { try HardwareSelection(arguments: ["adversarial", "client"], file: nil) }
     }
 
     @Test("a CR-LF hardware file works; bad settings fail in one line before anything is written")

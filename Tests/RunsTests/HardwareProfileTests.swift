@@ -64,6 +64,26 @@ struct HardwareProfileTests {
         #expect(legacy["hw.descriptors.pasid_cache"] == 0 && legacy["hw.descriptors.context_cache"] == 1)
     }
 
+    @Test func cachingModeSetUpsCountTheirCollateralWithTheTearDowns() throws {
+        // Two SVA domains on DID 1 (Linux today). On did-wide hardware in caching mode, the second
+        // attach's set-up (a PASID-selective flush of its PASID) drops the first domain's entries.
+        var events: [WorkloadEvent] = []
+        for (index, pasid) in [(1, UInt32(5)), (2, 6)] {
+            let domain = Fixtures.domain(index)
+            events += [
+                .createDomain(domain, .sva), .map(domain, firstPage: 0, pageCount: 4),
+                .attach(domain, device: DeviceID(index - 1), pasid: Fixtures.pasid(pasid)),
+            ]
+            if index == 1 { events += (0..<4).map { .access(device: DeviceID(0), pasid: Fixtures.pasid(5), page: $0) } }
+        }
+        let exact = try run(["caching_mode=on"], events)
+        let wide = try run(["caching_mode=on", "pasid_selective=did-wide"], events)
+        let noCachingMode = try run(["pasid_selective=did-wide"], events)
+        #expect(exact["hw.iotlb.collateral_evictions"] == 0)
+        #expect(wide["hw.iotlb.collateral.teardown"] == 4 && wide["hw.iotlb.collateral_evictions"] == 4)
+        #expect(noCachingMode["hw.iotlb.collateral_evictions"] == 0)
+    }
+
     @Test func drainKeysSetTheIOTLBDescriptorBits() throws {
         for (settings, read, write) in [([String](), true, true), (["read_drain=off"], false, true), (["write_drain=off"], true, false)] {
             let capabilities = try HardwareProfile.server.overriding(arguments: settings).capabilities(over: .server)
@@ -113,9 +133,11 @@ struct HardwareProfileTests {
 
     @Test func profilesParseFromFilesAndArguments() throws {
         let file = "profile=adversarial\r\n# a comment\r\niotlb_ways = 8\r\n\r\nset_index=page\r\n"
-        let fromFile = try HardwareProfile.server.overriding(fileText: file, file: "hw.txt")
-        #expect(fromFile.name == "adversarial" && fromFile.iotlbWays == 8 && fromFile.setIndex == .page)
-        #expect(fromFile.pasidSelectivePrecision == .didWide)
+        let (profile, settings) = try HardwareProfile.fileSettings(file, file: "hw.txt")
+        #expect(profile?.value == "adversarial" && settings.map(\.location) == ["hw.txt:3", "hw.txt:5"])
+        let fromFile = try #require(HardwareProfile.named("adversarial")).applying(settings)
+        #expect(fromFile.iotlbWays == 8 && fromFile.setIndex == .page && fromFile.pasidSelectivePrecision == .didWide)
+        #expect(throws: HardwareProfileError.self) { try HardwareProfile.fileSettings("psi=off\nprofile=qemu\n", file: "f") }
         let fromArguments = try HardwareProfile.server.overriding(arguments: ["qemu", "psi=off"])
         #expect(fromArguments.name == "qemu" && !fromArguments.pageSelectiveInvalidation && fromArguments.cachingMode)
         for profile in HardwareProfile.all { #expect(try profile.validated(location: "test") == profile) }
@@ -128,6 +150,8 @@ struct HardwareProfileTests {
         (["ndoms=100"], "--hw assignment 1: hardware 'ndoms': '100' is not in workload|16|64|256|1024|4096|16384|65536"),
         (["iotlb_entries=10", "iotlb_ways=4"], "--hw assignment 2: iotlb_ways 4 does not divide iotlb_entries 10"),
         (["psi=off", "qemu"], "--hw assignment 2: expected key=value or a profile name"),
+        (["adversarial", "client"], "--hw assignment 2: expected key=value or a profile name"),
+        (["server", "mamv=99"], "--hw assignment 2: hardware 'mamv': '99' is not in 0...52"),
         (["tiny"], "--hw assignment 1: unknown hardware profile 'tiny'"),
     ])
     func badSettings(_ arguments: [String], _ message: String) {
