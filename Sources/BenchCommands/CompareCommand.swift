@@ -1,4 +1,5 @@
 import ArgumentParser
+import CacheTags
 import Foundation
 import Runs
 import Reports
@@ -16,6 +17,7 @@ struct CompareCommand: ParsableCommand {
               cachetag-bench compare reports/latest
               cachetag-bench compare reports/nested --baseline kernel --format markdown
               cachetag-bench compare reports/latest --format csv > comparison.csv
+              cachetag-bench compare reports/nested --format wide-csv --metric hw.descriptors_per_unmap > wide.csv
             """)
 
     @Argument(help: "A report directory written by run, replay or the default suite.")
@@ -24,7 +26,7 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, help: "The scheme every ratio is relative to (default: kernel, Linux today, when present, else the first scheme).")
     var baseline: String?
 
-    @Option(name: .long, help: "Output format: text, markdown or csv.")
+    @Option(name: .long, help: "Output format: text (headline, then every table), markdown, csv (tidy) or wide-csv (one column per scheme).")
     var format = "text"
 
     @Option(name: .long, help: "Only metrics whose name starts with this prefix (e.g. hw.descriptors).")
@@ -32,9 +34,15 @@ struct CompareCommand: ParsableCommand {
 
     func run() throws {
         guard let format = SchemeComparison.Format(rawValue: format) else {
-            throw CommandError("--format: unknown format '\(format)' (known: text, markdown, csv)")
+            throw CommandError(
+                "--format: unknown format '\(format)' (known: \(SchemeComparison.Format.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let comparison = try loadComparison(directory: URL(fileURLWithPath: directory), baseline: baseline, metricPrefix: metric)
+        // Text output leads with the headline (on the whole report), then every table.
+        if format == .text, metric == nil {
+            let lead = headline(of: comparison)
+            if !lead.isEmpty { print(lead) }
+        }
         print(comparison.rendered(as: format), terminator: "")
     }
 }
@@ -58,8 +66,24 @@ func loadComparison(directory: URL, baseline: String?, metricPrefix: String? = n
     }
 }
 
-/// The short summary the default suite and `run` print: headline metrics only.
-func loadComparison(directory: URL, baseline: String, headline: Bool) throws -> String {
+/// What the default suite, `run` and `replay` print: the headline (`SchemeHeadline`), then with
+/// `details` the headline metrics' full tables, then where the charts are.
+func loadComparison(directory: URL, baseline: String, details: Bool) throws -> String {
     let comparison = try loadComparison(directory: directory, baseline: baseline)
-    return (headline ? comparison.headline() : comparison).rendered(as: .text)
+    var text = headline(of: comparison)
+    if details || text.isEmpty {
+        text += (text.isEmpty ? "" : "\n") + comparison.headline().rendered(as: .text)
+    } else {
+        text += "\nfull tables: --details, or cachetag-bench compare \(ShellQuoting.quote(directory.path))\n"
+    }
+    let index = directory.appendingPathComponent("index.html")
+    if FileManager.default.fileExists(atPath: index.path) { text += "charts: \(index.path)\n" }
+    return text
+}
+
+/// The headline section of `comparison`, the unsafe schemes marked as controls.
+func headline(of comparison: SchemeComparison) -> String {
+    var headline = SchemeHeadline()
+    headline.unsafeSchemes = Set(DomainIDSchemes.all.filter { !$0.isSafe }.map(\.name))
+    return headline.render(comparison)
 }

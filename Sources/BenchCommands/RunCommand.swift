@@ -95,8 +95,9 @@ func execute(
         ProgressReporter.note("descriptors written to \(path)")
     }
     if plot { try renderPlots(directory: options.outputURL) }
-    let comparison = try loadComparison(directory: options.outputURL, baseline: configuration.baselineScheme, headline: true)
-    print(comparison)
+    let comparison = try loadComparison(
+        directory: options.outputURL, baseline: configuration.baselineScheme, details: options.details)
+    print(comparison, terminator: "")
     ProgressReporter.note(
         "report written to \(options.out)/ in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
 }

@@ -56,6 +56,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Small workloads and a single timed pass: for smoke tests, not for figures.")
     var quick = false
 
+    @Flag(name: .long, help: "After the headline, print the full comparison tables (compare prints them always).")
+    var details = false
+
     @Flag(name: .long, help: "Skip points already present in the report directory's CSVs.")
     var resume = false
 

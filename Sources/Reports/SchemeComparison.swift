@@ -9,6 +9,9 @@ package struct SchemeComparison: Sendable {
     /// Output formats.
     package enum Format: String, CaseIterable, Sendable {
         case text, markdown, csv
+        /// One row per (workload, table, metric, point), one column per scheme: for gnuplot and
+        /// spreadsheets. The tidy `csv` stays the primary format.
+        case wideCSV = "wide-csv"
     }
 
     /// One metric of one (workload, table, parameter point), every scheme's figure.
@@ -144,6 +147,7 @@ package struct SchemeComparison: Sendable {
     package func rendered(as format: Format) -> String {
         switch format {
         case .csv: return csv()
+        case .wideCSV: return wideCSV()
         case .markdown, .text: return table(markdown: format == .markdown)
         }
     }
@@ -190,12 +194,17 @@ package struct SchemeComparison: Sendable {
         return "\(line.workload) · \(line.table)" + (shown.isEmpty ? "" : " · " + shown.joinedDescription)
     }
 
-    private func table(markdown: Bool) -> String {
+    /// Per workload, the parameters that take more than one value among `lines`.
+    static func varyingParameters(_ lines: [Line]) -> [String: Set<String>] {
         var values: [String: [String: Set<String>]] = [:]
         for line in lines {
             for parameter in line.parameters { values[line.workload, default: [:]][parameter.name, default: []].insert(parameter.value) }
         }
-        let varying = values.mapValues { Set($0.filter { $0.value.count > 1 }.keys) }
+        return values.mapValues { Set($0.filter { $0.value.count > 1 }.keys) }
+    }
+
+    private func table(markdown: Bool) -> String {
+        let varying = Self.varyingParameters(lines)
         var output = ""
         var groups: [String: [Line]] = [:]
         var order: [String] = []
@@ -243,6 +252,28 @@ package struct SchemeComparison: Sendable {
                     paired.map { ReportNumber.format($0.low) } ?? "", paired.map { ReportNumber.format($0.high) } ?? "",
                 ])
             }
+        }
+        return rows.map { CSVRecordWriter.record($0) }.joined()
+    }
+
+    /// Every varying parameter gets a column (empty where a workload lacks it), then one column
+    /// per scheme with its central value.
+    private func wideCSV() -> String {
+        let varying = Self.varyingParameters(lines)
+        var parameterNames: [String] = []
+        for line in lines {
+            for parameter in line.parameters where varying[line.workload]?.contains(parameter.name) == true
+                && !parameterNames.contains(parameter.name)
+            {
+                parameterNames.append(parameter.name)
+            }
+        }
+        var rows = [["workload", "table", "metric", "unit"] + parameterNames + schemes]
+        for line in lines {
+            let parameters = parameterNames.map { name in line.parameters.first { $0.name == name }?.value ?? "" }
+            rows.append(
+                [line.workload, line.table, line.metric, line.unit] + parameters
+                    + schemes.map { scheme in line.values[scheme].map { ReportNumber.format($0.value) } ?? "" })
         }
         return rows.map { CSVRecordWriter.record($0) }.joined()
     }
