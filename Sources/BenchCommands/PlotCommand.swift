@@ -1,4 +1,5 @@
 import ArgumentParser
+import CacheTags
 import Foundation
 import Metrics
 import Plots
@@ -78,7 +79,11 @@ func renderPlots(
     directory: URL, metric: String? = nil, xParameter: String? = nil, format: PlotFormat = .html
 ) throws -> [URL] {
     do {
-        return try PlotRenderer.render(reportDirectory: directory, metric: metric, xParameter: xParameter, format: format)
+        // The headline of the whole report, when it can be made (a report without the proposal has none).
+        let lead = (try? loadComparison(directory: directory, baseline: nil)).map(headline(of:))
+        return try PlotRenderer.render(
+            reportDirectory: directory, metric: metric, xParameter: xParameter, format: format,
+            unsafeSchemes: Set(DomainIDSchemes.all.filter { !$0.isSafe }.map(\.name)), headline: lead)
     } catch {
         throw CommandError("\(error)")
     }

@@ -74,10 +74,10 @@ extension Metric {
         "hw.dids_in_use", .count, label: "DIDs in use (peak)", group: .dids, better: .lowerIsBetter,
         meaning: "Peak number of Domain IDs allocated at once, over all IOMMU units")
     package static let attachFailures = Metric(
-        "hw.attach_failures", .count, label: "attach failures", group: .dids, better: .lowerIsBetter,
+        "hw.attach_failures", .count, label: "attach failures", group: .attachFailures, better: .lowerIsBetter,
         meaning: "Attachments refused because an IOMMU unit ran out of Domain IDs")
     package static let sharingFallbacks = Metric(
-        "hw.sharing_fallbacks", .count, label: "sharing fallbacks", group: .dids, better: .lowerIsBetter,
+        "hw.sharing_fallbacks", .count, label: "sharing fallbacks", group: .attachFailures, better: .lowerIsBetter,
         meaning: "Shared-DID placements that fell back to an own DID because the PASID was taken under the shared DID")
     package static let teardowns = Metric(
         "hw.teardowns", .count, label: "tear-downs", group: .submissions, better: .neither,

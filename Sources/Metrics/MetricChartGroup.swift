@@ -9,6 +9,7 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     case measuredTime = "measured-time"
     case memory
     case dids
+    case attachFailures = "attach-failures"
     case collateral
     case collateralCauses = "collateral-causes"
     case tlb
@@ -29,7 +30,8 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
         case .modeledTime: "Modeled invalidation cost"
         case .measuredTime: "Measured CPU time of the software path"
         case .memory: "Measured memory of the table"
-        case .dids: "Domain IDs in use and attach failures"
+        case .dids: "Domain IDs in use"
+        case .attachFailures: "Attach failures and sharing fallbacks"
         case .collateral: "Collateral and capacity evictions"
         case .collateralCauses: "Collateral evictions by cause"
         case .tlb: "Modeled TLB hits and misses"
@@ -44,7 +46,9 @@ package enum MetricChartGroup: String, Hashable, Sendable, CaseIterable {
     package var axisTitle: String {
         switch self {
         case .descriptors: "descriptors"
-        case .submissions, .dids: "count"
+        case .submissions: "count"
+        case .dids: "DIDs"
+        case .attachFailures: "attachments"
         case .perFlush: "descriptors per flush"
         case .modeledTime: "modeled time"
         case .measuredTime: "time per operation"

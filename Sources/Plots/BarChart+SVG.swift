@@ -87,7 +87,7 @@ extension BarChart {
         let left = L.padding + L.axisTitleSize + 10 + yTickWidth + 8
         let right = left + plotWidth
         let legendX = right + 28
-        var legendTexts = legend.map(\.name)
+        var legendTexts = legend.map { $0.style.legendName($0.name) }
         if let whiskerLabel { legendTexts.append(whiskerLabel) }
         if let labelNote { legendTexts.append(labelNote) }
         let legendWidth = 36 + L.widest(legendTexts + ["scheme"], size: L.legendSize)
@@ -125,14 +125,22 @@ extension BarChart {
                     let baseY = bottom
                     let topY = yAxis.isLogarithmic && bar.value <= 0 ? bottom : y(bar.value)
                     let barHeight = max(0, baseY - topY)
+                    let unsafe = bar.style.isUnsafeControl
                     if barHeight >= 1 {
-                        svg.element("rect", [("class", "bar"), ("x", SVGWriter.number(x)), ("y", SVGWriter.number(topY)),
-                                             ("width", SVGWriter.number(barWidth)), ("height", SVGWriter.number(barHeight)),
-                                             ("fill", bar.style.color)])
+                        var attributes: [SVGWriter.Attribute] = [
+                            ("class", unsafe ? "bar unsafe-control" : "bar"), ("x", SVGWriter.number(x)),
+                            ("y", SVGWriter.number(topY)), ("width", SVGWriter.number(barWidth)),
+                            ("height", SVGWriter.number(barHeight)), ("fill", bar.style.color),
+                        ]
+                        if let dash = bar.style.dashArray {
+                            // The unsafe control: pale, with a dotted outline.
+                            attributes += [("fill-opacity", "0.45"), ("stroke", "#555555"), ("stroke-dasharray", dash)]
+                        }
+                        svg.element("rect", attributes)
                     } else {
-                        // A zero still shows, as a thick line on the axis.
-                        svg.element("rect", [("class", "bar"), ("x", SVGWriter.number(x)), ("y", SVGWriter.number(bottom - 2)),
-                                             ("width", SVGWriter.number(barWidth)), ("height", "2"), ("fill", bar.style.color)])
+                        // A zero is a zero: a marker on the axis and its label, no bar.
+                        svg.element("path", [("class", "zero-marker"), ("d", bar.style.markerPath(x: x + barWidth / 2, y: bottom - 4, r: 3.5)),
+                                             ("fill", bar.style.color), ("stroke", "#ffffff"), ("stroke-width", "1")])
                     }
                     var labelTop = min(topY, bottom - 2)
                     if let low = bar.low, let high = bar.high {
@@ -212,9 +220,13 @@ extension BarChart {
         var row = 1
         func rowY() -> Double { y + Double(row) * (L.legendSize + 8) + L.legendSize }
         for (name, style) in legend {
-            svg.element("rect", [("x", SVGWriter.number(x + 4)), ("y", SVGWriter.number(rowY() - L.legendSize + 1)),
-                                 ("width", "18"), ("height", "12"), ("fill", style.color)])
-            svg.label(name, x: x + 34, y: rowY(), size: L.legendSize, fill: "#222222")
+            var sample: [SVGWriter.Attribute] = [
+                ("x", SVGWriter.number(x + 4)), ("y", SVGWriter.number(rowY() - L.legendSize + 1)), ("width", "18"),
+                ("height", "12"), ("fill", style.color),
+            ]
+            if let dash = style.dashArray { sample += [("fill-opacity", "0.45"), ("stroke", "#555555"), ("stroke-dasharray", dash)] }
+            svg.element("rect", sample)
+            svg.label(style.legendName(name), x: x + 34, y: rowY(), size: L.legendSize, fill: "#222222")
             row += 1
         }
         if let whiskerLabel {

@@ -38,7 +38,9 @@ struct ChartPlanner {
                 remarks.append("\(workload.name): zero everywhere, not charted: \(zero.joined(separator: ", "))")
             }
             if let x = xAxisParameter(for: workload) {
-                charts += sweepCharts(workload, x: x, metrics: metrics)
+                let values = WorkloadReport.distinct(workload.report.rows.compactMap { $0.parameters.value(named: x) })
+                charts += SweepAxis(values: values).kind == .categorical
+                    ? categoricalSweepCharts(workload, x: x, metrics: metrics) : sweepCharts(workload, x: x, metrics: metrics)
             } else {
                 charts += comparisonCharts(workload, metrics: metrics)
             }
@@ -189,7 +191,7 @@ struct ChartPlanner {
         let suffix = combination.isEmpty ? "" : "-" + combination.map { "\($0.name)-\($0.value)" }.joined(separator: "-")
         return PlannedChart(
             fileName: Self.fileName("\(workload.name)-\(metric)\(suffix)"), title: title, svg: chart.svg(),
-            workload: workload.name, parameters: fixed, varied: x, numbers: numbers)
+            workload: workload.name, parameters: fixed, varied: x, numbers: numbers, metric: metric)
     }
 
     // MARK: Comparisons

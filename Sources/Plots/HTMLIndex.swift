@@ -1,6 +1,8 @@
 import Reports
 
-/// `index.html`: every chart with its caption and numbers, and the run's facts on top.
+/// `index.html`, top-down: the headline, then per workload the charts that answer the question
+/// (DIDs, attach failures, per-unmap cost, collateral by cause, hit rates, oracle) before the
+/// details, each with its caption and numbers; the run's facts and notes last.
 ///
 /// One self-contained page (no scripts, no external assets) that a reviewer can open from the
 /// report directory or attach to a mailing-list thread; charts are referenced as the `.svg` files
@@ -14,6 +16,8 @@ struct HTMLIndex {
     var charts: [PlannedChart]
     /// Remarks (metrics not charted, …).
     var remarks: [String]
+    /// The headline section as printed (`SchemeHeadline`), shown first; nil when there is none.
+    var headline: String? = nil
 
     /// The page.
     func html() -> String {
@@ -36,23 +40,45 @@ struct HTMLIndex {
             figcaption { font-size: 0.9rem; margin: 0.5rem 0; line-height: 1.5; }
             code { font-size: 0.85rem; background: #f5f5f5; padding: 0 3px; word-break: break-all; }
             .caption { color: #555; font-style: italic; }
+            pre.headline { font-size: 0.8rem; background: #f8f8f8; border: 1px solid #ddd; padding: 0.75rem; overflow-x: auto; }
+            ul.toc li { margin: 0.3rem 0; line-height: 1.6; }
             </style>
             </head>
             <body>
             <h1>cachetag-bench report: \(e(reportName))</h1>
 
             """
-        out += facts()
-        out += "<h2>Charts</h2>\n<ul>\n"
-        for chart in charts {
-            out += "<li><a href=\"#\(e(anchor(chart)))\">\(e(chart.title))</a></li>\n"
+        if let headline, !headline.isEmpty {
+            out += "<h2>Headline</h2>\n<pre class=\"headline\">\(e(headline))</pre>\n"
+        }
+        // Per workload (in report order): the charts that answer the question first, then the details.
+        var workloads: [String] = []
+        for chart in charts where !workloads.contains(chart.workload) { workloads.append(chart.workload) }
+        let ordered = workloads.map { workload in
+            charts.enumerated().filter { $0.element.workload == workload }
+                .sorted { ($0.element.rank, $0.offset) < ($1.element.rank, $1.offset) }.map(\.element)
+        }
+        out += "<h2>Charts</h2>\n<ul class=\"toc\">\n"
+        for (workload, list) in zip(workloads, ordered) {
+            let links = list.map { "<a href=\"#\(e(anchor($0)))\">\(e(shortTitle($0)))</a>" + ($0.isDetail ? " <small>(detail)</small>" : "") }
+            out += "<li><strong>\(e(workload))</strong>: " + links.joined(separator: " · ") + "</li>\n"
         }
         out += "</ul>\n"
+        for (workload, list) in zip(workloads, ordered) {
+            out += "<h2 id=\"workload-\(e(workload))\">\(e(workload))</h2>\n"
+            var detailsStarted = false
+            for chart in list {
+                if chart.isDetail, !detailsStarted {
+                    out += "<h3>\(e(workload)): details</h3>\n"
+                    detailsStarted = true
+                }
+                out += figure(chart)
+            }
+        }
+        out += "<h2>Run</h2>\n"
+        out += facts()
         if !remarks.isEmpty {
             out += "<ul class=\"remarks\">\n" + remarks.map { "<li>\(e($0))</li>\n" }.joined() + "</ul>\n"
-        }
-        for chart in charts {
-            out += figure(chart)
         }
         out += "</body>\n</html>\n"
         return out
@@ -122,6 +148,11 @@ struct HTMLIndex {
             out += "</tr>\n"
         }
         return out + "</table>\n"
+    }
+
+    /// The title without its leading `workload: `.
+    private func shortTitle(_ chart: PlannedChart) -> String {
+        chart.title.hasPrefix(chart.workload + ": ") ? String(chart.title.dropFirst(chart.workload.count + 2)) : chart.title
     }
 
     private func anchor(_ chart: PlannedChart) -> String {

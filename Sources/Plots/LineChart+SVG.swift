@@ -133,8 +133,8 @@ extension LineChart {
                 }
             }
             for series in panel.series {
-                svg.open("g", [("class", "series")])
-                svg.text("title", series.name)
+                svg.open("g", [("class", series.style.isUnsafeControl ? "series unsafe-control" : "series")])
+                svg.text("title", series.style.legendName(series.name))
                 var path = ""
                 var penDown = false
                 for (index, point) in series.points.enumerated() {
@@ -156,6 +156,8 @@ extension LineChart {
                     let rank = twins.firstIndex { $0.name == series.name } ?? 0
                     lineAttributes.append(("stroke-dasharray", "6 \(6 * twins.count)"))
                     if rank > 0 { lineAttributes.append(("stroke-dashoffset", "-\(6 * rank)")) }
+                } else if let dash = series.style.dashArray {
+                    lineAttributes.append(("stroke-dasharray", dash))
                 }
                 if !path.isEmpty { svg.element("path", lineAttributes) }
                 for (index, point) in series.points.enumerated() {
@@ -197,7 +199,7 @@ extension LineChart {
             for series in panel.series where seen.insert(series.name).inserted {
                 let sameAs = panels.count == 1 ? series.sameAs.map { " (= \($0))" } ?? "" : ""
                 entries.append(LegendEntry(sample: .series(series.style, dashed: series.sameAs != nil && panels.count == 1),
-                                           text: series.name + sameAs))
+                                           text: series.style.legendName(series.name) + sameAs))
             }
         }
         if let lineLabel { entries.append(LegendEntry(sample: .line, text: lineLabel)) }
@@ -218,7 +220,11 @@ extension LineChart {
                     ("d", "M\(SVGWriter.number(x)),\(SVGWriter.number(midY)) L\(SVGWriter.number(x + 26)),\(SVGWriter.number(midY))"),
                     ("stroke", style.color), ("stroke-width", "2"), ("fill", "none"),
                 ]
-                if dashed { attributes.append(("stroke-dasharray", "7 5")) }
+                if dashed {
+                    attributes.append(("stroke-dasharray", "7 5"))
+                } else if let dash = style.dashArray {
+                    attributes.append(("stroke-dasharray", dash))
+                }
                 svg.element("path", attributes)
                 svg.element("path", [("d", style.markerPath(x: x + 13, y: midY, r: 4)), ("fill", style.color),
                                      ("stroke", "#ffffff"), ("stroke-width", "1")])

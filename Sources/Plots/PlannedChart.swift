@@ -1,3 +1,4 @@
+import Metrics
 import Reports
 
 /// A chart ready to be written: its file name, SVG, and what `index.html` says about it.
@@ -16,4 +17,26 @@ struct PlannedChart: Sendable {
     var varied: String?
     /// The numbers it shows.
     var numbers: NumberTable
+    /// The one metric a sweep chart draws (nil for a group's bar chart).
+    var metric: String? = nil
+
+    /// The chart group of its metrics, when it is a standard one: what orders a workload's
+    /// charts in `index.html`.
+    var group: MetricChartGroup? {
+        if let metric, let named = Metric.named(metric) { return named.group }
+        return MetricChartGroup.allCases.first { fileName.hasSuffix("-\($0.id).svg") }
+    }
+
+    /// The groups that answer the DID-sharing question, in the order a reader wants them; the
+    /// other groups are details, after these.
+    static let importance: [MetricChartGroup] = [
+        .dids, .attachFailures, .perFlush, .modeledTime, .collateralCauses, .hitRate, .oracle, .collateral, .tlb,
+        .descriptors, .submissions, .measuredTime, .memory, .replayMatch, .events,
+    ]
+
+    /// Rank in `importance` (unknown groups last).
+    var rank: Int { group.flatMap { Self.importance.firstIndex(of: $0) } ?? Self.importance.count }
+
+    /// Whether the chart is a detail rather than a headline figure.
+    var isDetail: Bool { rank >= Self.importance.firstIndex(of: .descriptors)! }
 }

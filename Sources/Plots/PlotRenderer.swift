@@ -21,20 +21,26 @@ package enum PlotRenderer {
     ///   - xParameter: the parameter to put on the x axis of workloads that have it; nil uses
     ///     the parameter `run.json` says was varied, else the first one with several values.
     ///   - format: `.svg` for charts only, `.html` for charts and `index.html`.
+    ///   - unsafeSchemes: negative controls, drawn grey and dotted and labelled "unsafe control"
+    ///     (the command line passes the scheme registry's unsafe schemes).
+    ///   - headline: the headline section as printed, shown first in `index.html`.
     /// - Throws: `ReportError` for unreadable or malformed inputs, `PlotError` when the options
     ///   match nothing.
     @discardableResult
     package static func render(
-        reportDirectory: URL, metric: String? = nil, xParameter: String? = nil, format: PlotFormat = .html
+        reportDirectory: URL, metric: String? = nil, xParameter: String? = nil, format: PlotFormat = .html,
+        unsafeSchemes: Set<String> = ["shared-all"], headline: String? = nil
     ) throws -> [URL] {
-        let dataset = try ReportDataset.load(reportDirectory)
+        var dataset = try ReportDataset.load(reportDirectory)
+        dataset.unsafeSchemes = unsafeSchemes
         let plan = try ChartPlanner(dataset: dataset, metricFilter: metric, xParameter: xParameter).plan()
         var outputs: [(url: URL, text: String)] = plan.charts.map {
             (reportDirectory.appendingPathComponent($0.fileName), $0.svg.text)
         }
         if format == .html {
             let name = reportDirectory.standardizedFileURL.lastPathComponent
-            let index = HTMLIndex(reportName: name, manifest: dataset.manifest, charts: plan.charts, remarks: plan.remarks)
+            let index = HTMLIndex(
+                reportName: name, manifest: dataset.manifest, charts: plan.charts, remarks: plan.remarks, headline: headline)
             outputs.append((reportDirectory.appendingPathComponent(indexFileName), index.html()))
         }
         for output in outputs {

@@ -15,6 +15,8 @@ struct ReportDataset: Sendable {
     /// Every scheme in the directory, baseline and well-known schemes first: the order of
     /// legends and the key of each scheme's colour, so a scheme looks the same in every chart.
     var schemeOrder: [String]
+    /// Negative controls (`shared-all`), styled as unsafe in every chart.
+    var unsafeSchemes: Set<String> = ["shared-all"]
 
     /// Schemes listed first when present, in this order (docs/design.md §2).
     static let knownSchemes = ["per-domain", "kernel", "shared-pasid", "shared-all"]
@@ -43,7 +45,9 @@ struct ReportDataset: Sendable {
 
     /// The colour and marker of `scheme`.
     func style(of scheme: String) -> SeriesStyle {
-        SeriesStyle.forIndex(schemeOrder.firstIndex(of: scheme) ?? schemeOrder.count)
+        if unsafeSchemes.contains(scheme) { return .unsafeControl }
+        let safe = schemeOrder.filter { !unsafeSchemes.contains($0) }
+        return SeriesStyle.forIndex(safe.firstIndex(of: scheme) ?? safe.count)
     }
 
     /// The manifest's entry for `workload`, if any.

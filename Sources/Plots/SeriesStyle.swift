@@ -10,6 +10,18 @@ struct SeriesStyle: Hashable, Sendable {
     var color: String
     /// Marker drawn at data points.
     var marker: Marker
+    /// A negative control (`shared-all`): drawn grey and dotted, labelled as unsafe, so it never
+    /// reads as the best scheme.
+    var isUnsafeControl = false
+
+    /// Grey, a cross, dotted: the look of an unsafe control in every chart.
+    static let unsafeControl = SeriesStyle(color: "#8C8C8C", marker: .cross, isUnsafeControl: true)
+
+    /// Dash pattern of lines and outlines: dotted for the unsafe control.
+    var dashArray: String? { isUnsafeControl ? "2 3" : nil }
+
+    /// The legend text for `scheme`.
+    func legendName(_ scheme: String) -> String { isUnsafeControl ? "\(scheme) (unsafe control)" : scheme }
 
     /// Marker shapes, in assignment order.
     enum Marker: CaseIterable, Hashable, Sendable {

@@ -71,7 +71,7 @@ package struct SchemeHeadline: Sendable {
         output.append(
             clip(
                 "  figures from \(primary) (today's tag matching)"
-                    + (rule.map { "; DID tag rule rows from \($0), the matching sharing needs" } ?? "")))
+                    + (rule.map { "; \"with the DID tag rule\" rows from \($0)" } ?? "")))
         // Groups: (workload, point), in report order.
         var groups: [String] = []
         var byGroup: [String: [SchemeComparison.Line]] = [:]
@@ -135,7 +135,7 @@ package struct SchemeHeadline: Sendable {
                     guard let value = line(cause.metric, primary)?.values[proposal]?.value, value > 0 else { return nil }
                     return "\(cause.label) \(Self.format(value, .count))"
                 }
-                if !causes.isEmpty { reading += " (\(proposal): " + causes.joined(separator: ", ") + ")" }
+                if !causes.isEmpty, reading != "identical" { reading += " (\(proposal): " + causes.joined(separator: ", ") + ")" }
             }
             if figure.metric == Metric.attachFailures.name, let failed = found.values[today]?.value,
                 let ours = found.values[proposal]?.value, failed != ours
@@ -164,9 +164,12 @@ package struct SchemeHeadline: Sendable {
                 ours == 0 && theirs == 0 ? "none: both safe here" : "VIOLATIONS: a safe scheme failed the oracle",
             ])
         }
-        var output = table(header, rows)
-        if shownFigures > 0, identical == shownFigures {
-            output.append(clip("  reading: identical on every figure: nothing here is newly shared"))
+        var output: [String]
+        if shownFigures > 0, identical == shownFigures, rows.last?.last == "none: both safe here" {
+            // Nothing differs: one line says so instead of a table of equal numbers.
+            output = [clip("  identical on every figure (\(shownFigures) figures, oracle 0): nothing here is newly shared")]
+        } else {
+            output = table(header, rows)
         }
         for control in comparison.schemes where unsafeSchemes.contains(control) {
             guard let count = violations(control) else { continue }
