@@ -158,16 +158,18 @@ package struct SchemeHeadline: Sendable {
             let values = Self.oracleMetrics.compactMap { line($0, primary)?.values[scheme]?.value }
             return values.isEmpty ? nil : values.reduce(0, +)
         }
+        var oracleClean = true
         if let ours = violations(proposal), let theirs = violations(today) {
+            oracleClean = ours == 0 && theirs == 0
             rows.append([
                 "oracle violations", Self.format(theirs, .count), Self.format(ours, .count), "", reference.flatMap(violations).map { Self.format($0, .count) } ?? "",
                 ours == 0 && theirs == 0 ? "none: both safe here" : "VIOLATIONS: a safe scheme failed the oracle",
             ])
         }
         var output: [String]
-        if shownFigures > 0, identical == shownFigures, rows.last?.last == "none: both safe here" {
+        if shownFigures > 0, identical == shownFigures, oracleClean {
             // Nothing differs: one line says so instead of a table of equal numbers.
-            output = [clip("  identical on every figure (\(shownFigures) figures, oracle 0): nothing here is newly shared")]
+            output = [clip("  identical on every figure (\(shownFigures) figures): nothing here is newly shared")]
         } else {
             output = table(header, rows)
         }

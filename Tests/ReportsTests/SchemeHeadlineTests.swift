@@ -49,7 +49,7 @@ struct SchemeHeadlineTests {
             values.append((scheme, "kernel-list", "hw.iotlb.collateral_evictions", 1000))
         }
         let text = try render(values, width: 80)
-        #expect(flat(text).contains("identical on every figure: nothing here is newly shared"))
+        #expect(flat(text).contains("identical on every figure (3 figures): nothing here is newly shared"))
         #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 
