@@ -3,9 +3,9 @@ import Reports
 
 extension ChartPlanner {
     /// A sweep over a categorical parameter (`attach=rid,pasid`, `hw.profile=server,adversarial`)
-    /// is not a line: there is nothing between two categories. Each metric gets one grouped bar
-    /// chart, a group per category, bars per scheme (clustered by table when tables differ),
-    /// labelled with the ratio to the baseline in the same category.
+    /// is not a line: there is nothing between two categories. Each metric group gets one grouped
+    /// bar chart, as a comparison does, with one cluster per category (and per table where tables
+    /// differ), each bar labelled with its ratio to the baseline in the same cluster.
     func categoricalSweepCharts(_ workload: WorkloadReport, x: String, metrics: [String]) -> [PlannedChart] {
         let others = workload.variedParameters.filter { $0 != x }
         var combinations: [[ReportParameter]] = []
@@ -14,78 +14,95 @@ extension ChartPlanner {
             if !combinations.contains(combination) { combinations.append(combination) }
         }
         if combinations.isEmpty { combinations = [[]] }
-        return metrics.flatMap { metric in
-            combinations.compactMap { categoricalChart(workload, x: x, metric: metric, combination: $0) }
+        let groups = MetricGroup.grouping(metrics, unit: workload.unit(of:))
+        return groups.flatMap { group in
+            combinations.compactMap { categoricalChart(workload, x: x, group: group, combination: $0) }
         }
     }
 
     private func categoricalChart(
-        _ workload: WorkloadReport, x: String, metric: String, combination: [ReportParameter]
+        _ workload: WorkloadReport, x: String, group: MetricGroup, combination: [ReportParameter]
     ) -> PlannedChart? {
         let rows = workload.report.rows.filter { row in
-            row.metric == metric && row.parameters.value(named: x) != nil
+            group.metrics.contains(row.metric) && row.parameters.value(named: x) != nil
                 && combination.allSatisfy { (row.parameters.value(named: $0.name) ?? "") == $0.value }
         }
         guard !rows.isEmpty else { return nil }
-        let choice = workload.statChoice(for: metric)
         let categories = WorkloadReport.distinct(rows.compactMap { $0.parameters.value(named: x) })
         let tables = WorkloadReport.distinct(rows.map(\.table))
         let schemes = dataset.schemeOrder.filter { scheme in rows.contains { $0.scheme == scheme } }
         let lookup = StatLookup(rows: rows, x: x)
-        func bars(_ category: String, _ table: String) -> [BarChart.Bar] {
-            let baseline = lookup.value(table: table, scheme: baselineScheme, x: category, stat: choice.center)
+        func bars(_ metric: String, _ category: String, _ table: String) -> [BarChart.Bar] {
+            let choice = workload.statChoice(for: metric)
+            let baseline = lookup.value(table: table, scheme: baselineScheme, x: category, stat: choice.center, metric: metric)
             return schemes.compactMap { scheme in
-                guard let value = lookup.value(table: table, scheme: scheme, x: category, stat: choice.center), value.isFinite
+                guard let value = lookup.value(table: table, scheme: scheme, x: category, stat: choice.center, metric: metric),
+                    value.isFinite
                 else { return nil }
                 return BarChart.Bar(
                     scheme: scheme, style: dataset.style(of: scheme), value: value,
-                    low: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: category, stat: $0.low) },
-                    high: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: category, stat: $0.high) },
+                    low: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: category, stat: $0.low, metric: metric) },
+                    high: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: category, stat: $0.high, metric: metric) },
                     label: ReportSummary.ratio(value, to: baseline).map(ChartNumberFormat.ratio) ?? ChartNumberFormat.compact(value))
             }
         }
-        let perCategory = categories.map { category in tables.map { bars(category, $0) } }
-        let identical = tables.count > 1 && perCategory.allSatisfy { clusters in
-            clusters.dropFirst().allSatisfy { $0.map(\.value) == clusters[0].map(\.value) }
+        // Tables that agree on every bar are drawn once.
+        let identical = tables.count > 1 && group.metrics.allSatisfy { metric in
+            categories.allSatisfy { category in
+                tables.dropFirst().allSatisfy { bars(metric, category, $0).map(\.value) == bars(metric, category, tables[0]).map(\.value) }
+            }
         }
-        let groups: [BarChart.Group] = categories.enumerated().map { index, category in
-            let clusters = identical || tables.count == 1
-                ? [BarChart.Cluster(table: nil, bars: perCategory[index][0])]
-                : zip(tables, perCategory[index]).map { BarChart.Cluster(table: $0, bars: $1) }
-            return BarChart.Group(metric: metric, label: "\(x)=\(category)", clusters: clusters)
+        let shownTables = identical ? [tables[0]] : tables
+        var barGroups: [BarChart.Group] = []
+        for metric in group.metrics {
+            var clusters: [BarChart.Cluster] = []
+            for category in categories {
+                for table in shownTables {
+                    let found = bars(metric, category, table)
+                    guard !found.isEmpty else { continue }
+                    clusters.append(BarChart.Cluster(table: shownTables.count == 1 ? "\(x)=\(category)" : "\(x)=\(category) · \(table)", bars: found))
+                }
+            }
+            guard !clusters.isEmpty else { continue }
+            barGroups.append(BarChart.Group(metric: metric, label: Metric.named(metric)?.label ?? metric, clusters: clusters))
         }
-        let kind = MetricKind(metricName: metric)
-        let unit = workload.unit(of: metric)
-        let values = groups.flatMap { $0.clusters.flatMap { $0.bars.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } } }
-        let yTitle = Metric.axisLabel(for: metric, unit: unit) + (ValueAxis.wantsLogarithmic(values) ? " (log scale)" : "")
-        let label = Metric.named(metric)?.label ?? metric
+        guard !barGroups.isEmpty else { return nil }
+        let first = group.metrics[0]
+        let choice = workload.statChoice(for: first)
+        let kind = MetricKind(metricName: first)
+        let unit = workload.unit(of: first)
+        let unitText = unit.isEmpty || unit == "count" ? "" : MetricUnit.display(unit)
+        let values = barGroups.flatMap { $0.clusters.flatMap { $0.bars.flatMap { [$0.value, $0.low, $0.high].compactMap { $0 } } } }
+        let yTitle = (unitText.isEmpty ? group.axisTitle : "\(group.axisTitle) (\(unitText))")
+            + (ValueAxis.wantsLogarithmic(values) ? " (log scale)" : "")
         let fixed = workload.fixedParameters + combination
-        let title = "\(workload.name): \(label) by \(x)"
-        let tableNote = tables.count == 1 ? "table: \(tables[0])" : identical ? "tables: \(tables.joined(separator: ", ")) (identical, drawn once)" : "bars grouped by table"
-        let subtitle = [
-            "\(metric) · \(kind == .measured ? "measured on this host (\(choice.center))" : choice.band?.low == ReportStat.ci95Low ? "modeled, mean over seeds with its 95% interval" : "modeled") · \(tableNote)",
-            fixed.isEmpty ? "no fixed parameters" : "fixed: " + fixed.joinedDescription,
-        ]
+        let title = "\(workload.name): \(group.title) by \(x)"
+        let tableNote = tables.count == 1
+            ? "table: \(tables[0])" : identical ? "tables: \(tables.joined(separator: ", ")) (identical, drawn once)" : "clusters by \(x) and table"
+        let kindText = kind == .measured
+            ? "measured on this host (\(choice.center))"
+            : choice.band?.low == ReportStat.ci95Low ? "modeled, mean over seeds with its 95% interval" : "modeled"
+        let subtitle = ["\(kindText) · \(tableNote)", fixed.isEmpty ? "no fixed parameters" : "fixed: " + fixed.joinedDescription]
         let chart = BarChart(
-            title: title, subtitle: subtitle, yTitle: yTitle, groups: groups,
+            title: title, subtitle: subtitle, yTitle: yTitle, groups: barGroups,
             legend: schemes.map { ($0, dataset.style(of: $0)) },
             whiskerLabel: choice.band.map { "whiskers: \($0.low)–\($0.high)" },
             labelNote: schemes.contains(baselineScheme) ? "label: ratio to \(baselineScheme)" : "label: value",
-            footnotes: ["\(x) is categorical: one group of bars per value, never a line."])
+            footnotes: ["\(x) is categorical: one cluster of bars per value, never a line."])
         var tableRows: [[String]] = []
-        for group in groups {
-            for cluster in group.clusters {
-                tableRows.append([group.label, cluster.table ?? tables.joined(separator: ", ")] + schemes.map { scheme in
+        for barGroup in barGroups {
+            for cluster in barGroup.clusters {
+                tableRows.append([barGroup.metric, cluster.table ?? ""] + schemes.map { scheme in
                     cluster.bars.first { $0.scheme == scheme }.map { Self.cell(LineChart.Point(center: $0.value, low: $0.low, high: $0.high)) } ?? ""
                 })
             }
         }
         let numbers = NumberTable(
-            caption: "\(metric): \(choice.center)" + (unit.isEmpty ? "" : ", \(MetricUnit.display(unit))"),
-            header: [x, "table"] + schemes, rows: tableRows, labelColumns: 2)
+            caption: "\(choice.center)" + (unitText.isEmpty ? "" : ", \(unitText)"),
+            header: ["metric", "\(x) · table"] + schemes, rows: tableRows, labelColumns: 2)
         let suffix = combination.isEmpty ? "" : "-" + combination.map { "\($0.name)-\($0.value)" }.joined(separator: "-")
         return PlannedChart(
-            fileName: Self.fileName("\(workload.name)-\(metric)-by-\(x)\(suffix)"), title: title, svg: chart.svg(),
-            workload: workload.name, parameters: fixed, varied: x, numbers: numbers, metric: metric)
+            fileName: Self.fileName("\(workload.name)-\(group.id)-by-\(x)\(suffix)"), title: title, svg: chart.svg(),
+            workload: workload.name, parameters: fixed, varied: x, numbers: numbers)
     }
 }

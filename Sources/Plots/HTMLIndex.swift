@@ -49,7 +49,8 @@ struct HTMLIndex {
 
             """
         if let headline, !headline.isEmpty {
-            out += "<h2>Headline</h2>\n<pre class=\"headline\">\(e(headline))</pre>\n"
+            let lines = headline.split(separator: "\n", omittingEmptySubsequences: false).map { e(String($0)) }
+            out += "<h2>Headline</h2>\n<pre class=\"headline\">" + lines.joined(separator: "\n") + "</pre>\n"
         }
         // Per workload (in report order): the charts that answer the question first, then the details.
         var workloads: [String] = []

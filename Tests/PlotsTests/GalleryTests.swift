@@ -119,7 +119,7 @@ struct GalleryTests {
         let written = try PlotRenderer.render(reportDirectory: directory)
         let names = written.map(\.lastPathComponent)
         for expected in ["nested-s2-sw.flush_range_ns.svg", "nested-s2-hw.dids_in_use.svg", "nested-s2-oracle.stale.svg",
-                         "sva-modes-model.total_us-by-mode.svg", "vfio-multi-device-descriptors.svg",
+                         "sva-modes-modeled-time-by-mode.svg", "vfio-multi-device-descriptors.svg",
                          "vfio-multi-device-measured-time.svg", "vfio-multi-device-oracle.svg",
                          "vfio-multi-device-other-modeled-widgets.svg", "crowded-descriptors.svg", "index.html"] {
             #expect(names.contains(expected), "\(expected)")

@@ -11,6 +11,13 @@ final class SVGInspector: NSObject, XMLParserDelegate {
     private(set) var classes: [String] = []
     /// Text of every element with the given class, keyed by class.
     private(set) var texts: [String: [String]] = [:]
+    /// Every element with its name and attributes, in document order.
+    private(set) var elements: [(name: String, attributes: [String: String])] = []
+
+    /// Elements whose class list contains `name`.
+    func elements(ofClass name: String) -> [[String: String]] {
+        elements.filter { ($0.attributes["class"] ?? "").split(separator: " ").contains(Substring(name)) }.map(\.attributes)
+    }
     private var currentClass: [String?] = []
     private var buffer = ""
 
@@ -35,6 +42,7 @@ final class SVGInspector: NSObject, XMLParserDelegate {
         }
         let className = attributes["class"]
         if let className { classes.append(className) }
+        elements.append((elementName, attributes))
         currentClass.append(className)
         buffer = ""
     }
