@@ -16,6 +16,8 @@ struct ChartPlanner {
     var xParameter: String?
     /// Scheme the bar labels are ratios to.
     var baselineScheme = ReportSummary.defaultBaselineScheme
+    /// The scheme whose ratio to the baseline each sweep draws in its ratio panel.
+    var proposalScheme = "shared-pasid"
 
     /// The charts, and remarks for the index (metrics not drawn and why).
     struct Plan: Sendable {
@@ -171,10 +173,22 @@ struct ChartPlanner {
         subtitle.append(contextLine(fixed, overSeeds: choice.band?.low == ReportStat.ci95Low))
         let bandLabel = choice.band.map { "\($0.low)–\($0.high) band" }
 
-        let chart = LineChart(
+        var chart = LineChart(
             title: title, subtitle: subtitle, xTitle: x, yTitle: yTitle, xAxis: axis, panels: panels,
             bandLabel: bandLabel, lineLabel: bandLabel == nil ? nil : "\(choice.center) line",
             footnotes: footnotes(kind: kind))
+        // The question is the proposal against Linux today: their ratio, with its interval paired
+        // by seed, under the lines.
+        if schemes.contains(proposalScheme), schemes.contains(baselineScheme), proposalScheme != baselineScheme {
+            let panelTables = identical ? [tables[0]] : tables
+            let strip = panelTables.map { table in
+                axis.labels.map { label in ratioPoint(rows: rows, table: table, x: x, label: label, lookup: lookup, stat: choice.center) }
+            }
+            if strip.contains(where: { $0.contains { $0 != nil } }) {
+                chart.ratio = LineChart.RatioStrip(
+                    title: "\(proposalScheme) / \(baselineScheme)", style: dataset.style(of: proposalScheme), points: strip)
+            }
+        }
 
         // Numbers.
         var tableRows: [[String]] = []
@@ -192,6 +206,28 @@ struct ChartPlanner {
         return PlannedChart(
             fileName: Self.fileName("\(workload.name)-\(metric)\(suffix)"), title: title, svg: chart.svg(),
             workload: workload.name, parameters: fixed, varied: x, numbers: numbers, metric: metric)
+    }
+
+    /// The proposal's ratio to the baseline at one x value: paired by seed with its 95% interval
+    /// when the rows carry `seed=N` values, else the ratio of the central values.
+    private func ratioPoint(
+        rows: [ReportRow], table: String, x: String, label: String, lookup: StatLookup, stat: String
+    ) -> LineChart.Point? {
+        func seeds(_ scheme: String) -> [UInt64: Double] {
+            var values: [UInt64: Double] = [:]
+            for row in rows where row.table == table && row.scheme == scheme && row.parameters.value(named: x) == label {
+                if let seed = ReportStat.seed(of: row.stat) { values[seed] = row.value }
+            }
+            return values
+        }
+        if let paired = SeedStatistics.pairedRatio(seeds(proposalScheme), to: seeds(baselineScheme)), paired.count > 1 {
+            return LineChart.Point(center: paired.mean, low: paired.low, high: paired.high)
+        }
+        guard let value = lookup.value(table: table, scheme: proposalScheme, x: label, stat: stat),
+            let base = lookup.value(table: table, scheme: baselineScheme, x: label, stat: stat),
+            let ratio = ReportSummary.ratio(value, to: base), ratio.isFinite
+        else { return nil }
+        return LineChart.Point(center: ratio, low: nil, high: nil)
     }
 
     // MARK: Comparisons

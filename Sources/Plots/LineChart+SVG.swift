@@ -62,7 +62,14 @@ extension LineChart {
         let hasPanelTitles = panels.contains { $0.title != nil }
         let top = L.headerHeight(subtitleLines: subtitle.count) + (hasPanelTitles ? L.subtitleSize + 12 : 12)
         let bottom = top + plotHeight
-        let xTitleBaseline = bottom + 6 + xLabelBlock + L.axisTitleSize + 4
+        // The ratio panel sits under the x tick labels, on its own axis around 1×.
+        let stripHeight = 110.0
+        let stripTop = bottom + 6 + xLabelBlock + 22
+        let stripBottom = stripTop + stripHeight
+        let ratioValues = (ratio?.points ?? []).flatMap { $0.compactMap { $0 } }.flatMap { [$0.center, $0.low, $0.high].compactMap { $0 } }
+        let ratioAxis = ValueAxis.covering(ratioValues + [1], includeZero: false, allowLogarithmic: false, targetTicks: 4)
+        let axisBottom = ratio == nil || ratioValues.isEmpty ? bottom : stripBottom
+        let xTitleBaseline = (axisBottom == bottom ? bottom + 6 + xLabelBlock : stripBottom + 8) + L.axisTitleSize + 4
         let footnoteStart = xTitleBaseline + L.footnoteSize + 10
         let legendHeight = Double(legendLines.count + 1) * (L.legendSize + 8) + 8
         let height = max(footnoteStart + L.footnotesHeight(footnotes), top + legendHeight) + L.padding - 4
@@ -89,6 +96,12 @@ extension LineChart {
             }
             L.drawValueAxis(&svg, axis: yAxis, left: panelLeft, right: panelRight, top: top, bottom: bottom,
                             labels: panelIndex == 0)
+            // Lines hidden under others are named in the panel itself, whatever the legend says.
+            let twins = panel.series.filter { $0.sameAs != nil }.map { "\($0.name) = \($0.sameAs!)" }
+            if !twins.isEmpty {
+                svg.label("overlapping: " + twins.joined(separator: ", "), x: panelLeft + 6, y: top + 14, size: 10,
+                          fill: ChartLayout.mutedText, className: "overlap-note")
+            }
             // Vertical grid at the swept values.
             svg.open("g", [("class", "x-grid")])
             for index in 0..<xCount {
@@ -170,6 +183,12 @@ extension LineChart {
             svg.close("g")
         }
 
+        if let ratio, !ratioValues.isEmpty {
+            drawRatioStrip(
+                &svg, ratio: ratio, axis: ratioAxis, left: left, panelWidth: panelWidth, panelGap: panelGap,
+                xPositions: xPositions, top: stripTop, bottom: stripBottom)
+        }
+
         // X-axis title under all panels.
         let xTitleText = xAxis.scaleNote.map { "\(xTitle) (\($0))" } ?? xTitle
         svg.label(xTitleText, x: left + panelsWidth / 2, y: xTitleBaseline, size: L.axisTitleSize, anchor: "middle",
@@ -182,6 +201,56 @@ extension LineChart {
         return RenderedSVG(
             text: svg.document(width: width, height: height, title: title, description: description),
             width: Int(width.rounded(.up)), height: Int(height.rounded(.up)))
+    }
+
+    /// The ratio panel under every panel: the proposal over the baseline, its interval as a
+    /// band, and the 1× line everything is read against.
+    private func drawRatioStrip(
+        _ svg: inout SVGWriter, ratio: RatioStrip, axis: ValueAxis, left: Double, panelWidth: Double, panelGap: Double,
+        xPositions: [Double], top: Double, bottom: Double
+    ) {
+        typealias L = ChartLayout
+        svg.open("g", [("class", "ratio-panel")])
+        svg.label(ratio.title + " (ratio, 1× = equal)", x: left, y: top - 6, size: L.subtitleSize, fill: "#333333",
+                  className: "ratio-title")
+        for (panelIndex, points) in ratio.points.enumerated() {
+            let panelLeft = left + Double(panelIndex) * (panelWidth + panelGap)
+            let panelRight = panelLeft + panelWidth
+            func x(_ index: Int) -> Double { panelLeft + xPositions[index] }
+            func y(_ value: Double) -> Double { bottom - (axis.fraction(value) ?? 0) * (bottom - top) }
+            L.drawValueAxis(&svg, axis: axis, left: panelLeft, right: panelRight, top: top, bottom: bottom, labels: panelIndex == 0)
+            L.drawFrame(&svg, left: panelLeft, right: panelRight, top: top, bottom: bottom)
+            svg.element("line", [
+                ("class", "ratio-one"), ("x1", SVGWriter.number(panelLeft)), ("y1", SVGWriter.number(y(1))),
+                ("x2", SVGWriter.number(panelRight)), ("y2", SVGWriter.number(y(1))), ("stroke", "#444444"),
+                ("stroke-width", "1"), ("stroke-dasharray", "4 3"),
+            ])
+            var upper: [String] = []
+            var lower: [String] = []
+            var path = ""
+            for (index, point) in points.enumerated() {
+                guard let point else { continue }
+                if let low = point.low, let high = point.high {
+                    upper.append("\(SVGWriter.number(x(index))),\(SVGWriter.number(y(high)))")
+                    lower.append("\(SVGWriter.number(x(index))),\(SVGWriter.number(y(low)))")
+                }
+                path += (path.isEmpty ? "M" : " L") + "\(SVGWriter.number(x(index))),\(SVGWriter.number(y(point.center)))"
+            }
+            if upper.count > 1 {
+                svg.element("path", [("class", "ratio-band"), ("d", "M" + (upper + lower.reversed()).joined(separator: " L") + " Z"),
+                                     ("fill", ratio.style.color), ("fill-opacity", "0.18"), ("stroke", "none")])
+            }
+            if !path.isEmpty {
+                svg.element("path", [("class", "ratio-line"), ("d", path), ("fill", "none"), ("stroke", ratio.style.color),
+                                     ("stroke-width", "2")])
+            }
+            for (index, point) in points.enumerated() {
+                guard let point else { continue }
+                svg.element("path", [("class", "marker"), ("d", ratio.style.markerPath(x: x(index), y: y(point.center), r: 3.5)),
+                                     ("fill", ratio.style.color), ("stroke", "#ffffff"), ("stroke-width", "1")])
+            }
+        }
+        svg.close("g")
     }
 
     /// A legend line: a series sample or a note.

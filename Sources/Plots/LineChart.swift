@@ -52,4 +52,16 @@ struct LineChart: Sendable {
     var lineLabel: String?
     /// Small print under the chart.
     var footnotes: [String]
+    /// The proposal's ratio to the baseline, drawn in a panel under each panel's lines.
+    var ratio: RatioStrip? = nil
+
+    /// The ratio panel: one line (with its interval band) per panel, around a 1× line.
+    struct RatioStrip: Sendable {
+        /// `shared-pasid / kernel`.
+        var title: String
+        /// The proposal's colour.
+        var style: SeriesStyle
+        /// One entry per panel, one point per x value.
+        var points: [[Point?]]
+    }
 }

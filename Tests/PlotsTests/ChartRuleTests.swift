@@ -75,6 +75,8 @@ struct ChartRuleTests {
         let line = try #require(svgs.first { $0.0.hasPrefix("num-") }?.1)
         #expect(line.count(ofClass: "line") == 4)
         #expect(line.elements(ofClass: "line").contains { $0["stroke-dasharray"] == "2 3" })
+        // A sweep carries the proposal's ratio to Linux today in its own panel, around a 1× line.
+        #expect(line.count(ofClass: "ratio-panel") == 1 && line.count(ofClass: "ratio-one") == 1 && line.count(ofClass: "ratio-line") == 1)
         // index.html opens with the headline, and run facts come after the charts.
         let index = try String(contentsOf: directory.appendingPathComponent("index.html"), encoding: .utf8)
         let headline = try #require(index.range(of: "HEADLINE: test"))
