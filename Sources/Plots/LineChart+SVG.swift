@@ -99,8 +99,11 @@ extension LineChart {
             // Lines hidden under others are named in the panel itself, whatever the legend says.
             let twins = panel.series.filter { $0.sameAs != nil }.map { "\($0.name) = \($0.sameAs!)" }
             if !twins.isEmpty {
-                svg.label("overlapping: " + twins.joined(separator: ", "), x: panelLeft + 6, y: top + 14, size: 10,
-                          fill: ChartLayout.mutedText, className: "overlap-note")
+                let lines = TextMetrics.wrap("overlapping: " + twins.joined(separator: ", "), fontSize: 10, maxWidth: panelWidth - 12)
+                for (lineIndex, text) in lines.enumerated() {
+                    svg.label(text, x: panelLeft + 6, y: top + 14 + Double(lineIndex) * 12, size: 10,
+                              fill: ChartLayout.mutedText, className: "overlap-note")
+                }
             }
             // Vertical grid at the swept values.
             svg.open("g", [("class", "x-grid")])
