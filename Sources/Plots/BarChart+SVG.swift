@@ -90,6 +90,7 @@ extension BarChart {
         var legendTexts = legend.map { $0.style.legendName($0.name) }
         if let whiskerLabel { legendTexts.append(whiskerLabel) }
         if let labelNote { legendTexts.append(labelNote) }
+        if let tailLabel { legendTexts.append(tailLabel) }
         let legendWidth = 36 + L.widest(legendTexts + ["scheme"], size: L.legendSize)
         let top = L.headerHeight(subtitleLines: subtitle.count) + 10
         let bottom = top + plotHeight
@@ -153,6 +154,13 @@ extension BarChart {
                         svg.element("path", [("class", "whisker"), ("d", path), ("stroke", "#222222"), ("stroke-width", "1.2"),
                                              ("fill", "none")])
                         labelTop = min(labelTop, yHigh)
+                    }
+                    if let tail = bar.tail, tail.isFinite, tail > 0 || !yAxis.isLogarithmic {
+                        // The p99: a diamond above the whisker, where the slow operations are.
+                        let tailY = y(tail)
+                        svg.element("path", [("class", "p99-marker"), ("d", SeriesStyle(color: "#222222", marker: .diamond).markerPath(x: x + barWidth / 2, y: tailY, r: 3.2)),
+                                             ("fill", "#ffffff"), ("stroke", "#222222"), ("stroke-width", "1.2")])
+                        labelTop = min(labelTop, tailY - 4)
                     }
                     if let text = bar.label {
                         let center = x + barWidth / 2
@@ -237,6 +245,13 @@ extension BarChart {
                                   + " M\(SVGWriter.number(c - 4)),\(SVGWriter.number(midY + 6)) L\(SVGWriter.number(c + 4)),\(SVGWriter.number(midY + 6))"),
                                  ("stroke", "#222222"), ("stroke-width", "1.2"), ("fill", "none")])
             svg.label(whiskerLabel, x: x + 34, y: rowY(), size: L.legendSize, fill: "#222222")
+            row += 1
+        }
+        if let tailLabel {
+            let midY = rowY() - L.legendSize * 0.35
+            svg.element("path", [("d", SeriesStyle(color: "#222222", marker: .diamond).markerPath(x: x + 13, y: midY, r: 3.2)),
+                                 ("fill", "#ffffff"), ("stroke", "#222222"), ("stroke-width", "1.2")])
+            svg.label(tailLabel, x: x + 34, y: rowY(), size: L.legendSize, fill: "#222222")
             row += 1
         }
         if let labelNote {

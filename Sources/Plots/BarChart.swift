@@ -18,6 +18,8 @@ struct BarChart: Sendable {
         /// Text printed above the bar: the ratio to the baseline (`0.50×`), or the value itself
         /// where the ratio is undefined (baseline missing or zero), so every bar is labelled.
         var label: String?
+        /// The tail marker (p99), when measured: the slow operations a median hides.
+        var tail: Double? = nil
     }
 
     /// The bars of one table for one metric.
@@ -54,4 +56,6 @@ struct BarChart: Sendable {
     var labelNote: String?
     /// Small print under the chart.
     var footnotes: [String]
+    /// Legend text for the tail marker (p99), when any bar has one.
+    var tailLabel: String? = nil
 }

@@ -256,7 +256,8 @@ struct ChartPlanner {
                         high: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: nil, stat: $0.high, metric: metric) }
                             .flatMap { $0.isFinite ? $0 : nil },
                         label: ReportSummary.ratio(value, to: baseline).map(ChartNumberFormat.ratio)
-                            ?? ChartNumberFormat.compact(value))
+                            ?? ChartNumberFormat.compact(value),
+                        tail: choice.tail.flatMap { lookup.value(table: table, scheme: scheme, x: nil, stat: $0, metric: metric) })
                 }
             }
             let perTable = group.metrics.map { metric in tables.map { bars(metric: metric, table: $0) } }
@@ -313,7 +314,8 @@ struct ChartPlanner {
                 title: title, subtitle: subtitle, yTitle: yTitle, groups: barGroups,
                 legend: schemes.map { ($0, dataset.style(of: $0)) },
                 whiskerLabel: choice.band.map { "whiskers: \($0.low)–\($0.high)" },
-                labelNote: hasBaseline ? "label: ratio to \(baselineScheme)" : "label: value", footnotes: notes)
+                labelNote: hasBaseline ? "label: ratio to \(baselineScheme)" : "label: value", footnotes: notes,
+                tailLabel: barGroups.contains { $0.clusters.contains { $0.bars.contains { $0.tail != nil } } } ? "p99 (tail)" : nil)
 
             var tableRows: [[String]] = []
             for barGroup in barGroups {

@@ -76,6 +76,8 @@ struct StatChoice: Hashable, Sendable {
     var center: String
     /// Lower and upper stats of the band, when both exist.
     var band: (low: String, high: String)?
+    /// The tail marked on measured bars (`p99`), when the report has it.
+    var tail: String?
 
     init(available: Set<String>) {
         if available.contains(ReportStat.p50) {
@@ -95,6 +97,7 @@ struct StatChoice: Hashable, Sendable {
         } else {
             band = nil
         }
+        tail = available.contains("p99") ? "p99" : nil
     }
 
     static func == (lhs: StatChoice, rhs: StatChoice) -> Bool {
