@@ -14,7 +14,7 @@ package struct CacheTagBench: ParsableCommand {
             Examples:
               cachetag-bench
               cachetag-bench run --workload sva-munmap --scheme per-domain,shared-pasid
-              cachetag-bench run --workload nested-s2 --vary children=1,4,16,64,256
+              cachetag-bench run --workload nested-s2 --param attach=pasid --vary children=1,4,16,64,256
               cachetag-bench replay trace.txt --scheme all
               cachetag-bench compare reports/latest
               cachetag-bench plot reports/latest

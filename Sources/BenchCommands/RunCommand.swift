@@ -16,7 +16,7 @@ struct RunCommand: ParsableCommand {
 
             Examples:
               cachetag-bench run --workload sva-munmap --scheme per-domain,shared-pasid
-              cachetag-bench run --workload nested-s2 --vary children=1,4,16,64,256 --out reports/nested
+              cachetag-bench run --workload nested-s2 --param attach=pasid --vary children=1,4,16,64,256 --out reports/nested
               cachetag-bench run --workload dma-stream --param mode=lazy --table grouped-array --seed 7
               cachetag-bench run --workload attach-churn --param ndoms=64 --cost submission_us=3 --quick
               cachetag-bench run --workload pasid-fs --hw adversarial --vary hw.set_index=page,did-hash
