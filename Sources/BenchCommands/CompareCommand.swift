@@ -74,10 +74,10 @@ func loadComparison(directory: URL, baseline: String, details: Bool) throws -> S
     if details || text.isEmpty {
         text += (text.isEmpty ? "" : "\n") + comparison.headline().rendered(as: .text)
     } else {
-        text += "\nfull tables: --details, or cachetag-bench compare \(ShellQuoting.quote(directory.path))\n"
+        text += "\nfull tables: --details, or cachetag-bench compare \(ShellQuoting.quote(directory.relativePath))\n"
     }
     let index = directory.appendingPathComponent("index.html")
-    if FileManager.default.fileExists(atPath: index.path) { text += "charts: \(index.path)\n" }
+    if FileManager.default.fileExists(atPath: index.path) { text += "charts: \(index.relativePath)\n" }
     return text
 }
 
