@@ -39,7 +39,11 @@ struct ChartPlanner {
             if !zero.isEmpty {
                 remarks.append("\(workload.name): zero everywhere, not charted: \(zero.joined(separator: ", "))")
             }
-            if let x = xAxisParameter(for: workload) {
+            if let x = xAxisParameter(for: workload), Self.isPerformance(workload) {
+                // Timings of variants: tables overlaid, ratios to the C list; the counts and
+                // verdicts of a perf report are its own table, not charts.
+                charts += performanceCharts(workload, x: x, metrics: metrics)
+            } else if let x = xAxisParameter(for: workload) {
                 let values = WorkloadReport.distinct(workload.report.rows.compactMap { $0.parameters.value(named: x) })
                 charts += SweepAxis(values: values).kind == .categorical
                     ? categoricalSweepCharts(workload, x: x, metrics: metrics) : sweepCharts(workload, x: x, metrics: metrics)
@@ -186,7 +190,8 @@ struct ChartPlanner {
             }
             if strip.contains(where: { $0.contains { $0 != nil } }) {
                 chart.ratio = LineChart.RatioStrip(
-                    title: "\(proposalScheme) / \(baselineScheme)", style: dataset.style(of: proposalScheme), points: strip)
+                    title: "\(proposalScheme) / \(baselineScheme)",
+                    lines: [LineChart.RatioLine(name: proposalScheme, style: dataset.style(of: proposalScheme), points: strip)])
             }
         }
 
@@ -206,28 +211,6 @@ struct ChartPlanner {
         return PlannedChart(
             fileName: Self.fileName("\(workload.name)-\(metric)\(suffix)"), title: title, svg: chart.svg(),
             workload: workload.name, parameters: fixed, varied: x, numbers: numbers, metric: metric)
-    }
-
-    /// The proposal's ratio to the baseline at one x value: paired by seed with its 95% interval
-    /// when the rows carry `seed=N` values, else the ratio of the central values.
-    private func ratioPoint(
-        rows: [ReportRow], table: String, x: String, label: String, lookup: StatLookup, stat: String
-    ) -> LineChart.Point? {
-        func seeds(_ scheme: String) -> [UInt64: Double] {
-            var values: [UInt64: Double] = [:]
-            for row in rows where row.table == table && row.scheme == scheme && row.parameters.value(named: x) == label {
-                if let seed = ReportStat.seed(of: row.stat) { values[seed] = row.value }
-            }
-            return values
-        }
-        if let paired = SeedStatistics.pairedRatio(seeds(proposalScheme), to: seeds(baselineScheme)), paired.count > 1 {
-            return LineChart.Point(center: paired.mean, low: paired.low, high: paired.high)
-        }
-        guard let value = lookup.value(table: table, scheme: proposalScheme, x: label, stat: stat),
-            let base = lookup.value(table: table, scheme: baselineScheme, x: label, stat: stat),
-            let ratio = ReportSummary.ratio(value, to: base), ratio.isFinite
-        else { return nil }
-        return LineChart.Point(center: ratio, low: nil, high: nil)
     }
 
     // MARK: Comparisons

@@ -51,7 +51,7 @@ extension LineChart {
         let panelsWidth = Double(panels.count) * panelWidth + Double(max(0, panels.count - 1)) * panelGap
         let legendX = left + panelsWidth + 28
         let legendLines = legendEntries()
-        let legendWidth = 36 + L.widest(legendLines.map(\.text) + ["scheme"], size: L.legendSize)
+        let legendWidth = 36 + L.widest(legendLines.map(\.text) + [legendTitle], size: L.legendSize)
         var width = legendX + legendWidth + L.padding
         let titleWidth = L.widest([title], size: L.titleSize, bold: true)
         let subtitleWidth = L.widest(subtitle, size: L.subtitleSize)
@@ -66,7 +66,8 @@ extension LineChart {
         let stripHeight = 110.0
         let stripTop = bottom + 6 + xLabelBlock + 22
         let stripBottom = stripTop + stripHeight
-        let ratioValues = (ratio?.points ?? []).flatMap { $0.compactMap { $0 } }.flatMap { [$0.center, $0.low, $0.high].compactMap { $0 } }
+        let ratioValues = (ratio?.lines ?? []).flatMap { $0.points.flatMap { $0.compactMap { $0 } } }
+            .flatMap { [$0.center, $0.low, $0.high].compactMap { $0 } }
         let ratioAxis = ValueAxis.covering(ratioValues + [1], includeZero: false, allowLogarithmic: false, targetTicks: 4)
         let axisBottom = ratio == nil || ratioValues.isEmpty ? bottom : stripBottom
         let xTitleBaseline = (axisBottom == bottom ? bottom + 6 + xLabelBlock : stripBottom + 8) + L.axisTitleSize + 4
@@ -216,7 +217,8 @@ extension LineChart {
         svg.open("g", [("class", "ratio-panel")])
         svg.label(ratio.title + " (ratio, 1× = equal)", x: left, y: top - 6, size: L.subtitleSize, fill: "#333333",
                   className: "ratio-title")
-        for (panelIndex, points) in ratio.points.enumerated() {
+        let panelCount = ratio.lines.map(\.points.count).max() ?? 0
+        for panelIndex in 0..<panelCount {
             let panelLeft = left + Double(panelIndex) * (panelWidth + panelGap)
             let panelRight = panelLeft + panelWidth
             func x(_ index: Int) -> Double { panelLeft + xPositions[index] }
@@ -228,29 +230,32 @@ extension LineChart {
                 ("x2", SVGWriter.number(panelRight)), ("y2", SVGWriter.number(y(1))), ("stroke", "#444444"),
                 ("stroke-width", "1"), ("stroke-dasharray", "4 3"),
             ])
-            var upper: [String] = []
-            var lower: [String] = []
-            var path = ""
-            for (index, point) in points.enumerated() {
-                guard let point else { continue }
-                if let low = point.low, let high = point.high {
-                    upper.append("\(SVGWriter.number(x(index))),\(SVGWriter.number(y(high)))")
-                    lower.append("\(SVGWriter.number(x(index))),\(SVGWriter.number(y(low)))")
+            for line in ratio.lines where panelIndex < line.points.count {
+                let points = line.points[panelIndex]
+                var upper: [String] = []
+                var lower: [String] = []
+                var path = ""
+                for (index, point) in points.enumerated() {
+                    guard let point else { continue }
+                    if let low = point.low, let high = point.high {
+                        upper.append("\(SVGWriter.number(x(index))),\(SVGWriter.number(y(high)))")
+                        lower.append("\(SVGWriter.number(x(index))),\(SVGWriter.number(y(low)))")
+                    }
+                    path += (path.isEmpty ? "M" : " L") + "\(SVGWriter.number(x(index))),\(SVGWriter.number(y(point.center)))"
                 }
-                path += (path.isEmpty ? "M" : " L") + "\(SVGWriter.number(x(index))),\(SVGWriter.number(y(point.center)))"
-            }
-            if upper.count > 1 {
-                svg.element("path", [("class", "ratio-band"), ("d", "M" + (upper + lower.reversed()).joined(separator: " L") + " Z"),
-                                     ("fill", ratio.style.color), ("fill-opacity", "0.18"), ("stroke", "none")])
-            }
-            if !path.isEmpty {
-                svg.element("path", [("class", "ratio-line"), ("d", path), ("fill", "none"), ("stroke", ratio.style.color),
-                                     ("stroke-width", "2")])
-            }
-            for (index, point) in points.enumerated() {
-                guard let point else { continue }
-                svg.element("path", [("class", "marker"), ("d", ratio.style.markerPath(x: x(index), y: y(point.center), r: 3.5)),
-                                     ("fill", ratio.style.color), ("stroke", "#ffffff"), ("stroke-width", "1")])
+                if upper.count > 1 {
+                    svg.element("path", [("class", "ratio-band"), ("d", "M" + (upper + lower.reversed()).joined(separator: " L") + " Z"),
+                                         ("fill", line.style.color), ("fill-opacity", "0.18"), ("stroke", "none")])
+                }
+                if !path.isEmpty {
+                    svg.element("path", [("class", "ratio-line"), ("d", path), ("fill", "none"), ("stroke", line.style.color),
+                                         ("stroke-width", "2")])
+                }
+                for (index, point) in points.enumerated() {
+                    guard let point else { continue }
+                    svg.element("path", [("class", "marker"), ("d", line.style.markerPath(x: x(index), y: y(point.center), r: 3.5)),
+                                         ("fill", line.style.color), ("stroke", "#ffffff"), ("stroke-width", "1")])
+                }
             }
         }
         svg.close("g")
@@ -282,7 +287,7 @@ extension LineChart {
     private func drawLegend(_ svg: inout SVGWriter, x: Double, y: Double, entries: [LegendEntry]) {
         typealias L = ChartLayout
         svg.open("g", [("class", "legend")])
-        svg.label("scheme", x: x, y: y + L.legendSize, size: L.legendSize, weight: "bold", fill: "#222222")
+        svg.label(legendTitle, x: x, y: y + L.legendSize, size: L.legendSize, weight: "bold", fill: "#222222")
         for (index, entry) in entries.enumerated() {
             let rowY = y + Double(index + 1) * (L.legendSize + 8) + L.legendSize
             let midY = rowY - L.legendSize * 0.35

@@ -54,14 +54,22 @@ struct LineChart: Sendable {
     var footnotes: [String]
     /// The proposal's ratio to the baseline, drawn in a panel under each panel's lines.
     var ratio: RatioStrip? = nil
+    /// The legend's heading: what a line is (`scheme`, or `table` for variants).
+    var legendTitle = "scheme"
 
-    /// The ratio panel: one line (with its interval band) per panel, around a 1× line.
+    /// The ratio panel: ratio lines (each with its interval band) under every panel, around a
+    /// 1× line.
     struct RatioStrip: Sendable {
-        /// `shared-pasid / kernel`.
+        /// `shared-pasid / kernel`, or `table / c-list`.
         var title: String
-        /// The proposal's colour.
+        /// The lines, in legend order.
+        var lines: [RatioLine]
+    }
+
+    /// One ratio line: its name, colour and, per panel, one point per x value.
+    struct RatioLine: Sendable {
+        var name: String
         var style: SeriesStyle
-        /// One entry per panel, one point per x value.
         var points: [[Point?]]
     }
 }

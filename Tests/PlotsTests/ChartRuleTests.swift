@@ -84,4 +84,31 @@ struct ChartRuleTests {
         let run = try #require(index.range(of: "<h2>Run</h2>"))
         #expect(headline.lowerBound < charts.lowerBound && charts.lowerBound < run.lowerBound)
     }
+
+    @Test func perfChartsOverlayTheVariantsAgainstTheCList() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chart-rules-perf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var rows: [ReportRow] = []
+        for (index, table) in ["c-list", "kernel-list", "grouped-array"].enumerated() {
+            for tags in [1, 16, 1024] {
+                for (stat, factor) in [("p10", 0.9), ("p50", 1.0), ("p90", 1.2)] {
+                    rows.append(ReportRow(workload: "perf", scheme: "n/a", table: table,
+                                          parameters: [ReportParameter(name: "tags", value: "\(tags)")],
+                                          metric: "perf.flush_range_ns", stat: stat, value: Double(tags * (index + 1)) * factor, unit: "ns"))
+                }
+            }
+        }
+        try ReportCSV(workload: "perf", parameterNames: ["tags"], rows: rows).write(to: directory.appendingPathComponent("perf.csv"))
+        let written = try PlotRenderer.render(reportDirectory: directory)
+        let svgs = try written.filter { $0.pathExtension == "svg" }.map { try String(contentsOf: $0, encoding: .utf8) }
+        #expect(svgs.count == 1)
+        let text = try #require(svgs.first)
+        let svg = try #require(SVGInspector.inspect(text))
+        // One chart per operation, every variant a line on it, each against the C list around 1×.
+        #expect(svg.count(ofClass: "line") == 3)
+        #expect(svg.count(ofClass: "ratio-line") == 2 && svg.count(ofClass: "ratio-one") == 1)
+        #expect(text.contains("measured on this host") && !text.contains("modeled"))
+        #expect(!text.contains("seed") && !text.contains("n/a"))
+    }
 }
