@@ -1,3 +1,5 @@
+import Foundation
+
 /// Layout and drawing of a grouped bar chart.
 ///
 /// The plot grows with the number of bars instead of squeezing them, ratio labels turn vertical
@@ -84,14 +86,19 @@ extension BarChart {
 
         // Canvas.
         let yTickWidth = L.tickLabelWidth(yAxis)
-        let left = L.padding + L.axisTitleSize + 10 + yTickWidth + 8
+        var left = L.padding + L.axisTitleSize + 10 + yTickWidth + 8
+        if rotateMetrics, let first = groups.first, let span = groupSpans.first {
+            // A rotated label runs left of its group: leave room so the first one is not cut off.
+            let reach = L.widest([first.label], size: metricSize) * cos(abs(L.rotation) * Double.pi / 180)
+            left += max(0, reach - (left + shift + (span.start + span.end) / 2) + L.padding)
+        }
         let right = left + plotWidth
         let legendX = right + 28
         var legendTexts = legend.map { $0.style.legendName($0.name) }
         if let whiskerLabel { legendTexts.append(whiskerLabel) }
         if let labelNote { legendTexts.append(labelNote) }
         if let tailLabel { legendTexts.append(tailLabel) }
-        let legendWidth = 36 + L.widest(legendTexts + ["scheme"], size: L.legendSize)
+        let legendWidth = 36 + L.widest(legendTexts + [legendTitle], size: L.legendSize)
         let top = L.headerHeight(subtitleLines: subtitle.count) + 10
         let bottom = top + plotHeight
         let axisTop = top + labelRoom
@@ -176,6 +183,15 @@ extension BarChart {
             }
             svg.close("g")
         }
+        if let reference = referenceLine, let fraction = yAxis.fraction(reference.value) {
+            let lineY = bottom - fraction * (bottom - axisTop)
+            svg.element("line", [
+                ("class", "target-line"), ("x1", SVGWriter.number(left)), ("y1", SVGWriter.number(lineY)),
+                ("x2", SVGWriter.number(right)), ("y2", SVGWriter.number(lineY)), ("stroke", "#222222"), ("stroke-width", "1.2"),
+                ("stroke-dasharray", "5 3"),
+            ])
+            svg.label(reference.label, x: right - 4, y: lineY - 4, size: 10, anchor: "end", fill: "#222222", className: "target-label")
+        }
         L.drawFrame(&svg, left: left, right: right, top: axisTop, bottom: bottom)
 
         // Table and metric labels.
@@ -224,7 +240,7 @@ extension BarChart {
     private func drawLegend(_ svg: inout SVGWriter, x: Double, y: Double) {
         typealias L = ChartLayout
         svg.open("g", [("class", "legend")])
-        svg.label("scheme", x: x, y: y + L.legendSize, size: L.legendSize, weight: "bold", fill: "#222222")
+        svg.label(legendTitle, x: x, y: y + L.legendSize, size: L.legendSize, weight: "bold", fill: "#222222")
         var row = 1
         func rowY() -> Double { y + Double(row) * (L.legendSize + 8) + L.legendSize }
         for (name, style) in legend {

@@ -58,4 +58,8 @@ struct BarChart: Sendable {
     var footnotes: [String]
     /// Legend text for the tail marker (p99), when any bar has one.
     var tailLabel: String? = nil
+    /// A dashed horizontal line every bar is read against (a target's 1×), with its label.
+    var referenceLine: (value: Double, label: String)? = nil
+    /// The legend's heading (`scheme`, or `verdict` for targets).
+    var legendTitle = "scheme"
 }

@@ -24,7 +24,8 @@ extension ChartPlanner {
                 guard let center = lookup.value(table: table, scheme: "n/a", x: label, stat: ReportStat.p50), center.isFinite else { return nil }
                 return LineChart.Point(
                     center: center, low: lookup.value(table: table, scheme: "n/a", x: label, stat: ReportStat.p10),
-                    high: lookup.value(table: table, scheme: "n/a", x: label, stat: ReportStat.p90))
+                    high: lookup.value(table: table, scheme: "n/a", x: label, stat: ReportStat.p90),
+                    tail: lookup.value(table: table, scheme: "n/a", x: label, stat: "p99"))
             }
             let series = tables.enumerated().map { index, table in
                 LineChart.Series(name: table, style: SeriesStyle.forIndex(index), points: axis.labels.map { point(table, $0) }, sameAs: nil)
@@ -67,5 +68,49 @@ extension ChartPlanner {
                 fileName: Self.fileName("\(workload.name)-\(metric)"), title: title, svg: chart.svg(), workload: workload.name,
                 parameters: workload.fixedParameters, varied: x, numbers: numbers, metric: metric)
         }
+    }
+
+    /// The perf report's targets on one chart: each target's headroom (measured over its bound,
+    /// inverted for "at most" targets, so ≥ 1× is met) against the dashed 1× target line, each bar
+    /// labelled MET or MISSED as the report decided it.
+    func performanceTargetsChart(_ workload: WorkloadReport) -> PlannedChart? {
+        let prefix = "perf.target."
+        let names = WorkloadReport.distinct(workload.report.rows.map(\.metric).filter { $0.hasPrefix(prefix) })
+        var bars: [(name: String, headroom: Double, met: Bool, value: Double, bound: Double)] = []
+        for name in names {
+            func stat(_ stat: String) -> Double? { workload.report.rows.first { $0.metric == name && $0.stat == stat }?.value }
+            guard let value = stat(ReportStat.value), let bound = stat("bound"), let met = stat("met"), value.isFinite,
+                value > 0, bound > 0
+            else { continue }
+            // An "at least" target is met when the value reaches the bound; the report's verdict says which kind.
+            let atLeast = (value >= bound) == (met == 1)
+            bars.append((String(name.dropFirst(prefix.count)), atLeast ? value / bound : bound / value, met == 1, value, bound))
+        }
+        guard !bars.isEmpty else { return nil }
+        let met = SeriesStyle(color: "#009E73", marker: .circle)
+        let missed = SeriesStyle(color: "#D55E00", marker: .square)
+        let groups = bars.map { bar in
+            BarChart.Group(
+                metric: bar.name, label: bar.name.replacingOccurrences(of: "_", with: " "),
+                clusters: [BarChart.Cluster(table: nil, bars: [
+                    BarChart.Bar(
+                        scheme: bar.met ? "met" : "missed", style: bar.met ? met : missed, value: bar.headroom, low: nil, high: nil,
+                        label: (bar.met ? "MET " : "MISSED ") + ChartNumberFormat.ratio(bar.headroom))
+                ])])
+        }
+        let chart = BarChart(
+            title: "\(workload.name): targets", subtitle: ["measured on this host · headroom over each target (≥ 1× met)"],
+            yTitle: "headroom over the target (×)", groups: groups, legend: [("met", met), ("missed", missed)],
+            whiskerLabel: nil, labelNote: nil,
+            footnotes: ["Headroom = measured / bound for an at-least target, bound / measured for an at-most one."],
+            referenceLine: (1, "target"), legendTitle: "verdict")
+        let numbers = NumberTable(
+            caption: "each target: measured, bound, headroom", header: ["target", "verdict", "measured", "bound", "headroom"],
+            rows: bars.map { [$0.name, $0.met ? "MET" : "MISSED", ChartNumberFormat.significant($0.value),
+                              ChartNumberFormat.significant($0.bound), ChartNumberFormat.ratio($0.headroom)] },
+            labelColumns: 2)
+        return PlannedChart(
+            fileName: Self.fileName("\(workload.name)-targets"), title: chart.title, svg: chart.svg(), workload: workload.name,
+            parameters: [], varied: nil, numbers: numbers)
     }
 }

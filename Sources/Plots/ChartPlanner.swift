@@ -42,6 +42,7 @@ struct ChartPlanner {
             if let x = xAxisParameter(for: workload), Self.isPerformance(workload) {
                 // Timings of variants: tables overlaid, ratios to the C list; the counts and
                 // verdicts of a perf report are its own table, not charts.
+                charts += performanceTargetsChart(workload).map { [$0] } ?? []
                 charts += performanceCharts(workload, x: x, metrics: metrics)
             } else if let x = xAxisParameter(for: workload) {
                 let values = WorkloadReport.distinct(workload.report.rows.compactMap { $0.parameters.value(named: x) })
@@ -130,6 +131,8 @@ struct ChartPlanner {
                     low: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: label, stat: $0.low) }
                         .flatMap { $0.isFinite ? $0 : nil },
                     high: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: label, stat: $0.high) }
+                        .flatMap { $0.isFinite ? $0 : nil },
+                    tail: choice.tail.flatMap { lookup.value(table: table, scheme: scheme, x: label, stat: $0) }
                         .flatMap { $0.isFinite ? $0 : nil })
             }
         }

@@ -21,6 +21,7 @@ extension LineChart {
                     values.append(point.center)
                     if let low = point.low { values.append(low) }
                     if let high = point.high { values.append(high) }
+                    if let tail = point.tail { values.append(tail) }
                 }
             }
         }
@@ -181,6 +182,12 @@ extension LineChart {
                     guard let point, let yValue = y(point.center) else { continue }
                     svg.element("path", [("class", "marker"), ("d", series.style.markerPath(x: x(index), y: yValue, r: 4)),
                                          ("fill", series.style.color), ("stroke", "#ffffff"), ("stroke-width", "1")])
+                    if let tail = point.tail, let tailY = y(tail) {
+                        // The p99: a hollow diamond in the line's colour, above its band.
+                        svg.element("path", [("class", "p99-marker"),
+                                             ("d", SeriesStyle(color: series.style.color, marker: .diamond).markerPath(x: x(index), y: tailY, r: 3.2)),
+                                             ("fill", "#ffffff"), ("stroke", series.style.color), ("stroke-width", "1.2")])
+                    }
                 }
                 svg.close("g")
             }
@@ -263,7 +270,7 @@ extension LineChart {
 
     /// A legend line: a series sample or a note.
     struct LegendEntry {
-        enum Sample { case series(SeriesStyle, dashed: Bool), band, line }
+        enum Sample { case series(SeriesStyle, dashed: Bool), band, line, tail }
         var sample: Sample
         var text: String
     }
@@ -281,6 +288,9 @@ extension LineChart {
         }
         if let lineLabel { entries.append(LegendEntry(sample: .line, text: lineLabel)) }
         if let bandLabel { entries.append(LegendEntry(sample: .band, text: bandLabel)) }
+        if panels.contains(where: { $0.series.contains { $0.points.contains { $0?.tail != nil } } }) {
+            entries.append(LegendEntry(sample: .tail, text: "p99 (tail)"))
+        }
         return entries
     }
 
@@ -311,6 +321,9 @@ extension LineChart {
             case .band:
                 svg.element("rect", [("x", SVGWriter.number(x)), ("y", SVGWriter.number(midY - 6)), ("width", "26"),
                                      ("height", "12"), ("fill", "#777777"), ("fill-opacity", "0.25")])
+            case .tail:
+                svg.element("path", [("d", SeriesStyle(color: "#444444", marker: .diamond).markerPath(x: x + 13, y: midY, r: 3.2)),
+                                     ("fill", "#ffffff"), ("stroke", "#444444"), ("stroke-width", "1.2")])
             }
             svg.label(entry.text, x: x + 34, y: rowY, size: L.legendSize, fill: "#222222")
         }

@@ -11,6 +11,8 @@ struct LineChart: Sendable {
         var low: Double?
         /// Upper edge of the band (p90), if any.
         var high: Double?
+        /// The tail (p99) of a measured metric, marked apart from the band.
+        var tail: Double? = nil
     }
 
     /// One scheme's line.

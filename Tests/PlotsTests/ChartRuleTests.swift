@@ -92,21 +92,32 @@ struct ChartRuleTests {
         var rows: [ReportRow] = []
         for (index, table) in ["c-list", "kernel-list", "grouped-array"].enumerated() {
             for tags in [1, 16, 1024] {
-                for (stat, factor) in [("p10", 0.9), ("p50", 1.0), ("p90", 1.2)] {
+                for (stat, factor) in [("p10", 0.9), ("p50", 1.0), ("p90", 1.2), ("p99", 2.0)] {
                     rows.append(ReportRow(workload: "perf", scheme: "n/a", table: table,
                                           parameters: [ReportParameter(name: "tags", value: "\(tags)")],
                                           metric: "perf.flush_range_ns", stat: stat, value: Double(tags * (index + 1)) * factor, unit: "ns"))
                 }
             }
         }
+        for (name, value, bound, met) in [("flush_fast", 5.0, 4.0, 1.0), ("bytes_small", 44.0, 32.0, 0.0)] {
+            for (stat, number) in [("value", value), ("bound", bound), ("met", met)] {
+                rows.append(ReportRow(workload: "perf", scheme: "n/a", table: "n/a", parameters: [ReportParameter(name: "tags", value: "")],
+                                      metric: "perf.target.\(name)", stat: stat, value: number, unit: "ratio"))
+            }
+        }
         try ReportCSV(workload: "perf", parameterNames: ["tags"], rows: rows).write(to: directory.appendingPathComponent("perf.csv"))
         let written = try PlotRenderer.render(reportDirectory: directory)
-        let svgs = try written.filter { $0.pathExtension == "svg" }.map { try String(contentsOf: $0, encoding: .utf8) }
-        #expect(svgs.count == 1)
-        let text = try #require(svgs.first)
+        let svgs = try written.filter { $0.pathExtension == "svg" }.map { ($0.lastPathComponent, try String(contentsOf: $0, encoding: .utf8)) }
+        #expect(svgs.map(\.0) == ["perf-targets.svg", "perf-perf.flush_range_ns.svg"])
+        // Every target against the dashed 1× line, labelled with the report's verdict.
+        let targets = try #require(SVGInspector.inspect(svgs[0].1))
+        #expect(targets.count(ofClass: "target-line") == 1)
+        #expect(Set(targets.texts["bar-label"] ?? []) == ["MET 1.25×", "MISSED 0.73×"])
+        let text = svgs[1].1
         let svg = try #require(SVGInspector.inspect(text))
         // One chart per operation, every variant a line on it, each against the C list around 1×.
         #expect(svg.count(ofClass: "line") == 3)
+        #expect(svg.count(ofClass: "p99-marker") == 9, "a p99 marker per point of every line")
         #expect(svg.count(ofClass: "ratio-line") == 2 && svg.count(ofClass: "ratio-one") == 1)
         #expect(text.contains("measured on this host") && !text.contains("modeled"))
         #expect(!text.contains("seed") && !text.contains("n/a"))
