@@ -48,9 +48,11 @@ extension BarChart {
                     values.append(bar.value)
                     if let high = bar.high { values.append(high) }
                     if let low = bar.low { values.append(low) }
+                    if let tail = bar.tail { values.append(tail) }
                 }
             }
         }
+        if let reference = referenceLine { values.append(reference.value) }
         let yAxis = ValueAxis.covering(values, includeZero: true, targetTicks: 6)
         let ratioTexts = groups.flatMap { $0.clusters.flatMap { $0.bars.compactMap(\.label) } }
         let ratioWidth = L.widest(ratioTexts, size: ratioSize)
@@ -134,11 +136,12 @@ extension BarChart {
                     let topY = yAxis.isLogarithmic && bar.value <= 0 ? bottom : y(bar.value)
                     let barHeight = max(0, baseY - topY)
                     let unsafe = bar.style.isUnsafeControl
-                    if barHeight >= 1 {
+                    if bar.value != 0 {
                         var attributes: [SVGWriter.Attribute] = [
                             ("class", unsafe ? "bar unsafe-control" : "bar"), ("x", SVGWriter.number(x)),
-                            ("y", SVGWriter.number(topY)), ("width", SVGWriter.number(barWidth)),
-                            ("height", SVGWriter.number(barHeight)), ("fill", bar.style.color),
+                            // A small non-zero value keeps a visible sliver; only a true zero is a marker.
+                            ("y", SVGWriter.number(min(topY, bottom - 1))), ("width", SVGWriter.number(barWidth)),
+                            ("height", SVGWriter.number(max(1, barHeight))), ("fill", bar.style.color),
                         ]
                         if let dash = bar.style.dashArray {
                             // The unsafe control: pale, with a dotted outline.
@@ -147,7 +150,8 @@ extension BarChart {
                         svg.element("rect", attributes)
                     } else {
                         // A zero is a zero: a marker on the axis and its label, no bar.
-                        svg.element("path", [("class", "zero-marker"), ("d", bar.style.markerPath(x: x + barWidth / 2, y: bottom - 4, r: 3.5)),
+                        svg.element("path", [("class", unsafe ? "zero-marker unsafe-control" : "zero-marker"),
+                                             ("d", bar.style.markerPath(x: x + barWidth / 2, y: bottom - 4, r: 3.5)),
                                              ("fill", bar.style.color), ("stroke", "#ffffff"), ("stroke-width", "1")])
                     }
                     var labelTop = min(topY, bottom - 2)
@@ -248,7 +252,10 @@ extension BarChart {
                 ("x", SVGWriter.number(x + 4)), ("y", SVGWriter.number(rowY() - L.legendSize + 1)), ("width", "18"),
                 ("height", "12"), ("fill", style.color),
             ]
-            if let dash = style.dashArray { sample += [("fill-opacity", "0.45"), ("stroke", "#555555"), ("stroke-dasharray", dash)] }
+            if let dash = style.dashArray {
+                sample += [("class", "legend-sample unsafe-control"), ("fill-opacity", "0.45"), ("stroke", "#555555"),
+                           ("stroke-dasharray", dash)]
+            }
             svg.element("rect", sample)
             svg.label(style.legendName(name), x: x + 34, y: rowY(), size: L.legendSize, fill: "#222222")
             row += 1

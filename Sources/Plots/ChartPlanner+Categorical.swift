@@ -103,6 +103,7 @@ extension ChartPlanner {
         let suffix = combination.isEmpty ? "" : "-" + combination.map { "\($0.name)-\($0.value)" }.joined(separator: "-")
         return PlannedChart(
             fileName: Self.fileName("\(workload.name)-\(group.id)-by-\(x)\(suffix)"), title: title, svg: chart.svg(),
-            workload: workload.name, parameters: fixed, varied: x, numbers: numbers)
+            workload: workload.name, parameters: fixed, varied: x, numbers: numbers,
+            chartGroup: MetricChartGroup(rawValue: group.id))
     }
 }

@@ -321,7 +321,8 @@ struct ChartPlanner {
                 header: ["metric", "table"] + schemes, rows: tableRows, labelColumns: 2)
             charts.append(PlannedChart(
                 fileName: Self.fileName("\(workload.name)-\(group.id)"), title: title, svg: chart.svg(),
-                workload: workload.name, parameters: workload.fixedParameters, varied: nil, numbers: numbers))
+                workload: workload.name, parameters: workload.fixedParameters, varied: nil, numbers: numbers,
+                chartGroup: MetricChartGroup(rawValue: group.id)))
         }
         return charts
     }

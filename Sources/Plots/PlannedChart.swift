@@ -19,12 +19,15 @@ struct PlannedChart: Sendable {
     var numbers: NumberTable
     /// The one metric a sweep chart draws (nil for a group's bar chart).
     var metric: String? = nil
+    /// The chart group of a group's bar chart, set where the chart is made.
+    var chartGroup: MetricChartGroup? = nil
 
     /// The chart group of its metrics, when it is a standard one: what orders a workload's
     /// charts in `index.html`.
     var group: MetricChartGroup? {
+        if let chartGroup { return chartGroup }
         if let metric, let named = Metric.named(metric) { return named.group }
-        return MetricChartGroup.allCases.first { fileName.hasSuffix("-\($0.id).svg") }
+        return nil
     }
 
     /// The groups that answer the DID-sharing question, in the order a reader wants them; the
@@ -37,6 +40,7 @@ struct PlannedChart: Sendable {
     /// Rank in `importance` (unknown groups last).
     var rank: Int { group.flatMap { Self.importance.firstIndex(of: $0) } ?? Self.importance.count }
 
-    /// Whether the chart is a detail rather than a headline figure.
-    var isDetail: Bool { rank >= Self.importance.firstIndex(of: .descriptors)! }
+    /// Whether the chart is a detail rather than a headline figure (charts outside the standard
+    /// groups, such as perf's, are not).
+    var isDetail: Bool { group != nil && rank >= Self.importance.firstIndex(of: .descriptors)! }
 }

@@ -59,18 +59,18 @@ package struct SchemeHeadline: Sendable {
         guard comparison.schemes.contains(proposal), today != proposal else { return "" }
         let reference = comparison.schemes.contains(self.reference) && self.reference != today ? self.reference : nil
         let tables = orderedUnique(comparison.lines.map(\.table))
-        let primary = tables.contains(todayTable) ? todayTable : tables.first ?? todayTable
-        let rule = tables.contains(ruleTable) ? ruleTable : nil
+        let primary = tables.contains(todayTable) ? todayTable : tables.first { $0 != ruleTable } ?? tables.first ?? todayTable
+        let rule = tables.contains(ruleTable) && primary != ruleTable ? ruleTable : nil
 
         var output: [String] = []
         let seeded = comparison.lines.contains { !$0.seeds.isEmpty }
         output.append(
             clip(
-                "HEADLINE: \(proposal) (the proposal) vs \(today) (Linux today)"
+                "HEADLINE: \(proposal) (the proposal) vs \(today)\(today == "kernel" ? " (Linux today)" : "")"
                     + (reference.map { ", \($0) for reference" } ?? "") + (seeded ? "; ratio [95% interval over seeds]" : "")))
         output.append(
             clip(
-                "  figures from \(primary) (today's tag matching)"
+                "  figures from \(primary)\(primary == todayTable ? " (today's tag matching)" : "")"
                     + (rule.map { "; \"with the DID tag rule\" rows from \($0)" } ?? "")))
         // Groups: (workload, point), in report order.
         var groups: [String] = []
@@ -111,10 +111,11 @@ package struct SchemeHeadline: Sendable {
             shownFigures += 1
             let ratio = comparison.ratio(found, proposal)
             let paired = comparison.pairedRatio(found, proposal)
-            var reading = Self.reading(value: found.values[proposal]!.value, base: found.values[today]!.value, paired: paired)
+            var reading = Self.reading(
+                value: found.values[proposal]!.value, base: found.values[today]!.value, paired: paired, style: figure.style)
             if reading == "identical", found.values[proposal]!.value == 0 { reading = "none" }
             if reading == "identical" || reading == "none" { identical += 1 }
-            if figure.fromRuleTable, reading != "identical",
+            if figure.fromRuleTable, reading != "identical", reading != "none", !reading.hasSuffix("(n.s.)"),
                 let todayLine = line(figure.metric, primary), comparison.ratio(todayLine, proposal).map({ abs($0 - 1) < 5e-4 }) == true
             {
                 reading = "\(reading), only with the DID tag rule (0% with today's tags)"
@@ -185,9 +186,9 @@ package struct SchemeHeadline: Sendable {
 
     /// What a ratio says, from the numbers: identical, or the change in percent, marked n.s. when
     /// the seed interval spans 1.
-    static func reading(value: Double, base: Double, paired: SeedStatistics?) -> String {
+    static func reading(value: Double, base: Double, paired: SeedStatistics?, style: Figure.Style = .decimal) -> String {
         if value == base { return "identical" }
-        guard base != 0 else { return "\(format(value, .decimal)) where today has 0" }
+        guard base != 0 else { return "\(format(value, style)) where today has 0" }
         let change = (value / base - 1) * 100
         if abs(change) < 0.05 { return "identical" }
         let text = String(format: "%@%.1f%%", change < 0 ? "−" : "+", abs(change))
@@ -217,7 +218,8 @@ package struct SchemeHeadline: Sendable {
         return (value < 0 ? "-" : "") + out
     }
 
-    /// A table whose last column wraps so no line passes `width`.
+    /// A table whose last column wraps to `width` (the fixed columns, about 90 characters, are
+    /// never cut: narrower widths than that overflow rather than lose a figure).
     private func table(_ header: [String], _ rows: [[String]]) -> [String] {
         let fixed = header.count - 1
         var widths = header.map(\.count)

@@ -66,6 +66,26 @@ struct SchemeHeadlineTests {
         #expect(flat(text).contains("+50.0%, with 100 fewer attaches refused: per attach 0.990×"))
     }
 
+    @Test("a difference the interval does not support is n.s., and never credited to the tag rule")
+    func notSignificant() throws {
+        let rows: [ReportRow] = ["kernel", "shared-pasid"].flatMap { scheme in
+            ["kernel-list", "kernel-list+did-match"].flatMap { table in
+                (1...3).map { seed -> ReportRow in
+                    let value = table == "kernel-list" || scheme == "kernel" ? 4.0 : [3.0, 5.0, 4.2][seed - 1]
+                    return ReportRow(workload: "w", scheme: scheme, table: table, parameters: [], metric: "hw.descriptors_per_unmap",
+                                     stat: "seed=\(seed)", value: value, unit: "ratio")
+                } + [ReportRow(workload: "w", scheme: scheme, table: table, parameters: [], metric: "hw.descriptors_per_unmap",
+                               stat: "value", value: table == "kernel-list" || scheme == "kernel" ? 4 : 4.0667, unit: "ratio")]
+            }
+        }
+        let comparison = try SchemeComparison(reports: [ReportCSV(workload: "w", rows: rows)], baseline: "kernel")
+        let raw = SchemeHeadline().render(comparison)
+        let text = flat(raw)
+        #expect(text.contains("+1.7% (n.s.)"))
+        #expect(!text.contains("only with the DID tag rule"))
+        #expect(raw.split(separator: "\n").allSatisfy { $0.count <= 120 })
+    }
+
     @Test("no headline without the proposal")
     func absent() throws {
         #expect(try render([("kernel", "kernel-list", "hw.dids_in_use", 1), ("per-domain", "kernel-list", "hw.dids_in_use", 1)]).isEmpty)
