@@ -7,7 +7,7 @@ import Workloads
 struct SuiteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "suite",
-        abstract: "The default suite: every workload at its defaults (nested-s2 with attach=rid and pasid), every scheme, both tables, plus charts.",
+        abstract: "The default suite: every workload at its defaults (nested-s2 with attach=rid and pasid), every scheme, every runnable table, plus charts.",
         discussion: """
             This is what runs when no subcommand is given. It writes reports/latest/ (one CSV per \
             workload, summary.csv, run.json, SVG charts, index.html) and prints the headline comparison.
