@@ -7,13 +7,7 @@ extension ChartPlanner {
     /// bar chart, as a comparison does, with one cluster per category (and per table where tables
     /// differ), each bar labelled with its ratio to the baseline in the same cluster.
     func categoricalSweepCharts(_ workload: WorkloadReport, x: String, metrics: [String]) -> [PlannedChart] {
-        let others = workload.variedParameters.filter { $0 != x }
-        var combinations: [[ReportParameter]] = []
-        for row in workload.report.rows {
-            let combination = others.map { ReportParameter(name: $0, value: row.parameters.value(named: $0) ?? "") }
-            if !combinations.contains(combination) { combinations.append(combination) }
-        }
-        if combinations.isEmpty { combinations = [[]] }
+        let combinations = otherCombinations(workload, x: x)
         let groups = MetricGroup.grouping(metrics, unit: workload.unit(of:))
         return groups.flatMap { group in
             combinations.compactMap { categoricalChart(workload, x: x, group: group, combination: $0) }
@@ -33,18 +27,7 @@ extension ChartPlanner {
         let schemes = dataset.schemeOrder.filter { scheme in rows.contains { $0.scheme == scheme } }
         let lookup = StatLookup(rows: rows, x: x)
         func bars(_ metric: String, _ category: String, _ table: String) -> [BarChart.Bar] {
-            let choice = workload.statChoice(for: metric)
-            let baseline = lookup.value(table: table, scheme: baselineScheme, x: category, stat: choice.center, metric: metric)
-            return schemes.compactMap { scheme in
-                guard let value = lookup.value(table: table, scheme: scheme, x: category, stat: choice.center, metric: metric),
-                    value.isFinite
-                else { return nil }
-                return BarChart.Bar(
-                    scheme: scheme, style: dataset.style(of: scheme), value: value,
-                    low: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: category, stat: $0.low, metric: metric) },
-                    high: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: category, stat: $0.high, metric: metric) },
-                    label: ReportSummary.ratio(value, to: baseline).map(ChartNumberFormat.ratio) ?? ChartNumberFormat.compact(value))
-            }
+            self.bars(workload, schemes: schemes, lookup: lookup, metric: metric, table: table, x: category)
         }
         // Tables that agree on every bar are drawn once.
         let identical = tables.count > 1 && group.metrics.allSatisfy { metric in
@@ -79,16 +62,17 @@ extension ChartPlanner {
         let title = "\(workload.name): \(group.title) by \(x)"
         let tableNote = tables.count == 1
             ? "table: \(tables[0])" : identical ? "tables: \(tables.joined(separator: ", ")) (identical, drawn once)" : "clusters by \(x) and table"
-        let kindText = kind == .measured
-            ? "measured on this host (\(choice.center))"
-            : choice.band?.low == ReportStat.ci95Low ? "modeled, mean over seeds with its 95% interval" : "modeled"
-        let subtitle = ["\(kindText) · \(tableNote)", fixed.isEmpty ? "no fixed parameters" : "fixed: " + fixed.joinedDescription]
+        let subtitle = [
+            "\(describe(kind: kind, choice: choice)) · \(tableNote)",
+            contextLine(fixed, overSeeds: choice.band?.low == ReportStat.ci95Low),
+        ]
         let chart = BarChart(
             title: title, subtitle: subtitle, yTitle: yTitle, groups: barGroups,
             legend: schemes.map { ($0, dataset.style(of: $0)) },
             whiskerLabel: choice.band.map { "whiskers: \($0.low)–\($0.high)" },
             labelNote: schemes.contains(baselineScheme) ? "label: ratio to \(baselineScheme)" : "label: value",
-            footnotes: ["\(x) is categorical: one cluster of bars per value, never a line."])
+            footnotes: footnotes(kind: kind) + ["\(x) is categorical: one cluster of bars per value, never a line."],
+            tailLabel: barGroups.contains { $0.clusters.contains { $0.bars.contains { $0.tail != nil } } } ? "p99 (tail)" : nil)
         var tableRows: [[String]] = []
         for barGroup in barGroups {
             for cluster in barGroup.clusters {

@@ -87,14 +87,7 @@ struct ChartPlanner {
     // MARK: Sweeps
 
     private func sweepCharts(_ workload: WorkloadReport, x: String, metrics: [String]) -> [PlannedChart] {
-        let others = workload.variedParameters.filter { $0 != x }
-        // Every combination of the other varied parameters gets its own charts.
-        var combinations: [[ReportParameter]] = []
-        for row in workload.report.rows {
-            let combination = others.map { ReportParameter(name: $0, value: row.parameters.value(named: $0) ?? "") }
-            if !combinations.contains(combination) { combinations.append(combination) }
-        }
-        if combinations.isEmpty { combinations = [[]] }
+        let combinations = otherCombinations(workload, x: x)
         var charts: [PlannedChart] = []
         for metric in metrics {
             for combination in combinations {
@@ -104,6 +97,18 @@ struct ChartPlanner {
             }
         }
         return charts
+    }
+
+    /// Every combination of the varied parameters other than `x` (one empty one when there are
+    /// none): each gets its own charts.
+    func otherCombinations(_ workload: WorkloadReport, x: String) -> [[ReportParameter]] {
+        let others = workload.variedParameters.filter { $0 != x }
+        var combinations: [[ReportParameter]] = []
+        for row in workload.report.rows {
+            let combination = others.map { ReportParameter(name: $0, value: row.parameters.value(named: $0) ?? "") }
+            if !combinations.contains(combination) { combinations.append(combination) }
+        }
+        return combinations.isEmpty ? [[]] : combinations
     }
 
     private func sweepChart(
@@ -229,22 +234,7 @@ struct ChartPlanner {
             let hasBaseline = schemes.contains(baselineScheme)
 
             func bars(metric: String, table: String) -> [BarChart.Bar] {
-                let choice = workload.statChoice(for: metric)
-                let baseline = lookup.value(table: table, scheme: baselineScheme, x: nil, stat: choice.center, metric: metric)
-                return schemes.compactMap { scheme in
-                    guard let value = lookup.value(table: table, scheme: scheme, x: nil, stat: choice.center, metric: metric),
-                        value.isFinite
-                    else { return nil }
-                    return BarChart.Bar(
-                        scheme: scheme, style: dataset.style(of: scheme), value: value,
-                        low: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: nil, stat: $0.low, metric: metric) }
-                            .flatMap { $0.isFinite ? $0 : nil },
-                        high: choice.band.flatMap { lookup.value(table: table, scheme: scheme, x: nil, stat: $0.high, metric: metric) }
-                            .flatMap { $0.isFinite ? $0 : nil },
-                        label: ReportSummary.ratio(value, to: baseline).map(ChartNumberFormat.ratio)
-                            ?? ChartNumberFormat.compact(value),
-                        tail: choice.tail.flatMap { lookup.value(table: table, scheme: scheme, x: nil, stat: $0, metric: metric) })
-                }
+                self.bars(workload, schemes: schemes, lookup: lookup, metric: metric, table: table, x: nil)
             }
             let perTable = group.metrics.map { metric in tables.map { bars(metric: metric, table: $0) } }
             let identical = tables.count > 1 && perTable.allSatisfy { clusters in
@@ -327,9 +317,30 @@ struct ChartPlanner {
         return charts
     }
 
+    /// One metric's bars in one cluster (a table, at one value of `x` for a categorical sweep):
+    /// a bar per scheme with its band, its p99 where measured, and its ratio to the baseline in the
+    /// same cluster as its label (the value where the ratio is undefined).
+    func bars(
+        _ workload: WorkloadReport, schemes: [String], lookup: StatLookup, metric: String, table: String, x: String?
+    ) -> [BarChart.Bar] {
+        let choice = workload.statChoice(for: metric)
+        func value(_ scheme: String, _ stat: String) -> Double? {
+            lookup.value(table: table, scheme: scheme, x: x, stat: stat, metric: metric).flatMap { $0.isFinite ? $0 : nil }
+        }
+        let baseline = lookup.value(table: table, scheme: baselineScheme, x: x, stat: choice.center, metric: metric)
+        return schemes.compactMap { scheme in
+            guard let center = value(scheme, choice.center) else { return nil }
+            return BarChart.Bar(
+                scheme: scheme, style: dataset.style(of: scheme), value: center,
+                low: choice.band.flatMap { value(scheme, $0.low) }, high: choice.band.flatMap { value(scheme, $0.high) },
+                label: ReportSummary.ratio(center, to: baseline).map(ChartNumberFormat.ratio) ?? ChartNumberFormat.compact(center),
+                tail: choice.tail.flatMap { value(scheme, $0) })
+        }
+    }
+
     // MARK: Shared wording
 
-    private func describe(kind: MetricKind, choice: StatChoice) -> String {
+    func describe(kind: MetricKind, choice: StatChoice) -> String {
         switch kind {
         case .measured:
             let spread = choice.band.map { ", \($0.low)–\($0.high) spread" } ?? ""
@@ -342,7 +353,7 @@ struct ChartPlanner {
         }
     }
 
-    private func contextLine(_ parameters: [ReportParameter], overSeeds: Bool) -> String {
+    func contextLine(_ parameters: [ReportParameter], overSeeds: Bool) -> String {
         var parts: [String] = []
         parts.append(parameters.isEmpty ? "no fixed parameters" : "fixed: " + parameters.joinedDescription)
         if let manifest = dataset.manifest {
@@ -352,7 +363,7 @@ struct ChartPlanner {
         return parts.joined(separator: " · ")
     }
 
-    private func footnotes(kind: MetricKind) -> [String] {
+    func footnotes(kind: MetricKind) -> [String] {
         guard kind == .measured, let manifest = dataset.manifest else { return [] }
         return ["Measured on \(manifest.hostCPU), \(manifest.hostCores) CPUs, \(manifest.os)."]
     }
