@@ -29,10 +29,17 @@ let package = Package(
         .target(name: "Metrics", swiftSettings: swiftSettings),
         // A monotonic clock with its calibrated overhead, for every timed measurement.
         .target(name: "Timing", swiftSettings: swiftSettings),
+        // The allocator's usable size of a block (malloc_usable_size), for honest bytes per tag.
+        .target(name: "CAllocatorInfo"),
+        // Arm SMMUv3's merged per-domain invalidation array applied to VT-d cache tags, in C: the
+        // strongest public design, a peer of the optimized table.
+        .target(name: "CSMMUInvs", dependencies: ["CKernelList"]),
         // Cache tags, the table registry and its tables, DID schemes and allocators, the directory.
         .target(
             name: "CacheTags",
-            dependencies: ["VTd", .product(name: "Atomics", package: "swift-atomics")],
+            dependencies: [
+                "VTd", "CAllocatorInfo", "CKernelList", "CSMMUInvs", .product(name: "Atomics", package: "swift-atomics"),
+            ],
             swiftSettings: swiftSettings),
         // The kernel's list algorithm written in C, the "what C costs" anchor of the benchmarks.
         .target(name: "CKernelList"),

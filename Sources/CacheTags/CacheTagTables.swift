@@ -10,8 +10,9 @@ public enum CacheTagTables {
     public static let all: [CacheTagTableDescriptor] = [
         CacheTagTableDescriptor(KernelListTable.self, traits: [.runnable, .kernelAlgorithm, .nodeAllocator]),
         CacheTagTableDescriptor(
-            KernelListDIDMatchTable.self, traits: [.runnable, .nodeAllocator, .dropsDuplicateDescriptors]),
+            KernelListDIDMatchTable.self, traits: [.runnable, .nodeAllocator, .dropsDuplicateDescriptors, .mergesTags]),
         CacheTagTableDescriptor(GroupedArrayTable.self, traits: [.runnable, .dropsDuplicateDescriptors]),
+        CacheTagTableDescriptor(SMMUInvsTable.self, traits: [.runnable, .dropsDuplicateDescriptors, .mergesTags]),
         CacheTagTableDescriptor(
             ConcurrentGroupedTable.self, traits: [.dropsDuplicateDescriptors, .lockFreeFlushes, .perfVariant]),
         CacheTagTableDescriptor(LockedGroupedTable.self, traits: [.dropsDuplicateDescriptors, .lockedControl]),
@@ -51,6 +52,9 @@ public struct CacheTagTableDescriptor: Sendable, Hashable, CustomStringConvertib
         public static let perfVariant = Traits(rawValue: 1 << 5)
         /// The locked control of the concurrency measurement (one mutex for flushes and writers).
         public static let lockedControl = Traits(rawValue: 1 << 6)
+        /// Keeps one entry for tags whose descriptors are the same (SMMUv3's merged entries), so
+        /// `tagCount` may be below the kernel list's.
+        public static let mergesTags = Traits(rawValue: 1 << 7)
     }
 
     /// The implementing type; pass it to a generic function (`func f<T: CacheTagTable>(_: T.Type)`)

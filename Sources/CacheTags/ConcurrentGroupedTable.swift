@@ -7,16 +7,15 @@ import Glibc
 import Darwin
 #endif
 
-// Lock-free readers for the grouped table: the concurrent table is `GroupedArrayTable` in
-// copy-on-write mode plus a publication policy. Flushes walk the published, immutable
-// `FlushLayout` with the grouped table's own walk; attach/detach (rare) serialize on a lock,
-// update the table's index and, when the set of descriptor templates changed, publish the new
-// layout the table built (after the Arm SMMUv3 invalidation array, docs/vtd-facts.md §8: RCU-published
-// array, readers never lock).
+// Lock-free readers for the grouped table: the concurrent table is a `GroupedArrayTable` (the
+// writers' copy) plus immutable snapshots of its array that flushes walk with the same walk;
+// attach/detach (rare) serialize on a lock, edit the writers' copy and, when a flush could see
+// the change, publish a new snapshot (after the Arm SMMUv3 invalidation array, docs/vtd-facts.md
+// §8: RCU-published array, readers never lock), built in a retired snapshot no reader holds.
 
 // MARK: - Hazard slots
 
-/// Hazard pointers for published flush layouts (Michael, 2004), one 64-byte line per slot so readers on
+/// Hazard pointers for published snapshots (Michael, 2004), one 64-byte line per slot so readers on
 /// different cores never write the same cache line.
 ///
 /// A reader claims a free slot by compare-and-swapping it from 0 to the layout it loaded, then
@@ -26,9 +25,9 @@ import Darwin
 /// holding it. The
 /// reader clears its slot when the flush returns. Readers start probing at a slot derived from
 /// their thread, so concurrent flushers normally use distinct, uncontended lines.
-final class FlushLayoutHazards: @unchecked Sendable {
+final class SnapshotHazards: @unchecked Sendable {
     /// Shared by every concurrent table of the process, like per-thread hazard pointers.
-    static let shared = FlushLayoutHazards(slots: 128)
+    static let shared = SnapshotHazards(slots: 128)
 
     private let base: UnsafeMutableRawPointer
     let slotCount: Int
@@ -60,9 +59,9 @@ final class FlushLayoutHazards: @unchecked Sendable {
         return Int(truncatingIfNeeded: (thread >> 12) ^ (thread >> 20)) & (slotCount - 1)
     }
 
-    /// Runs `body` with the layout published in `published`, protected from reclamation.
+    /// Runs `body` with the snapshot published in `published`, protected from reuse.
     @inline(__always)
-    func withProtectedLayout<R>(_ published: UnsafeAtomic<UInt>, _ body: (FlushLayoutView) -> R) -> R {
+    func withProtectedSnapshot<R>(_ published: UnsafeAtomic<UInt>, _ body: (TagArrayView) -> R) -> R {
         var current = published.load(ordering: .acquiring)
         var index = homeSlot()
         var slot = self.slot(index)
@@ -77,10 +76,10 @@ final class FlushLayoutHazards: @unchecked Sendable {
             slot.store(current, ordering: .sequentiallyConsistent)
         }
         defer { slot.store(0, ordering: .releasing) }
-        return body(FlushLayoutView(raw: UnsafeMutableRawPointer(bitPattern: current).unsafelyUnwrapped))
+        return body(TagArraySnapshot.view(at: current))
     }
 
-    /// Whether any reader holds the layout at `address` now.
+    /// Whether any reader holds the snapshot at `address` now.
     func isProtected(_ address: UInt) -> Bool {
         for index in 0..<slotCount where slot(index).load(ordering: .sequentiallyConsistent) == address { return true }
         return false
@@ -89,12 +88,7 @@ final class FlushLayoutHazards: @unchecked Sendable {
 
 /// For the `ManagedAtomic` (atomic strong reference) variant: freed by ARC when the last reader
 /// and the table let go.
-extension FlushLayout: AtomicReference {}
-
-extension FlushLayout {
-    /// The address hazard slots and the published atomic hold.
-    var address: UInt { UInt(bitPattern: view.raw) }
-}
+extension TagArraySnapshot: AtomicReference {}
 
 /// A pthread mutex, the writers' lock (and the readers' lock in `LockedGroupedTable`).
 final class TableMutex: @unchecked Sendable {
@@ -124,33 +118,32 @@ final class TableMutex: @unchecked Sendable {
 /// The grouped table with lock-free flushes: any number of threads may flush while others
 /// attach and detach.
 ///
-/// It is a `GroupedArrayTable` in copy-on-write mode plus a publication policy. Writers
-/// (assign/unassign) take a mutex and update the table; when its set of descriptor templates
-/// changed, the table has built a new immutable `FlushLayout`, which the writer publishes with
-/// one atomic exchange (a users-only change publishes nothing). Readers (the three flushes) never
-/// lock and never write shared memory other than their own hazard slot; they run the grouped
-/// table's walk over the old layout or the new one, whole. A flush that overlaps an attach may
+/// Writers (assign/unassign) take a mutex and edit a `GroupedArrayTable`, the writers' copy; when
+/// the change is one a flush can see (an entry added or removed, not a user count), they copy the
+/// array into a snapshot and publish it with one atomic exchange. Readers (the three flushes)
+/// never lock and never write shared memory other than their own hazard slot; they run the grouped
+/// table's walk over the old snapshot or the new one, whole. A flush that overlaps an attach may
 /// miss the new tag, as in the kernel where a flush racing an attach under RCU may; a flush that
 /// starts after `assign` returns sees it.
 ///
-/// Storage: the table's mutable index (tag records, their index, per-run template indexes and
-/// user counts) plus the published layout, which is the table's current layout — the templates
-/// are stored once — plus replaced layouts not yet reclaimed; `footprintBytes` counts all three.
+/// Storage: the writers' copy plus the published snapshot plus retired snapshots (awaiting the
+/// end of readers, or kept for reuse); `footprintBytes` counts all of them.
 ///
-/// Reclamation of replaced layouts (`ReaderProtection`):
-/// - `.hazardPointers` (default): the replaced layout is retired and dropped by a later writer
-///   once no hazard slot holds it (see `FlushLayoutHazards`); readers do no reference counting.
-/// - `.atomicReference`: the layout is published through swift-atomics' `ManagedAtomic` strong
+/// Reclamation (`ReaderProtection`):
+/// - `.hazardPointers` (default): a replaced snapshot is retired; a later writer scans the hazard
+///   slots (`SnapshotHazards`) and moves retired snapshots no reader holds to a free list, from
+///   which the next publications are built, so steady churn allocates nothing. Readers do no
+///   reference counting.
+/// - `.atomicReference`: snapshots are published through swift-atomics' `ManagedAtomic` strong
 ///   reference; a reader's `load` takes a strong reference (two double-word compare-and-swaps on
-///   the shared atomic plus a retain/release of the object), and ARC frees the old layout when the
-///   last reader releases it. Simple and safe, but every flush writes cache lines shared by all
-///   flushing threads; kept to measure that cost.
+///   the shared atomic plus a retain/release of the object), and ARC frees the old snapshot when
+///   the last reader releases it (a new snapshot per publication). Kept to measure that cost.
 public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     public static let name = "concurrent-grouped"
     public static let summary =
-        "grouped-array templates published as an immutable flush layout: lock-free flushes, locked copy-on-write attach/detach"
+        "grouped-array entries published as immutable snapshots: lock-free flushes, locked attach/detach reusing retired snapshots"
 
-    /// How readers keep a layout alive while they flush it.
+    /// How readers keep a snapshot alive while they flush it.
     public enum ReaderProtection: String, Sendable, CaseIterable {
         case hazardPointers = "hazard-pointers"
         case atomicReference = "atomic-reference"
@@ -158,23 +151,26 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
 
     public let protection: ReaderProtection
     private let lock = TableMutex()
-    /// Writer state (index and current layout); touched only under `lock`.
+    /// The writers' copy; touched only under `lock`.
     private let table: GroupedArrayTable
-    /// `.hazardPointers`: the published layout's address (`FlushLayout.address`).
+    /// `.hazardPointers`: the published snapshot's tail address (`TagArraySnapshot.address`).
     private let published: UnsafeAtomic<UInt>
-    /// `.atomicReference`: the published layout.
-    private let publishedReference: ManagedAtomic<FlushLayout>
-    /// The published layout's address (the table's current layout, which it keeps alive); under
-    /// `lock`.
-    private var current: UInt
-    /// Replaced layouts some reader may still hold (`.hazardPointers`), each with the reference
-    /// the table handed over; under `lock`.
-    private var retired: [Unmanaged<FlushLayout>] = []
-    /// Layouts published so far; under `lock`.
+    /// `.atomicReference`: the published snapshot.
+    private let publishedReference: ManagedAtomic<TagArraySnapshot>
+    /// Writer state, under `lock`: the published snapshot, replaced ones some reader may still
+    /// hold, reusable ones, the generation published, and how many snapshots were allocated.
+    private var current: TagArraySnapshot
+    private var retired: [TagArraySnapshot] = []
+    private var free: [TagArraySnapshot] = []
+    private var publishedGeneration: Int
     private var publicationCount = 0
+    private var allocationCount = 1
     private let domainUsesFirstStage: Bool
-    /// Layouts published so far (a measure of copy-on-write traffic).
+
+    /// Snapshots published so far (a measure of copy-on-write traffic).
     public var publications: Int { lock.withLock { publicationCount } }
+    /// Snapshots allocated so far (the first included); steady churn adds none.
+    public var snapshotAllocations: Int { lock.withLock { allocationCount } }
 
     public convenience init(domainUsesFirstStage: Bool) {
         self.init(domainUsesFirstStage: domainUsesFirstStage, protection: .hazardPointers)
@@ -183,16 +179,18 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     public init(domainUsesFirstStage: Bool, protection: ReaderProtection) {
         self.domainUsesFirstStage = domainUsesFirstStage
         self.protection = protection
-        table = GroupedArrayTable(domainUsesFirstStage: domainUsesFirstStage, copyOnWrite: true)
-        current = table.layoutAddress
-        published = .create(protection == .hazardPointers ? current : 0)
-        publishedReference = ManagedAtomic(table.layout)
+        table = GroupedArrayTable(domainUsesFirstStage: domainUsesFirstStage)
+        let first = TagArraySnapshot.make(words: TagArraySnapshot.words(units: 0, entries: 0))
+        first.fill(from: table.view, entryCount: 0)
+        current = first
+        publishedGeneration = table.generation
+        published = .create(protection == .hazardPointers ? first.address : 0)
+        publishedReference = ManagedAtomic(first)
     }
 
     deinit {
         // No reader can be inside a method of a table being deinitialized.
         _ = published.destroy()
-        for layout in retired { layout.release() }
     }
 
     // MARK: Writers
@@ -211,35 +209,49 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
         }
     }
 
-    /// Publishes the table's layout if it is not the published one; under `lock`. The layouts
-    /// the table replaced (the published one among them) become retired.
+    /// Publishes a copy of the writers' array if a flush could see a difference; under `lock`.
     private func publishIfChanged() {
-        let address = table.layoutAddress
-        guard address != current else { return }
+        guard table.generation != publishedGeneration else { return }
+        publishedGeneration = table.generation
         publicationCount += 1
-        current = address
+        let view = table.view
+        let words = TagArraySnapshot.words(units: view.unitCount, entries: table.tagCount)
         switch protection {
         case .hazardPointers:
-            _ = published.exchange(address, ordering: .sequentiallyConsistent)
-            table.takeReplacedLayouts(into: &retired)
-            // Amortized: one scan of the slots per `reclaimBatch` replaced layouts.
+            let snapshot = reusableSnapshot(words: words)
+            snapshot.fill(from: view, entryCount: table.tagCount)
+            _ = published.exchange(snapshot.address, ordering: .sequentiallyConsistent)
+            retired.append(current)
+            current = snapshot
+            // Amortized: one scan of the slots per `reclaimBatch` replaced snapshots.
             if retired.count >= Self.reclaimBatch { reclaim() }
         case .atomicReference:
-            publishedReference.store(table.layout, ordering: .releasing)
-            // Readers hold their own strong references: ARC frees replaced layouts.
-            table.dropReplacedLayouts()
+            let snapshot = TagArraySnapshot.make(words: words)
+            allocationCount += 1
+            snapshot.fill(from: view, entryCount: table.tagCount)
+            publishedReference.store(snapshot, ordering: .releasing)
+            current = snapshot
         }
     }
 
-    /// Replaced layouts kept before a reclamation scan (a scan reads every hazard slot).
-    static let reclaimBatch = 8
+    /// A free snapshot with room for `words`, or a new one.
+    private func reusableSnapshot(words: Int) -> TagArraySnapshot {
+        if let index = free.lastIndex(where: { $0.capacityWords >= words }) { return free.remove(at: index) }
+        allocationCount += 1
+        return TagArraySnapshot.make(words: words)
+    }
 
-    /// Releases retired layouts no hazard slot holds; under `lock`.
+    /// Replaced snapshots kept before a reclamation scan (a scan reads every hazard slot).
+    static let reclaimBatch = 4
+    /// Reusable snapshots kept; beyond that they are freed.
+    static let freeLimit = 8
+
+    /// Moves retired snapshots no hazard slot holds to the free list; under `lock`.
     private func reclaim() {
-        let hazards = FlushLayoutHazards.shared
-        retired.removeAll { layout in
-            guard !hazards.isProtected(layout._withUnsafeGuaranteedRef(\.address)) else { return false }
-            layout.release()
+        let hazards = SnapshotHazards.shared
+        retired.removeAll { snapshot in
+            guard !hazards.isProtected(snapshot.address) else { return false }
+            if free.count < Self.freeLimit { free.append(snapshot) }
             return true
         }
     }
@@ -247,13 +259,13 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     // MARK: Readers (lock-free)
 
     @inline(__always)
-    private func withLayout<R>(_ body: (FlushLayoutView) -> R) -> R {
+    private func withSnapshot<R>(_ body: (TagArrayView) -> R) -> R {
         switch protection {
         case .hazardPointers:
-            return FlushLayoutHazards.shared.withProtectedLayout(published, body)
+            return SnapshotHazards.shared.withProtectedSnapshot(published, body)
         case .atomicReference:
-            let layout = publishedReference.load(ordering: .acquiring)
-            return withExtendedLifetime(layout) { body(layout.view) }
+            let snapshot = publishedReference.load(ordering: .acquiring)
+            return withExtendedLifetime(snapshot) { body(snapshot.view) }
         }
     }
 
@@ -264,14 +276,14 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
         -> Int
     {
         let scope = FlushScope.range(AlignedInvalidation(covering: range), invalidationHint: invalidationHint)
-        return withLayout { $0.walk(scope: scope, into: &sink) }
+        return withSnapshot { $0.walk(scope: scope, into: &sink) }
     }
 
     @discardableResult
     @_specialize(exported: true, where Sink == DescriptorBufferSink)
     @_specialize(where Sink == DescriptorBufferSink)
     public func flushAll<Sink: InvalidationSink>(into sink: inout Sink) -> Int {
-        withLayout { $0.walk(scope: .all, into: &sink) }
+        withSnapshot { $0.walk(scope: .all, into: &sink) }
     }
 
     @discardableResult
@@ -279,17 +291,20 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     @_specialize(where Sink == DescriptorBufferSink)
     public func flushRangeForNewMappings<Sink: InvalidationSink>(_ range: IOVARange, into sink: inout Sink) -> Int {
         let firstStage = domainUsesFirstStage
-        return withLayout { $0.walkNewMappings(range, domainUsesFirstStage: firstStage, into: &sink) }
+        return withSnapshot { $0.walkNewMappings(range, domainUsesFirstStage: firstStage, into: &sink) }
     }
 
     // MARK: Introspection (under the lock)
 
     public var tagCount: Int { lock.withLock { table.tagCount } }
     public var countedTags: [CountedCacheTag] { lock.withLock { table.countedTags } }
-    /// The index and the published layout (`table.footprintBytes`: the layout is the table's
-    /// current one) plus layouts awaiting reclamation.
+    /// The writers' copy, the published snapshot and the retired and free ones, plus the table
+    /// object and its lock (`AllocationSize`).
     public var footprintBytes: Int {
-        lock.withLock { table.footprintBytes + retired.reduce(0) { $0 + $1._withUnsafeGuaranteedRef(\.byteCount) } }
+        lock.withLock {
+            let snapshots = ([current] + retired + free).reduce(0) { $0 + $1.allocationBytes }
+            return AllocationSize.of(object: self) + AllocationSize.of(object: lock) + table.footprintBytes + snapshots
+        }
     }
 }
 

@@ -1,340 +1,106 @@
 import VTd
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-/// The optimized cache-tag table: tags indexed by a hash for O(1) assign and unassign, and the
-/// flush walk reduced to contiguous arrays of precomputed descriptor templates grouped by unit.
+/// The optimized cache-tag table: one sorted array of 16-byte tag entries grouped by unit and
+/// descriptor family, each entry holding the quadword 0 its flush writes (`TagArray.swift`).
 ///
-/// Design (after the Arm SMMUv3 invalidation array, docs/vtd-facts.md §8):
-/// - every tag maps to a *template*: the part of its descriptor that does not depend on the
-///   flushed range (quadword 0 with DID, PASID, SID, queue depth). Tags whose descriptors would
-///   be bit-identical in every flush share one template (for example the NESTING_IOTLB tags of
-///   nested children that share a DID, or two PASID attachments of one second-stage domain), so a
-///   flush emits each distinct descriptor once;
-/// - templates live in a `FlushLayout`: per-unit groups, sorted by unit and split by kind, IOTLB
-///   kinds before device-TLB kinds (the TLB must be clean before the device refetches), in one
-///   contiguous allocation, so the walk (`FlushLayoutView.walk`) is a few tight loops that compute
-///   quadword 1 once per run and batch per unit with no unit changes inside a group;
-/// - the flush path reads only that layout and allocates nothing.
-///
-/// The table is the layout plus its *index*: a tag is a 16-byte record (packed identity, users,
-/// a handle to its unit and device facts) in a dense array behind an open-addressing index of
-/// 4-byte slots; each run of templates has its own 4-byte-slot index (quadword 0 → position) and
-/// a 4-byte count of the tags that map to each template. The index is manually managed and
-/// reference-count free; the unit and device facts a tag was assigned with (for `countedTags`)
-/// are interned once per process in `CacheTagFacts`, as the kernel's `struct cache_tag` points at
-/// its `iommu` and `dev`.
-///
-/// Runs have room to grow: a new template is stored in place, and a full run doubles by building
-/// the layout anew (as does a new or emptied unit group), so a template insertion is amortized
-/// O(1) per run; removals swap the last template of the run into the hole.
-///
-/// In *copy-on-write* mode (`ConcurrentGroupedTable`'s writer side) every change of the templates
-/// builds a new layout instead of editing the current one, so a layout once handed out is never
-/// written again; user-count changes touch only the index.
+/// Design (docs/perf-design.md; after the Arm SMMUv3 per-domain invalidation array,
+/// docs/vtd-facts.md §8, without its copy per change):
+/// - a flush is a few store loops over contiguous entries (`TagArrayView.walk`): per unit, per
+///   kind, the scope's granularity and quadword 1 computed once, the batch split per unit as
+///   the kernel's `qi_batch` is; it reads nothing else and allocates nothing;
+/// - entries are sorted by (quadword 0, identity) within a kind, so tags whose descriptors are
+///   bit-identical (the NESTING_IOTLB tags of nested children sharing a DID, two PASID
+///   attachments of one second-stage domain) are neighbours and a flush emits them once;
+/// - attach and detach find a tag by binary search in its kind and insert or remove by moving
+///   the tail of the array: no hashing, no per-tag allocation, nothing interned. The first two
+///   entries and the first unit live inline in the table's state, so the common domain (one unit,
+///   a tag or two) never allocates after creation;
+/// - storage is 16 bytes per tag plus the per-domain state; the heap buffer doubles when full
+///   and halves when three quarters are unused.
 ///
 /// A device with the extra-invalidation quirk still gets its device-TLB descriptor twice: that
 /// repetition is the erratum's workaround, not a duplicate.
 public final class GroupedArrayTable: CacheTagTable {
     public static let name = "grouped-array"
     public static let summary =
-        "hash-indexed tags over per-unit arrays of precomputed descriptor templates; exact duplicates emitted once"
-
-    /// One tag: 16 bytes.
-    struct TagRecord {
-        /// `CacheTag.Key` packed (see `packedKey`).
-        let key: UInt64
-        var users: UInt32
-        /// The tag's unit and device in `CacheTagFacts`.
-        let facts: UInt32
-    }
-
-    /// The index of one run of templates: positions by quadword 0, and how many tags use each.
-    struct RunIndex: ~Copyable {
-        /// Positions + 1 by quadword 0.
-        var slots = SlotIndex()
-        /// Tags mapping to the template at each position.
-        var users = RawBuffer<UInt32>()
-
-        var footprintBytes: Int { slots.footprintBytes + users.capacity * 4 }
-    }
-
-    /// The run indexes of one layout group, in `TemplateKind` order (`runIndex` addresses them
-    /// as four `RunIndex`es in a row: the only stored properties, all of one type).
-    struct GroupIndex: ~Copyable {
-        var domainIOTLB = RunIndex()
-        var pasidIOTLB = RunIndex()
-        var rangeDeviceTLB = RunIndex()
-        var wholeDeviceTLB = RunIndex()
-
-        var footprintBytes: Int {
-            domainIOTLB.footprintBytes + pasidIOTLB.footprintBytes + rangeDeviceTLB.footprintBytes
-                + wholeDeviceTLB.footprintBytes
-        }
-    }
-
-    /// The mutable state, behind a `let` pointer: stored `var`s of a class get a dynamic
-    /// exclusivity check (`swift_beginAccess`) on every access, which cost more than a whole
-    /// assign's hashing; a table is used by one thread at a time (see `ConcurrentGroupedTable`).
-    /// Its buffers are noncopyable and free their memory when the state is deinitialized.
-    struct State: ~Copyable {
-        var records = RawBuffer<TagRecord>()
-        /// Record positions + 1 by packed key.
-        var tagIndex = SlotIndex()
-        /// One per layout group, in the layout's group order.
-        var groupIndexes = RawBuffer<GroupIndex>()
-        /// Templates in all groups (kept so `templateCount` is O(1)).
-        var templateCount = 0
-        /// The templates (owns `view`'s memory): one reference the table holds and releases
-        /// itself, so replacing a layout costs no reference counting beyond the release.
-        var layout: Unmanaged<FlushLayout>
-        /// `layout`'s memory, so the flush path reads no reference.
-        var view: FlushLayoutView
-        /// Copy-on-write mode: layouts this table replaced, still referenced, until the owner takes
-        /// them (`takeReplacedLayouts`), since readers may still walk them.
-        var replaced: [Unmanaged<FlushLayout>] = []
-
-        init(layout: Unmanaged<FlushLayout>) {
-            view = layout._withUnsafeGuaranteedRef { $0.view }
-            self.layout = layout
-        }
-    }
+        "sorted 16-byte tag entries per unit and descriptor family, binary-searched; exact duplicates emitted once"
 
     private let domainUsesFirstStage: Bool
-    /// Never edit a layout in place: every change of the templates builds a new one.
-    private let copyOnWrite: Bool
-    private let state: UnsafeMutablePointer<State>
+    /// The entries and unit headers; a `let` pointer, so no access pays an exclusivity check.
+    let state: UnsafeMutablePointer<TagArrayState>
 
-    private var records: RawBuffer<TagRecord> {
-        @inline(__always) _read { yield state.pointee.records }
-        @inline(__always) _modify { yield &state.pointee.records }
-    }
-    private var tagIndex: SlotIndex {
-        @inline(__always) _read { yield state.pointee.tagIndex }
-        @inline(__always) _modify { yield &state.pointee.tagIndex }
-    }
-    private var groupIndexes: RawBuffer<GroupIndex> {
-        @inline(__always) _read { yield state.pointee.groupIndexes }
-        @inline(__always) _modify { yield &state.pointee.groupIndexes }
-    }
-    private var view: FlushLayoutView { @inline(__always) get { state.pointee.view } }
-    /// Templates in all groups.
-    public private(set) var templateCount: Int {
-        @inline(__always) get { state.pointee.templateCount }
-        @inline(__always) set { state.pointee.templateCount = newValue }
-    }
-
-    public convenience init(domainUsesFirstStage: Bool) {
-        self.init(domainUsesFirstStage: domainUsesFirstStage, copyOnWrite: false)
-    }
-
-    /// A table whose layouts, once built, are never written again when `copyOnWrite`.
-    init(domainUsesFirstStage: Bool, copyOnWrite: Bool) {
+    public init(domainUsesFirstStage: Bool) {
         self.domainUsesFirstStage = domainUsesFirstStage
-        self.copyOnWrite = copyOnWrite
-        precondition(MemoryLayout<GroupIndex>.stride == 4 * MemoryLayout<RunIndex>.stride)
         state = .allocate(capacity: 1)
-        state.initialize(to: State(layout: FlushLayout.empty()))
+        TagArrayState.initialize(state)
     }
 
     deinit {
-        state.pointee.layout.release()
-        for layout in state.pointee.replaced { layout.release() }
+        state.pointee.releaseBuffers()
         state.deinitialize(count: 1)
         state.deallocate()
     }
 
-    public var tagCount: Int { records.count }
+    public var tagCount: Int { state.pointee.count }
 
-    /// The current flush layout (what `ConcurrentGroupedTable` publishes). In copy-on-write mode
-    /// it is never written after it replaced its predecessor.
-    var layout: FlushLayout { state.pointee.layout.takeUnretainedValue() }
-
-    /// The current layout's address (what hazard slots hold), without touching its reference count.
-    var layoutAddress: UInt { UInt(bitPattern: state.pointee.view.raw) }
-
-    /// Hands the layouts replaced since the last call to the caller (copy-on-write mode): each
-    /// comes with the reference this table held, which the caller must release.
-    func takeReplacedLayouts(into retired: inout [Unmanaged<FlushLayout>]) {
-        for index in 0..<state.pointee.replaced.count { retired.append(state.pointee.replaced[index]) }
-        state.pointee.replaced.removeAll(keepingCapacity: true)
+    /// Distinct descriptors a flush emits per unit (entries less duplicates), quirk repeats aside.
+    public var templateCount: Int {
+        let state = state.pointee
+        var duplicates = 0
+        for index in 0..<state.unitCount { duplicates += Int(state.units[index].duplicates) }
+        return state.count - duplicates
     }
 
-    /// Releases the layouts replaced since the last call (copy-on-write mode, when every reader
-    /// holds a reference of its own).
-    func dropReplacedLayouts() {
-        for layout in state.pointee.replaced { layout.release() }
-        state.pointee.replaced.removeAll(keepingCapacity: true)
-    }
+    /// Bumped by every change a flush can see (what `ConcurrentGroupedTable` republishes on).
+    var generation: Int { state.pointee.generation }
 
-    /// Makes `layout` (a reference this table now owns) the current layout.
-    private func replaceLayout(_ layout: Unmanaged<FlushLayout>) {
-        let old = state.pointee.layout
-        state.pointee.view = layout._withUnsafeGuaranteedRef { $0.view }
-        state.pointee.layout = layout
-        // In copy-on-write mode a reader may hold the old layout: keep it for the owner.
-        if copyOnWrite { state.pointee.replaced.append(old) } else { old.release() }
-    }
+    /// What a flush reads now.
+    var view: TagArrayView { state.pointee.view }
 
-    /// `CacheTag.Key` in 64 bits: type (2) | target (26) | DID (16) | PASID (20).
+    /// The kind, quadword 0 and identity of `tag`'s entry.
     @inline(__always)
-    static func packedKey(_ tag: CacheTag) -> UInt64 {
-        let target = tag.type.isDeviceTLB ? tag.device.id.rawValue : tag.unit.id.rawValue
-        precondition(
-            (0..<(1 << 26)).contains(target), "grouped-array: unit or device index \(target) is not in 0..<2^26")
-        return UInt64(tag.type.rawValue) << 62 | UInt64(target) << 36 | UInt64(tag.domainID.rawValue) << 20
-            | UInt64(tag.pasid.rawValue)
-    }
-
-    @inline(__always)
-    private func recordPosition(_ key: UInt64) -> Int? {
-        tagIndex.find(hash: key) { records[$0].key == key }
-    }
-
-    /// The index of run `kind` of group `group`, in place (no accessor coroutine).
-    @inline(__always)
-    private func runIndex(_ group: Int, _ kind: TemplateKind) -> UnsafeMutablePointer<RunIndex> {
-        (UnsafeMutableRawPointer(groupIndexes.base + group) + kind.rawValue * MemoryLayout<RunIndex>.stride)
-            .assumingMemoryBound(to: RunIndex.self)
+    private func entry(for tag: CacheTag) -> (TemplateKind, UInt64, UInt64) {
+        switch tag.type {
+        case .iotlb where domainUsesFirstStage:
+            let word0 =
+                DescriptorType.pasidIOTLB.rawValue | UInt64(tag.domainID.rawValue) << 16 | UInt64(tag.pasid.rawValue) << 32
+            return (.pasidIOTLB, word0, UInt64(tag.pasid.rawValue))
+        case .iotlb, .nestingIotlb:
+            let nesting: UInt64 = tag.type == .nestingIotlb ? 1 << 20 : 0
+            return (.domainIOTLB, DescriptorType.iotlb.rawValue | UInt64(tag.domainID.rawValue) << 16,
+                nesting | UInt64(tag.pasid.rawValue))
+        case .devtlb, .nestingDevtlb:
+            let device = tag.device
+            precondition(
+                (0..<(1 << 26)).contains(device.id.rawValue), "grouped-array: device index \(device.id) is not in 0..<2^26")
+            let word0 = FlushScope.deviceTLBDescriptor(device: device, pasid: tag.pasid, block: .wholeAddressSpace).quadword0
+            let identity =
+                (device.needsExtraInvalidation ? TagEntry.repeatBit : 0) | UInt64(tag.domainID.rawValue) << 26
+                | UInt64(device.id.rawValue)
+            return (tag.type == .devtlb ? .rangeDeviceTLB : .wholeDeviceTLB, word0, identity)
+        }
     }
 
     public func assign(_ tag: CacheTag) {
-        let key = Self.packedKey(tag)
-        if let position = recordPosition(key) {
-            records[position].users += 1
-            return
-        }
-        records.append(TagRecord(key: key, users: 1, facts: CacheTagFacts.shared.intern(tag.unit, tag.device)))
-        tagIndex.insert(records.count - 1, hash: key) { records[$0].key }
-
-        let (kind, word0) = template(for: tag)
-        let (group, fresh) = groupIndex(for: tag.unit)
-        let index = runIndex(group, kind)
-        let run = view.run(group, kind).pointee
-        let current = view.words(run)
-        if let position = index.pointee.slots.find(hash: word0, { current[$0] == word0 }) {
-            index.pointee.users[position] += 1
-            return
-        }
-        // A new template: make room in its run (always a new layout in copy-on-write mode, unless
-        // this assign already built one for a new group and it has room).
-        if run.count == run.capacity || (copyOnWrite && !fresh) {
-            let growing = group
-            let grow = !copyOnWrite
-            replaceLayout(
-                FlushLayout.rebuilt(from: view) { index, runKind, count, capacity in
-                    guard index == growing, runKind == kind else { return grow ? capacity : count }
-                    return grow ? max(4, capacity * 2) : count + 1
-                })
-        }
-        let repeats = tag.type.isDeviceTLB && tag.device.needsExtraInvalidation
-        let view = self.view
-        let position = view.append(word0, repeats: repeats, group: group, kind: kind)
-        index.pointee.users.append(1)
-        let words = view.words(view.run(group, kind).pointee)
-        index.pointee.slots.insert(position, hash: word0) { words[$0] }
-        templateCount += 1
+        let (kind, word0, identity) = entry(for: tag)
+        state.pointee.assign(kind, word0, identity, on: tag.unit)
     }
 
     public func unassign(_ tag: CacheTag) throws(CacheTagError) {
-        let key = Self.packedKey(tag)
-        guard let position = recordPosition(key) else { throw CacheTagError.notAssigned(tag.description) }
-        records[position].users -= 1
-        guard records[position].users == 0 else { return }
-        // The template is the one the first assign made: rebuild that tag from its interned facts.
-        let (unit, device) = CacheTagFacts.shared.facts(records[position].facts)
-        let stored = CacheTag(type: tag.type, unit: unit, device: device, domainID: tag.domainID, pasid: tag.pasid)
-        removeRecord(at: position)
-
-        let (kind, word0) = template(for: stored)
-        guard let group = view.groupIndex(of: unit.id) else { preconditionFailure("template of \(tag) missing") }
-        let index = runIndex(group, kind)
-        let current = view.words(view.run(group, kind).pointee)
-        guard let templatePosition = index.pointee.slots.find(hash: word0, { current[$0] == word0 }) else {
-            preconditionFailure("template of \(tag) missing")
+        let (kind, word0, identity) = entry(for: tag)
+        // A device-TLB tag assigned with other device facts (queue depth, quirk) has another
+        // quadword 0: match it as the kernel does, by DID, device and PASID.
+        let key = identity & ~TagEntry.repeatBit
+        let pasid = tag.pasid.rawValue
+        let found = state.pointee.unassign(kind, word0, identity, on: tag.unit.id) { entry in
+            kind.isDeviceTLB && entry.identity & ~TagEntry.repeatBit == key && Self.pasid(ofDeviceTLB: entry.word0) == pasid
         }
-        guard index.pointee.users[templatePosition] == 1 else {
-            index.pointee.users[templatePosition] -= 1
-            return
-        }
-        if copyOnWrite { replaceLayout(FlushLayout.rebuilt(from: view) { _, _, count, _ in count }) }
-        // Index first (it reads the words), then the layout: both swap-remove.
-        let view = self.view
-        let words = view.words(view.run(group, kind).pointee)
-        index.pointee.slots.remove(templatePosition, hash: word0) { words[$0] }
-        let last = Int(view.run(group, kind).pointee.count) - 1
-        if templatePosition != last {
-            index.pointee.slots.replace(last, with: templatePosition, hash: words[last])
-            index.pointee.users[templatePosition] = index.pointee.users[last]
-        }
-        index.pointee.users.removeLast()
-        view.remove(at: templatePosition, group: group, kind: kind)
-        templateCount -= 1
-        if view.groups[group].isEmpty {
-            replaceLayout(FlushLayout.rebuilt(from: view, removing: group) { _, _, _, capacity in capacity })
-            groupIndexes.remove(at: group)
-        }
+        guard found else { throw CacheTagError.notAssigned(tag.description) }
     }
 
-    /// Swap-removes record `position`, keeping the index in step.
-    private func removeRecord(at position: Int) {
-        let key = records[position].key
-        tagIndex.remove(position, hash: key) { records[$0].key }
-        let last = records.count - 1
-        if position != last {
-            let moved = records[last]
-            tagIndex.replace(last, with: position, hash: moved.key)
-            records[position] = moved
-        }
-        records.removeLast()
-    }
-
-    /// The kind and quadword 0 of `tag`'s template.
-    private func template(for tag: CacheTag) -> (TemplateKind, UInt64) {
-        let kind: TemplateKind
-        let descriptor: InvalidationDescriptor
-        switch tag.type {
-        case .iotlb where domainUsesFirstStage:
-            kind = .pasidIOTLB
-            descriptor = .pasidIOTLB(.pasidSelective, domainID: tag.domainID, pasid: tag.pasid)
-        case .iotlb, .nestingIotlb:
-            kind = .domainIOTLB
-            descriptor = .iotlb(.domainSelective, domainID: tag.domainID)
-        case .devtlb:
-            kind = .rangeDeviceTLB
-            descriptor = FlushScope.deviceTLBDescriptor(device: tag.device, pasid: tag.pasid, block: .wholeAddressSpace)
-        case .nestingDevtlb:
-            kind = .wholeDeviceTLB
-            descriptor = FlushScope.deviceTLBDescriptor(device: tag.device, pasid: tag.pasid, block: .wholeAddressSpace)
-        }
-        let granularityBits: UInt64 = 0x3 << 4
-        let word0 = kind == .domainIOTLB || kind == .pasidIOTLB ? descriptor.quadword0 & ~granularityBits : descriptor.quadword0
-        return (kind, word0)
-    }
-
-    /// The index of `unit`'s group, inserting an empty one in unit order (into a new layout) if
-    /// needed; `fresh` tells that the layout was built by this call.
-    private func groupIndex(for unit: IOMMUUnit) -> (index: Int, fresh: Bool) {
-        let view = self.view
-        var insertion = view.groupCount
-        for index in 0..<view.groupCount {
-            let id = view.groups[index].unit
-            if id == unit.id { return (index, false) }
-            if id > unit.id {
-                insertion = index
-                break
-            }
-        }
-        replaceLayout(
-            FlushLayout.rebuilt(from: view, inserting: (insertion, unit)) { [copyOnWrite] _, _, count, capacity in
-                copyOnWrite ? count : capacity
-            })
-        groupIndexes.insert(GroupIndex(), at: insertion)
-        return (insertion, true)
+    /// The PASID a device-TLB quadword 0 carries (none for type 3).
+    static func pasid(ofDeviceTLB word0: UInt64) -> UInt32 {
+        TagEntry.isPASIDDeviceTLB(word0) ? UInt32(truncatingIfNeeded: word0 >> 32) & 0xf_ffff : 0
     }
 
     @discardableResult
@@ -360,27 +126,17 @@ public final class GroupedArrayTable: CacheTagTable {
         view.walkNewMappings(range, domainUsesFirstStage: domainUsesFirstStage, into: &sink)
     }
 
-    public var countedTags: [CountedCacheTag] {
-        let facts = CacheTagFacts.shared
-        return records.buffer.map { record -> CountedCacheTag in
-            let (unit, device) = facts.facts(record.facts)
-            let type = CacheTagType(rawValue: UInt8(record.key >> 62))!
-            let tag = CacheTag(
-                type: type, unit: unit, device: device, domainID: DomainID(UInt16(truncatingIfNeeded: record.key >> 20)),
-                pasid: PASID(unchecked: UInt32(truncatingIfNeeded: record.key & 0xf_ffff)))
-            return CountedCacheTag(tag: tag, users: Int(record.users))
-        }
-        .sorted { $0.tag.key.walkOrder.lexicographicallyPrecedes($1.tag.key.walkOrder) }
-    }
+    /// The tags, rebuilt from the entries: the device facts a device-TLB entry does not keep
+    /// (source IDs, queue depth) come from its quadword 0; an IOTLB entry's device is a stand-in
+    /// behind its unit (IOTLB tags are matched by unit, `CacheTag.key`).
+    public var countedTags: [CountedCacheTag] { TagArrayTags.counted(view, domainUsesFirstStage: domainUsesFirstStage) }
 
-    /// The table's own memory: records, tag index, the run indexes and the flush layout.
-    /// The interned unit and device facts are shared by every table (`CacheTagFacts`), like the
-    /// kernel's `iommu` and `dev` structures, and are not counted here.
+    /// Heap bytes as the allocator hands them out (`malloc_usable_size`): the table object, its
+    /// state (inline entries and unit header included) and the heap buffers it has grown into.
     public var footprintBytes: Int {
-        var bytes = MemoryLayout<State>.stride + records.capacity * MemoryLayout<TagRecord>.stride
-        bytes += tagIndex.footprintBytes
-        bytes += groupIndexes.capacity * MemoryLayout<GroupIndex>.stride
-        for group in 0..<groupIndexes.count { bytes += groupIndexes[group].footprintBytes }
-        return bytes + state.pointee.layout._withUnsafeGuaranteedRef { $0.byteCount }
+        var bytes = AllocationSize.of(object: self) + AllocationSize.of(state)
+        if !state.pointee.entriesAreInline { bytes += AllocationSize.of(state.pointee.entries) }
+        if !state.pointee.unitsAreInline { bytes += AllocationSize.of(state.pointee.units) }
+        return bytes
     }
 }

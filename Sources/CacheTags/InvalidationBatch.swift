@@ -95,6 +95,29 @@ struct InvalidationBatch {
         }
     }
 
+    /// `total` descriptors (`entries[i].word0 | bits`, `word1`, 0, 0) for the current unit: the
+    /// optimized tables' store loop, two 16-byte stores per descriptor.
+    @inline(__always)
+    mutating func append<Sink: InvalidationSink>(
+        entries: UnsafePointer<TagEntry>, count total: Int, bits: UInt64, word1: UInt64, into sink: inout Sink
+    ) {
+        var done = 0
+        let high = SIMD2<UInt64>(bits, word1)
+        while done < total {
+            if count == Self.capacity { submit(into: &sink) }
+            let chunk = min(total &- done, Self.capacity &- count)
+            let base = UnsafeMutableRawPointer(slots + count)
+            let source = entries + done
+            for offset in 0..<chunk {
+                let slot = base + offset &* MemoryLayout<InvalidationDescriptor>.stride
+                slot.storeBytes(of: SIMD2<UInt64>(source[offset].word0, 0) | high, as: SIMD2<UInt64>.self)
+                slot.storeBytes(of: SIMD2<UInt64>(), toByteOffset: 16, as: SIMD2<UInt64>.self)
+            }
+            count &+= chunk
+            done &+= chunk
+        }
+    }
+
     /// Submits what is queued, if anything.
     mutating func submit<Sink: InvalidationSink>(into sink: inout Sink) {
         guard count > 0 else { return }

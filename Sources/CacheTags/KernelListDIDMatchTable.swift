@@ -87,5 +87,5 @@ public final class KernelListDIDMatchTable: CacheTagTable {
 
     public var tagCount: Int { list.tagCount }
     public var countedTags: [CountedCacheTag] { list.countedTags }
-    public var footprintBytes: Int { list.footprintBytes }
+    public var footprintBytes: Int { AllocationSize.of(object: self) + list.footprintBytes }
 }

@@ -225,5 +225,20 @@ public final class KernelListTable: CacheTagTable {
         return result
     }
 
-    public var footprintBytes: Int { tagCount * MemoryLayout<Node>.stride }
+    /// The table object's own allocation (the per-domain fixed part).
+    package var fixedFootprintBytes: Int { AllocationSize.of(object: self) }
+    /// Bytes a node asks for.
+    package var nodeBytes: Int { MemoryLayout<Node>.stride }
+
+    /// Heap bytes as the allocators hand them out: the table object and every node
+    /// (`TagAllocator.usableSize`; `AllocationSize`).
+    public var footprintBytes: Int {
+        var bytes = fixedFootprintBytes
+        var node = head
+        while let current = node {
+            bytes += allocator.bytes(of: UnsafeMutableRawPointer(current), requested: MemoryLayout<Node>.stride)
+            node = current.pointee.next
+        }
+        return bytes
+    }
 }

@@ -37,12 +37,16 @@ package struct Jemalloc: @unchecked Sendable {
         else {
             return .failure(LoadError(reason: "\(libraryName) lacks malloc, free or mallctl"))
         }
+        // jemalloc's own usable size (its size classes), for honest bytes per tag.
+        let usable = dlsym(handle, "malloc_usable_size").map {
+            unsafeBitCast($0, to: (@convention(c) (UnsafeMutableRawPointer?) -> Int).self)
+        }
         return .success(
             Jemalloc(
                 mallctl: unsafeBitCast(mallctl, to: MallctlFunction.self),
                 allocator: TagAllocator(
                     name: "jemalloc", allocate: unsafeBitCast(malloc, to: MallocFunction.self),
-                    deallocate: unsafeBitCast(free, to: FreeFunction.self))))
+                    deallocate: unsafeBitCast(free, to: FreeFunction.self), usableSize: usable)))
     }
 
     /// Why jemalloc could not be used, said once by the caller.

@@ -424,9 +424,9 @@ func runSequence(
         for directory in optimized {
             let ours = directory.flush(domain, operation)
             let there = "\(here) \(directory.name)"
-            // The tables hold the same tags; `kernel-list+did-match` merges the tags whose
-            // descriptors are bit-identical, so it may hold fewer.
-            let mergesTags = directory.name == KernelListDIDMatchTable.name
+            // The tables hold the same tags; those that merge tags whose descriptors are the same
+            // (`kernel-list+did-match`, `smmu-invs`) may hold fewer.
+            let mergesTags = CacheTagTables.named(directory.name)?.traits.contains(.mergesTags) ?? false
             checker.expect(
                 mergesTags
                     ? directory.tagCountOf(domain) <= listTable.tagCount : directory.tagCountOf(domain) == listTable.tagCount,

@@ -19,7 +19,10 @@ struct PerfSuiteTests {
         let names = PerfSuite.Variant.allCases.map(\.rawValue)
         #expect(names == ["c-list"] + Self.registryVariants.map(\.name) + ["write-floor"])
         // The names perf.csv and the thresholds use today.
-        #expect(names == ["c-list", "kernel-list", "kernel-list+did-match", "grouped-array", "concurrent-grouped", "write-floor"])
+        #expect(
+            names == [
+                "c-list", "kernel-list", "kernel-list+did-match", "grouped-array", "smmu-invs", "concurrent-grouped", "write-floor",
+            ])
         #expect(PerfSuite.Variant.kernelList.table == CacheTagTables.kernel)
         #expect(PerfSuite.Variant.cList.table == nil && PerfSuite.Variant.writeFloor.table == nil)
     }
