@@ -57,7 +57,7 @@ let package = Package(
         // The performance targets' fixtures and suite: scenario, C-list adapter, write floor,
         // interleaved medians; shared by `cachetag-bench perf`, the micro benchmarks and the tests.
         .target(
-            name: "PerfSuite", dependencies: ["VTd", "CacheTags", "CKernelList", "Reports", "Timing"],
+            name: "PerfSuite", dependencies: ["VTd", "CacheTags", "CAllocatorInfo", "CKernelList", "Reports", "Timing"],
             swiftSettings: swiftSettings),
         // Runs workload × point × scheme × table: modeled metrics and real timings of the software path.
         .target(

@@ -185,6 +185,13 @@ int ckl_unassign(ckl_domain *domain, const ckl_tag_spec *spec) {
     return CKL_ERR_NOENT;
 }
 
+size_t ckl_footprint(const ckl_domain *domain, size_t (*usable_size)(const void *)) {
+    size_t bytes = usable_size(domain);
+    for (const struct ckl_link *link = domain->tags.next; link != &domain->tags; link = link->next)
+        bytes += usable_size(link);
+    return bytes;
+}
+
 void ckl_visit_tags(const ckl_domain *domain, ckl_visit_fn visit, void *context) {
     const struct ckl_link *const head = &domain->tags;
     for (const struct ckl_link *link = head->next; link != head; link = link->next) {

@@ -251,8 +251,13 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
         let hazards = SnapshotHazards.shared
         retired.removeAll { snapshot in
             guard !hazards.isProtected(snapshot.address) else { return false }
-            if free.count < Self.freeLimit { free.append(snapshot) }
+            free.append(snapshot)
             return true
+        }
+        // Keep the largest: the small ones of a table that grew fit none of its next copies.
+        if free.count > Self.freeLimit {
+            free.sort { $0.capacityWords > $1.capacityWords }
+            free.removeLast(free.count - Self.freeLimit)
         }
     }
 

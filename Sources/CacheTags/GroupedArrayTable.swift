@@ -73,7 +73,7 @@ public final class GroupedArrayTable: CacheTagTable {
             let device = tag.device
             precondition(
                 (0..<(1 << 26)).contains(device.id.rawValue), "grouped-array: device index \(device.id) is not in 0..<2^26")
-            let word0 = FlushScope.deviceTLBDescriptor(device: device, pasid: tag.pasid, block: .wholeAddressSpace).quadword0
+            let word0 = Self.deviceTLBWord0(device, tag.pasid)
             let identity =
                 (device.needsExtraInvalidation ? TagEntry.repeatBit : 0) | UInt64(tag.domainID.rawValue) << 26
                 | UInt64(device.id.rawValue)
@@ -96,6 +96,18 @@ public final class GroupedArrayTable: CacheTagTable {
             kind.isDeviceTLB && entry.identity & ~TagEntry.repeatBit == key && Self.pasid(ofDeviceTLB: entry.word0) == pasid
         }
         guard found else { throw CacheTagError.notAssigned(tag.description) }
+    }
+
+    /// Quadword 0 of the device-TLB descriptor of `device` and `pasid` (type 3 without a PASID, 8
+    /// with one), as `InvalidationDescriptor.deviceTLB` / `.pasidDeviceTLB` encode it (tested equal).
+    @inline(__always)
+    static func deviceTLBWord0(_ device: Device, _ pasid: PASID) -> UInt64 {
+        let pfsid = UInt64(device.physicalFunctionSource.rawValue)
+        let depth = UInt64(device.queueDepth) & 0x1f
+        let source = UInt64(device.source.rawValue)
+        let split = (pfsid & 0xf) << 12 | (pfsid & 0xfff0) << 48
+        guard !pasid.isNone else { return DescriptorType.deviceTLB.rawValue | split | depth << 16 | source << 32 }
+        return DescriptorType.pasidDeviceTLB.rawValue | split | depth << 4 | source << 16 | UInt64(pasid.rawValue) << 32
     }
 
     /// The PASID a device-TLB quadword 0 carries (none for type 3).

@@ -104,11 +104,15 @@ extension TagArrayState {
         if !entriesAreInline {
             if count == 0 {
                 resize(to: Self.inlineEntries)
-            } else if count &* 4 <= capacity && capacity > 4 {
+            } else if count &* 4 <= capacity && capacity > Self.keptCapacity {
                 resize(to: capacity / 2)
             }
         }
     }
+
+    /// A heap buffer of up to this many entries (1 KiB) is kept until the table empties: a domain
+    /// whose devices come and go would otherwise allocate on every swing.
+    static let keptCapacity = 64
 
     /// Moves the entries to a buffer of `newCapacity` (the inline room for `inlineEntries`).
     private mutating func resize(to newCapacity: Int) {

@@ -126,7 +126,8 @@ struct TagArrayView {
 }
 
 /// The table's mutable state: entries and unit headers, each in its inline room until it
-/// outgrows it, then in a heap buffer that doubles (and halves when three quarters are unused).
+/// outgrows it, then in a heap buffer that doubles (and, above `keptCapacity`, halves when three
+/// quarters are unused).
 /// Plain data behind the table's `let` pointer, so accesses need no exclusivity checks; the
 /// inline rooms make the state's address part of its contents, so it is never moved.
 struct TagArrayState {

@@ -1,3 +1,4 @@
+import CAllocatorInfo
 import CKernelList
 import CacheTags
 import VTd
@@ -100,8 +101,9 @@ package final class CKernelListBaseline {
     /// Distinct tags held.
     package var tagCount: Int { ckl_tag_count(domain) }
 
-    /// Bytes of tag storage: 48-byte nodes (see ckernel_list.c), allocator overhead excluded.
-    package var footprintBytes: Int { tagCount * 48 }
+    /// Heap bytes as malloc hands them out (`malloc_usable_size`): the domain (its 16-descriptor
+    /// batch included) and every 48-byte node.
+    package var footprintBytes: Int { ckl_footprint(domain, cai_usable_size) }
 
     /// `ckl_flush_range` into `sink`. Returns descriptors emitted.
     @inline(__always)

@@ -14,8 +14,10 @@ import VTd
 /// invalidation per ATS device, e.g. a VFIO domain of SR-IOV VFs with ATS behind one unit.
 ///
 /// `spareDevices` more ATS devices (ids N−1+1 …) are not attached: assign/unassign timings attach
-/// and detach their DEVTLB tags (a new, distinct tag each, so every assign inserts and every
-/// unassign removes), and the mixed loop attaches one of them per iteration.
+/// and detach their DEVTLB tags 16 at a time, a different 16 each cycle in rotation (a new,
+/// distinct tag each, so every assign inserts and every unassign removes — and a table that keeps
+/// zero-user entries for later, as SMMUv3's does, meets them again only after three other
+/// groups), and the mixed loop attaches one of them per iteration.
 package struct PerfScenario: Sendable {
     /// Distinct tags the domain holds.
     package let tagCount: Int
@@ -30,6 +32,19 @@ package struct PerfScenario: Sendable {
     /// The spare devices' IOTLB tags (identical keys to `tags[0]`: an attach bumps its users).
     package let spareIOTLBTags: [CacheTag]
 
+    /// Spare tags attached and detached per timed cycle.
+    package static let churnGroup = 16
+
+    /// The tags of a first attach into an empty table: one ATS device's IOTLB and DEVTLB tags.
+    package var firstAttachTags: [CacheTag] { [spareIOTLBTags[0], spareTags[0]] }
+
+    /// The spare DEVTLB tags of churn cycle `cycle`: `churnGroup` of them, groups in rotation.
+    package func churnTags(_ cycle: Int) -> ArraySlice<CacheTag> {
+        let groups = max(1, spareTags.count / Self.churnGroup)
+        let start = (cycle % groups) * Self.churnGroup
+        return spareTags[start..<min(start + Self.churnGroup, spareTags.count)]
+    }
+
     /// The tag counts the sweep uses: 1, 4, 16, 64, 256, 1024 per domain.
     package static let tagCounts = [1, 4, 16, 64, 256, 1024]
     /// A 4 KiB unmap: one page (mask 0).
@@ -40,7 +55,7 @@ package struct PerfScenario: Sendable {
     package static let domainUsesFirstStage = false
 
     /// Builds the layout for `tagCount` ≥ 1 tags and `spareDevices` unattached devices.
-    package init(tagCount: Int, spareDevices: Int = 16) {
+    package init(tagCount: Int, spareDevices: Int = 64) {
         precondition(tagCount >= 1, "a scenario holds at least the IOTLB tag")
         self.tagCount = tagCount
         let unit = IOMMUUnit(id: IOMMUUnitID(0), capabilities: .server)

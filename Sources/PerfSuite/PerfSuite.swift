@@ -65,6 +65,7 @@ package enum PerfSuite {
         package static let kernelList = Variant(table: CacheTagTables.kernel)
         package static let groupedArray = Variant(rawValue: GroupedArrayTable.name)
         package static let concurrentGrouped = Variant(rawValue: ConcurrentGroupedTable.name)
+        package static let smmuInvs = Variant(rawValue: SMMUInvsTable.name)
 
         /// Every variant, in column order: c-list, the registry's perf variants, write-floor.
         package static var allCases: [Variant] {
@@ -87,10 +88,16 @@ package enum PerfSuite {
         case flushRangeGeneric = "perf.flush_range_generic_ns"
         case assign = "perf.assign_ns"
         case unassign = "perf.unassign_ns"
+        /// An ATS device's attach (IOTLB + DEVTLB tag) into an empty table, per tag; tags = 0.
+        case firstAttach = "perf.first_attach_ns"
+        /// Its detach, leaving the table empty again, per tag; tags = 0.
+        case firstDetach = "perf.first_detach_ns"
         /// The limit probe: writing N descriptors.
         case write = "perf.write_ns"
 
         var isFlush: Bool { self == .flushRange || self == .flushRange2M || self == .flushAll || self == .flushRangeGeneric }
+        /// Measured on an empty table, recorded under tags = 0.
+        var isEmptyTable: Bool { self == .firstAttach || self == .firstDetach }
     }
 
     /// Everything one run found.
@@ -110,6 +117,12 @@ package enum PerfSuite {
             package let variant: Variant
             package let operation: Operation
             package let tags: Int
+        }
+
+        /// The tag counts with samples, ascending: 0 (the empty-table figures) and the sweep's.
+        package var measuredTagCounts: [Int] {
+            let empty = samples.keys.contains { $0.tags == 0 }
+            return (empty ? [0] : []) + configuration.tagCounts.sorted()
         }
 
         /// Median ns per operation, or nil when not measured.
@@ -146,6 +159,14 @@ package enum PerfSuite {
         /// The registry tables with their ring entry points.
         let tables: [Variant: (table: any CacheTagTable, ring: RingEntryPoints)]
         var spareTags: [CKernelListBaseline.PreparedTag]
+        /// The churn cycle the next assign/unassign sample starts at (`PerfScenario.churnTags`).
+        var cycle = 0
+        /// Empty tables (and the C list) for the first-attach timings.
+        let empty: [Variant: any CacheTagTable]
+        let emptyC: CKernelListBaseline
+        var firstAttach: [CKernelListBaseline.PreparedTag]
+        /// `PerfScenario.churnTags` of each cycle of the rotation.
+        let churn: [[CacheTag]]
         var sink = DescriptorBufferSink()
         /// The write floor's ring (owned here).
         let ring: UnsafeMutableBufferPointer<InvalidationDescriptor>
@@ -161,6 +182,15 @@ package enum PerfSuite {
             }
             self.tables = tables
             spareTags = scenario.spareTags.map(CKernelListBaseline.PreparedTag.init)
+            var empty: [Variant: any CacheTagTable] = [:]
+            for variant in variants {
+                if let table = variant.table { empty[variant] = table.make(domainUsesFirstStage: PerfScenario.domainUsesFirstStage) }
+            }
+            self.empty = empty
+            emptyC = CKernelListBaseline(domainUsesFirstStage: PerfScenario.domainUsesFirstStage)
+            firstAttach = scenario.firstAttachTags.map(CKernelListBaseline.PreparedTag.init)
+            let groups = max(1, scenario.spareTags.count / PerfScenario.churnGroup)
+            churn = (0..<groups).map { Array(scenario.churnTags($0)) }
             ring = .allocate(capacity: 256)
             ring.initialize(repeating: InvalidationDescriptor(0, 0))
         }
@@ -172,9 +202,9 @@ package enum PerfSuite {
         if variant == .writeFloor { return [.write] }
         // The unspecialized-entry-point figure for the tables on the run axis, as before.
         if let table = variant.table, table.traits.contains(.runnable) {
-            return [.flushRange, .flushRange2M, .flushAll, .flushRangeGeneric, .assign, .unassign]
+            return [.flushRange, .flushRange2M, .flushAll, .flushRangeGeneric, .assign, .unassign, .firstAttach, .firstDetach]
         }
-        return [.flushRange, .flushRange2M, .flushAll, .assign, .unassign]
+        return [.flushRange, .flushRange2M, .flushAll, .assign, .unassign, .firstAttach, .firstDetach]
     }
 
     private static func measure(tags: Int, _ configuration: Configuration, overhead: UInt64, into result: inout Result) {
@@ -200,6 +230,7 @@ package enum PerfSuite {
         var batchSizes: [Result.Key: Int] = [:]
         for variant in variants {
             for operation in operations(for: variant) {
+                if operation.isEmptyTable && tags != configuration.tagCounts.min() { continue }
                 _ = sample(variant, operation, fixtures, count: 8, overhead: overhead)
                 var count = 8
                 var elapsed = sample(variant, operation, fixtures, count: count, overhead: overhead) * Double(count)
@@ -219,9 +250,12 @@ package enum PerfSuite {
                 for offset in 0..<variants.count {
                     let variant = variants[(offset + repetition) % variants.count]
                     guard operations(for: variant).contains(operation) else { continue }
+                    // The empty-table figures do not depend on N: taken once, with the smallest N.
+                    if operation.isEmptyTable && tags != configuration.tagCounts.min() { continue }
                     let key = Result.Key(variant: variant, operation: operation, tags: tags)
                     let value = sample(variant, operation, fixtures, count: batchSizes[key]!, overhead: overhead)
-                    result.samples[key, default: []].append(value)
+                    let recorded = operation.isEmptyTable ? Result.Key(variant: variant, operation: operation, tags: 0) : key
+                    result.samples[recorded, default: []].append(value)
                 }
             }
         }
@@ -235,6 +269,8 @@ package enum PerfSuite {
         switch operation {
         case .assign, .unassign:
             return timeAssignCycles(variant, fixtures, operations: count, overhead: overhead)[operation == .assign ? 0 : 1]
+        case .firstAttach, .firstDetach:
+            return timeFirstAttach(variant, fixtures, operations: count, overhead: overhead)[operation == .firstAttach ? 0 : 1]
         case .write:
             let start = MonotonicClock.now()
             var position = fixtures.ringPosition
@@ -304,8 +340,8 @@ package enum PerfSuite {
     private static func timeAssignCycles(
         _ variant: Variant, _ fixtures: Fixtures, operations: Int, overhead: UInt64
     ) -> [Double] {
-        let spares = fixtures.scenario.spareTags
-        let cycles = max(1, (operations + spares.count - 1) / spares.count)
+        let group = PerfScenario.churnGroup
+        let cycles = max(1, (operations + group - 1) / group)
         var assignNanoseconds: UInt64 = 0
         var unassignNanoseconds: UInt64 = 0
         func cycle(_ assign: () -> Void, _ unassign: () -> Void) {
@@ -320,21 +356,23 @@ package enum PerfSuite {
         let table = fixtures.tables[variant]
         precondition(table != nil || variant == .cList, "\(variant) has no tags")
         for _ in 0..<cycles {
+            let spares = fixtures.scenario.churnTags(fixtures.cycle)
+            fixtures.cycle += 1
             if let (table, ring) = table {
-                tableCycle(ring, table as AnyObject, spares, cycle)
+                tableCycle(ring, table as AnyObject, fixtures.churn[(fixtures.cycle - 1) % fixtures.churn.count], cycle)
             } else {
                 cycle(
-                    { for index in fixtures.spareTags.indices { fixtures.c.assign(&fixtures.spareTags[index]) } },
-                    { for index in fixtures.spareTags.indices { fixtures.c.unassign(&fixtures.spareTags[index]) } })
+                    { for index in spares.indices { fixtures.c.assign(&fixtures.spareTags[index]) } },
+                    { for index in spares.indices { fixtures.c.unassign(&fixtures.spareTags[index]) } })
             }
         }
-        let total = Double(cycles * spares.count)
+        let total = Double(cycles * group)
         return [Double(assignNanoseconds) / total, Double(unassignNanoseconds) / total]
     }
 
     /// One assign/unassign cycle through the table's ring entry points.
     @inline(never)
-    private static func tableCycle(
+    static func tableCycle(
         _ ring: RingEntryPoints, _ table: AnyObject, _ spares: [CacheTag], _ cycle: (() -> Void, () -> Void) -> Void
     ) {
         let assign = ring.assign
@@ -345,7 +383,7 @@ package enum PerfSuite {
     }
 
     @inline(__always)
-    private static func perOperation(_ start: UInt64, _ end: UInt64, _ count: Int, _ overhead: UInt64) -> Double {
+    static func perOperation(_ start: UInt64, _ end: UInt64, _ count: Int, _ overhead: UInt64) -> Double {
         let elapsed = end &- start
         return Double(elapsed &- min(overhead, elapsed)) / Double(count)
     }

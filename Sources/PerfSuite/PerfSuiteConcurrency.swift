@@ -79,6 +79,8 @@ package enum PerfConcurrency {
         package var flushesPerSecond: Double
         package var writesPerSecond: Double
         package var badFlushes: Int
+        /// Snapshots allocated per publication while the threads ran (tables that publish snapshots).
+        package var allocationsPerPublication: Double?
     }
 
     package struct Result: Sendable {
@@ -90,6 +92,10 @@ package enum PerfConcurrency {
         }
         package func medianWritesPerSecond(_ variant: Variant) -> Double? {
             rounds[variant].map { PerfStatistics.median($0.map(\.writesPerSecond)) }
+        }
+        /// The largest allocations-per-publication of any round (nil for tables that publish none).
+        package func allocationsPerPublication(_ variant: Variant) -> Double? {
+            rounds[variant]?.compactMap(\.allocationsPerPublication).max()
         }
         package func badFlushes(_ variant: Variant) -> Int { rounds[variant]?.reduce(0) { $0 + $1.badFlushes } ?? 0 }
     }
@@ -150,6 +156,14 @@ package enum PerfConcurrency {
     private static func runRound(_ shared: SharedTable, _ scenario: PerfScenario, _ milliseconds: Int) -> Round {
         let table = shared.table
         for tag in scenario.tags { table.assign(tag) }
+        // Warm-up churn (a few reclamation batches), so the counters below see the steady state.
+        for index in 0..<64 {
+            let tags = [scenario.spareIOTLBTags[index % scenario.spareTags.count], scenario.spareTags[index % scenario.spareTags.count]]
+            for tag in tags { table.assign(tag) }
+            for tag in tags.reversed() { try! table.unassign(tag) }
+        }
+        let concurrent = table as? ConcurrentGroupedTable
+        let before = concurrent.map { ($0.snapshotAllocations, $0.publications) }
         let counters = Counters(threads: 3)
         let group = DispatchGroup()
         // Threads spin until a common start time and stop at a common deadline: no shared flags.
@@ -204,9 +218,15 @@ package enum PerfConcurrency {
         writer.start()
         group.wait()
         let seconds = Double(deadline - start) / 1e9
+        var allocationsPerPublication: Double?
+        if let concurrent, let before {
+            let publications = concurrent.publications - before.1
+            allocationsPerPublication = Double(concurrent.snapshotAllocations - before.0) / Double(max(publications, 1))
+        }
         return Round(
             flushesPerSecond: Double(counters.operations(0).pointee + counters.operations(1).pointee) / seconds,
             writesPerSecond: Double(counters.operations(2).pointee) / seconds,
-            badFlushes: counters.anomalies(0).pointee + counters.anomalies(1).pointee)
+            badFlushes: counters.anomalies(0).pointee + counters.anomalies(1).pointee,
+            allocationsPerPublication: allocationsPerPublication)
     }
 }

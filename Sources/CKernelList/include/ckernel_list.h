@@ -172,6 +172,10 @@ int ckl_unassign(ckl_domain *CKL_NONNULL domain, const ckl_tag_spec *CKL_NONNULL
 /// Number of tag nodes in the list (distinct tags, not users). O(1).
 size_t ckl_tag_count(const ckl_domain *CKL_NONNULL domain);
 
+/// Heap bytes of the domain and its nodes, as `usable_size` reports each block (pass the allocator's
+/// `malloc_usable_size`; the domain must use the allocator `usable_size` belongs to).
+size_t ckl_footprint(const ckl_domain *CKL_NONNULL domain, size_t (*CKL_NONNULL usable_size)(const void *CKL_NULLABLE));
+
 /// Calls `visit` for each tag in list order (the order flushes emit in). The device facts of a
 /// deduplicated tag are those of the assign that created it.
 void ckl_visit_tags(const ckl_domain *CKL_NONNULL domain, ckl_visit_fn CKL_NONNULL visit,
