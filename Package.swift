@@ -56,8 +56,11 @@ let package = Package(
         .target(name: "Reports", dependencies: ["Metrics"], swiftSettings: swiftSettings),
         // The performance targets' fixtures and suite: scenario, C-list adapter, write floor,
         // interleaved medians; shared by `cachetag-bench perf`, the micro benchmarks and the tests.
+        // One C function per perf operation, for callgrind's instruction counts (PerfProbe).
+        .target(name: "CProbe"),
         .target(
-            name: "PerfSuite", dependencies: ["VTd", "CacheTags", "CAllocatorInfo", "CKernelList", "Reports", "Timing"],
+            name: "PerfSuite",
+            dependencies: ["VTd", "CacheTags", "CAllocatorInfo", "CKernelList", "CProbe", "Reports", "Timing"],
             swiftSettings: swiftSettings),
         // Runs workload × point × scheme × table: modeled metrics and real timings of the software path.
         .target(
@@ -100,8 +103,11 @@ let package = Package(
             dependencies: ["VTd", "Metrics", "CacheTags", "IOMMUModel", "Workloads", "Engine", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"], swiftSettings: swiftSettings),
+        // Counts allocations per thread (it defines malloc for the test binary), for the flush paths'
+        // zero-allocation invariant.
+        .target(name: "CMallocCounter", path: "Tests/CMallocCounter"),
         .testTarget(
-            name: "PerfSuiteTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "TestSupport"],
+            name: "PerfSuiteTests", dependencies: ["VTd", "CacheTags", "PerfSuite", "TestSupport", "CMallocCounter"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "RunsTests",

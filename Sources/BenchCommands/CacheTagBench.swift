@@ -22,7 +22,7 @@ package struct CacheTagBench: ParsableCommand {
               cachetag-bench perf
             """,
         version: "0.1.0",
-        subcommands: [SuiteCommand.self, PerfCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
+        subcommands: [SuiteCommand.self, PerfCommand.self, ProbeCommand.self, RunCommand.self, ReplayCommand.self, CompareCommand.self, PlotCommand.self, ListCommand.self],
         defaultSubcommand: SuiteCommand.self)
 
     package init() {}

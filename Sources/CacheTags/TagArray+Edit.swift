@@ -34,6 +34,7 @@ extension TagArrayState {
     /// Adds one user to the entry (`kind`, `word0`, `identity`) of `unit`, inserting it with one
     /// user if it is new. Returns whether it was inserted.
     @discardableResult
+    @inline(__always)
     mutating func assign(_ kind: TemplateKind, _ word0: UInt64, _ identity: UInt64, on unit: IOMMUUnit) -> Bool {
         let index = unitIndex(of: unit.id) ?? insertUnit(unit)
         let start = unitStart(index) &+ units[index].start(of: kind)
@@ -68,6 +69,7 @@ extension TagArrayState {
     /// Drops one user of the entry (`kind`, `word0`, `identity`) of `unit`, removing it at zero.
     /// When no entry has that exact `word0` (the tag was assigned with other device facts), the
     /// kind is searched for `fallback`'s identity instead. Returns false when no entry matches.
+    @inline(__always)
     mutating func unassign(
         _ kind: TemplateKind, _ word0: UInt64, _ identity: UInt64, on unit: IOMMUUnitID, fallback: (TagEntry) -> Bool
     ) -> Bool {

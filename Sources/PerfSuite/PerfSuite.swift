@@ -153,7 +153,7 @@ package enum PerfSuite {
     // MARK: - One tag count
 
     /// The fixtures of one tag count: every variant's table and its own ring.
-    final class Fixtures {
+    package final class Fixtures {
         let scenario: PerfScenario
         let c: CKernelListBaseline
         /// The registry tables with their ring entry points.
