@@ -97,7 +97,7 @@ package struct SchemeComparison: Sendable {
         Metric.descriptorsPerUnmap, .descriptorsPerAttach, .modelCPUMicrosPerUnmap, .descriptorsTotal,
         .submissions, .didsInUse, .attachFailures, .iotlbCollateralEvictions, .modelCPUMicros, .modelDeviceStallMicros,
         .oracleStale,
-        .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos, .swAssignNanos, .workUnmaps,
+        .oracleCrossDomain, .oracleAliasedAttachments, .swFlushRangeNanos, .swAttachNanos, .workUnmaps,
         .workAttachesSucceeded,
     ].map(\.name)
 

@@ -7,8 +7,8 @@ extension DriverOperation {
     /// The report metric a timed operation is written as, e.g. `sw.flush_range_ns`.
     package var metric: Metric {
         switch self {
-        case .assign: .swAssignNanos
-        case .unassign: .swUnassignNanos
+        case .assign: .swAttachNanos
+        case .unassign: .swDetachNanos
         case .flushRange: .swFlushRangeNanos
         case .flushAll: .swFlushAllNanos
         case .flushRangeForNewMappings: .swFlushRangeNPNanos

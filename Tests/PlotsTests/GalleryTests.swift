@@ -75,7 +75,7 @@ struct GalleryTests {
                 add("model.devtlb_us", "value", 900, "us")
                 add("model.page_walk_us", "value", 120 + s * 60, "us")
                 add("model.total_us", "value", 1370 - s * 20, "us")
-                for (metric, base) in [("sw.assign_ns", 180.0), ("sw.unassign_ns", 150.0), ("sw.flush_range_ns", 900.0),
+                for (metric, base) in [("sw.attach_ns", 180.0), ("sw.detach_ns", 150.0), ("sw.flush_range_ns", 900.0),
                                        ("sw.flush_all_ns", 1400.0)] {
                     let p50 = base * slow * (1 + s * 0.1)
                     add(metric, "p10", p50 * 0.9, "ns")
