@@ -117,7 +117,7 @@ let package = Package(
         .testTarget(
             name: "BenchCommandsTests",
             dependencies: [
-                "Metrics", "Reports", "BenchCommands", "TestSupport",
+                "Metrics", "Reports", "BenchCommands", "CacheTags", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings),

@@ -1,6 +1,7 @@
 import TestSupport
 import Metrics
 import ArgumentParser
+import CacheTags
 import BenchCommands
 import Foundation
 import Reports
@@ -58,7 +59,7 @@ struct CommandLineTests {
         #expect(report.header.prefix(3) == ["workload", "scheme", "table"])
         #expect(report.header.suffix(4) == ["metric", "stat", "value", "unit"])
         #expect(Set(report.rows.map(\.scheme)) == ["per-domain", "shared-pasid"])
-        #expect(Set(report.rows.map(\.table)) == ["kernel-list", "kernel-list+did-match", "grouped-array"])
+        #expect(Set(report.rows.map(\.table)) == Set(CacheTagTables.runnable.map(\.name)))
         // Every row has every column, and the units are the catalog's.
         let text = try String(contentsOf: directory.child("nested-s2.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n")
@@ -78,7 +79,7 @@ struct CommandLineTests {
         let manifest = try RunManifest.read(from: directory.child("run.json"))
         #expect(manifest.seed == 1)
         #expect(manifest.schemes == ["per-domain", "shared-pasid"])
-        #expect(manifest.tables == ["kernel-list", "kernel-list+did-match", "grouped-array"])
+        #expect(manifest.tables == CacheTagTables.runnable.map(\.name))
         #expect(manifest.quick)
         #expect(manifest.workloads.map(\.name) == ["nested-s2"])
         #expect(manifest.commandLine.contains("--quick"))
