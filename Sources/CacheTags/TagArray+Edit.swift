@@ -7,6 +7,8 @@ extension TagArrayState {
     /// The header index of `unit`, or nil.
     @inline(__always)
     func unitIndex(of unit: IOMMUUnitID) -> Int? {
+        // The common domain sits on one unit.
+        if unitCount == 1 { return units[0].unit == unit ? 0 : nil }
         for index in 0..<unitCount where units[index].unit == unit { return index }
         return nil
     }
@@ -19,16 +21,25 @@ extension TagArrayState {
         return start
     }
 
-    /// Lower bound of (`word0`, `identity`) in `entries[start..<end]`.
+    /// Lower bound of (`word0`, `identity`) in `entries[start..<end]`: a binary search whose
+    /// halving step is a conditional move, not a branch.
     @inline(__always)
     func lowerBound(_ word0: UInt64, _ identity: UInt64, _ start: Int, _ end: Int) -> Int {
-        var low = start
-        var high = end
-        while low < high {
-            let middle = (low &+ high) >> 1
-            if entries[middle].precedes(word0, identity) { low = middle &+ 1 } else { high = middle }
+        var base = start
+        var length = end &- start
+        while length > 1 {
+            let half = length >> 1
+            base = entries[base &+ half &- 1].precedes(word0, identity) ? base &+ half : base
+            length &-= half
         }
-        return low
+        if length == 1 && entries[base].precedes(word0, identity) { base &+= 1 }
+        return base
+    }
+
+    /// Moves `count` entries from `source` to `target` (overlapping allowed); nothing for none.
+    @inline(__always)
+    func move(_ target: UnsafeMutablePointer<TagEntry>, from source: UnsafeMutablePointer<TagEntry>, count: Int) {
+        if count > 0 { target.update(from: source, count: count) }
     }
 
     /// Adds one user to the entry (`kind`, `word0`, `identity`) of `unit`, inserting it with one
@@ -48,7 +59,7 @@ extension TagArrayState {
             return false
         }
         if count == capacity { resize(to: entriesAreInline ? 4 : capacity * 2) }
-        (entries + position + 1).update(from: entries + position, count: count &- position)
+        move(entries + position + 1, from: entries + position, count: count &- position)
         entries[position] = TagEntry(word0: word0, meta: identity << TagEntry.usersBits | 1)
         count &+= 1
         generation &+= 1
@@ -98,7 +109,7 @@ extension TagArrayState {
             if entry.repeats { units[index].repeating -= 1 }
             if TagEntry.isPASIDDeviceTLB(entry.word0) { units[index].addPASIDDeviceTLB(-1, to: kind) }
         }
-        (entries + position).update(from: entries + position + 1, count: count &- position &- 1)
+        move(entries + position, from: entries + position + 1, count: count &- position &- 1)
         count &-= 1
         generation &+= 1
         units[index].add(-1, to: kind)

@@ -94,6 +94,7 @@ public struct AlignedInvalidation: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The smallest aligned block that covers every page of `range`.
+    @inlinable
     public init(covering range: IOVARange) {
         let pages = range.pageCount
         let firstPage = range.firstPage
