@@ -34,11 +34,13 @@ let package = Package(
         // Arm SMMUv3's merged per-domain invalidation array applied to VT-d cache tags, in C: the
         // strongest public design, a peer of the optimized table.
         .target(name: "CSMMUInvs", dependencies: ["CKernelList"]),
+        // Asymmetric fences (Linux membarrier) and per-thread slots for the concurrent table's readers.
+        .target(name: "CMembarrier"),
         // Cache tags, the table registry and its tables, DID schemes and allocators, the directory.
         .target(
             name: "CacheTags",
             dependencies: [
-                "VTd", "CAllocatorInfo", "CKernelList", "CSMMUInvs", .product(name: "Atomics", package: "swift-atomics"),
+                "VTd", "CAllocatorInfo", "CKernelList", "CMembarrier", "CSMMUInvs", .product(name: "Atomics", package: "swift-atomics"),
             ],
             swiftSettings: swiftSettings),
         // The kernel's list algorithm written in C, the "what C costs" anchor of the benchmarks.

@@ -13,79 +13,6 @@ import Darwin
 // the change, publish a new snapshot (after the Arm SMMUv3 invalidation array, docs/vtd-facts.md
 // §8: RCU-published array, readers never lock), built in a retired snapshot no reader holds.
 
-// MARK: - Hazard slots
-
-/// Hazard pointers for published snapshots (Michael, 2004), one 64-byte line per slot so readers on
-/// different cores never write the same cache line.
-///
-/// A reader claims a free slot by compare-and-swapping it from 0 to the layout it loaded, then
-/// re-reads the published layout and retries until the two agree: from then on the layout cannot
-/// be freed, because a writer drops a retired layout only after a scan of every slot
-/// (sequentially consistent, after its own sequentially consistent exchange) finds no slot
-/// holding it. The
-/// reader clears its slot when the flush returns. Readers start probing at a slot derived from
-/// their thread, so concurrent flushers normally use distinct, uncontended lines.
-final class SnapshotHazards: @unchecked Sendable {
-    /// Shared by every concurrent table of the process, like per-thread hazard pointers.
-    static let shared = SnapshotHazards(slots: 128)
-
-    private let base: UnsafeMutableRawPointer
-    let slotCount: Int
-    private static let lineSize = 64
-
-    init(slots: Int) {
-        precondition(slots > 0 && slots & (slots - 1) == 0, "a power of two")
-        slotCount = slots
-        base = .allocate(byteCount: slots * Self.lineSize, alignment: Self.lineSize)
-        for index in 0..<slots {
-            (base + index * Self.lineSize).bindMemory(to: UInt.AtomicRepresentation.self, capacity: 1)
-                .initialize(to: UInt.AtomicRepresentation(0))
-        }
-    }
-
-    @inline(__always)
-    func slot(_ index: Int) -> UnsafeAtomic<UInt> {
-        UnsafeAtomic(at: (base + index * Self.lineSize).assumingMemoryBound(to: UInt.AtomicRepresentation.self))
-    }
-
-    /// Where this thread starts probing.
-    @inline(__always)
-    func homeSlot() -> Int {
-        #if canImport(Darwin)
-        let thread = UInt(bitPattern: pthread_self())
-        #else
-        let thread = UInt(pthread_self())
-        #endif
-        return Int(truncatingIfNeeded: (thread >> 12) ^ (thread >> 20)) & (slotCount - 1)
-    }
-
-    /// Runs `body` with the snapshot published in `published`, protected from reuse.
-    @inline(__always)
-    func withProtectedSnapshot<R>(_ published: UnsafeAtomic<UInt>, _ body: (TagArrayView) -> R) -> R {
-        var current = published.load(ordering: .acquiring)
-        var index = homeSlot()
-        var slot = self.slot(index)
-        while !slot.compareExchange(expected: 0, desired: current, ordering: .sequentiallyConsistent).exchanged {
-            index = (index &+ 1) & (slotCount &- 1)
-            slot = self.slot(index)
-        }
-        while true {
-            let again = published.load(ordering: .sequentiallyConsistent)
-            if again == current { break }
-            current = again
-            slot.store(current, ordering: .sequentiallyConsistent)
-        }
-        defer { slot.store(0, ordering: .releasing) }
-        return body(TagArraySnapshot.view(at: current))
-    }
-
-    /// Whether any reader holds the snapshot at `address` now.
-    func isProtected(_ address: UInt) -> Bool {
-        for index in 0..<slotCount where slot(index).load(ordering: .sequentiallyConsistent) == address { return true }
-        return false
-    }
-}
-
 /// For the `ManagedAtomic` (atomic strong reference) variant: freed by ARC when the last reader
 /// and the table let go.
 extension TagArraySnapshot: AtomicReference {}
@@ -249,6 +176,7 @@ public final class ConcurrentGroupedTable: CacheTagTable, @unchecked Sendable {
     /// Moves retired snapshots no hazard slot holds to the free list; under `lock`.
     private func reclaim() {
         let hazards = SnapshotHazards.shared
+        hazards.prepareScan()
         retired.removeAll { snapshot in
             guard !hazards.isProtected(snapshot.address) else { return false }
             free.append(snapshot)

@@ -155,14 +155,14 @@ extension TagArrayState {
             units = grown
             unitCapacity *= 2
         }
-        (units + index + 1).update(from: units + index, count: unitCount &- index)
+        if index < unitCount { (units + index + 1).update(from: units + index, count: unitCount &- index) }
         (units + index).initialize(to: UnitRun(unit: unit))
         unitCount &+= 1
         return index
     }
 
     private mutating func removeUnit(_ index: Int) {
-        (units + index).update(from: units + index + 1, count: unitCount &- index &- 1)
+        if index &+ 1 < unitCount { (units + index).update(from: units + index + 1, count: unitCount &- index &- 1) }
         unitCount &-= 1
     }
 }

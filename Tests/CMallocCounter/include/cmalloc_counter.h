@@ -14,7 +14,7 @@ extern "C" {
 
 /// Allocations this thread made so far (0 where the counter is not available: not glibc).
 uint64_t cmc_thread_allocations(void);
-/// Whether allocations are counted on this platform.
+/// Whether allocations are counted (glibc, and no sanitizer owning malloc).
 int cmc_available(void);
 
 #ifdef __cplusplus
