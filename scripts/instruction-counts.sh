@@ -2,16 +2,17 @@
 # Instructions per perf operation, counted by valgrind's callgrind: deterministic figures next to
 # the noisy nanoseconds of `cachetag-bench perf`, for judging a change on a loaded machine.
 #
-#   scripts/instruction-counts.sh [OUT.csv] [TAG COUNTS...]
-#   scripts/instruction-counts.sh reports/perf-reference/instructions.csv 1 4 16 64 256 1024
+#   scripts/instruction-counts.sh [OUT.tsv] [TAG COUNTS...]
+#   scripts/instruction-counts.sh reports/perf-reference/instructions.tsv 1 4 16 64 256 1024
 #
 # For every perf variant (c-list and the registry tables perf times) and tag count it runs
 # `cachetag-bench probe` under callgrind, collecting only the C probe functions (Sources/CProbe),
-# and writes variant,tags,operation,instructions_per_operation: (probe's inclusive count - the empty
-# probe's) / calls / operations per call. Needs valgrind (callgrind_annotate) and objcopy.
+# and writes tab-separated variant, tags, operation, instructions_per_operation: (probe's inclusive
+# count - the empty probe's) / calls / operations per call (a .tsv, so report readers, which take
+# every .csv of a report directory, leave it alone). Needs valgrind (callgrind_annotate) and objcopy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out="${1:-reports/perf/instructions.csv}"
+out="${1:-reports/perf/instructions.tsv}"
 shift || true
 tags=("$@")
 [ ${#tags[@]} -gt 0 ] || tags=(1 4 16 64 256 1024)
@@ -28,7 +29,7 @@ variants="c-list kernel-list kernel-list+did-match grouped-array smmu-invs concu
 
 mkdir -p "$(dirname "$out")"
 tmp="$out.tmp.$$"
-echo "variant,tags,operation,instructions_per_operation" >"$tmp"
+printf "variant\ttags\toperation\tinstructions_per_operation\n" >"$tmp"
 for variant in $variants; do
     for n in "${tags[@]}"; do
         echo "instructions: $variant, $n tags" >&2
@@ -45,7 +46,7 @@ for variant in $variants; do
                 empty = ir["cprobe_empty"] / calls["cprobe_empty"]
                 for (name in per) if (name != "cprobe_empty") {
                     op = substr(name, 8)
-                    printf "%s,%d,%s,%.1f\n", variant, n, op, (ir[name] / calls[name] - empty) / per[name]
+                    printf "%s\t%d\t%s\t%.1f\n", variant, n, op, (ir[name] / calls[name] - empty) / per[name]
                 }
             }' "$work/calls.txt" "$work/annotate.txt" | sort >>"$tmp"
     done

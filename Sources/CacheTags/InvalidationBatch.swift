@@ -118,6 +118,15 @@ struct InvalidationBatch {
         }
     }
 
+    /// Submits what is queued at the end of a walk (no slots are fetched for a next submission).
+    @inline(__always)
+    mutating func finish<Sink: InvalidationSink>(into sink: inout Sink) {
+        guard count > 0 else { return }
+        sink.submit(UnsafeBufferPointer(start: slots, count: count), to: unit)
+        emitted &+= count
+        count = 0
+    }
+
     /// Submits what is queued, if anything.
     mutating func submit<Sink: InvalidationSink>(into sink: inout Sink) {
         guard count > 0 else { return }
@@ -135,7 +144,7 @@ func withInvalidationBatch<Sink: InvalidationSink>(
     withUnsafeTemporaryAllocation(of: InvalidationDescriptor.self, capacity: InvalidationBatchLimits.capacity) { buffer in
         var batch = InvalidationBatch(slots: buffer.baseAddress!, sink: &sink)
         body(&batch, &sink)
-        batch.submit(into: &sink)
+        batch.finish(into: &sink)
         return batch.emitted
     }
 }

@@ -98,6 +98,7 @@ extension TagArrayState {
         return true
     }
 
+    @inline(__always)
     private mutating func remove(at position: Int, kind: TemplateKind, unit index: Int, start: Int, end: Int) {
         let entry = entries[position]
         if (position > start && entries[position &- 1].word0 == entry.word0)
