@@ -82,8 +82,9 @@ extension ChartPlanner {
             guard let value = stat(ReportStat.value), let bound = stat("bound"), let met = stat("met"), value.isFinite,
                 value > 0, bound > 0
             else { continue }
-            // An "at least" target is met when the value reaches the bound; the report's verdict says which kind.
-            let atLeast = (value >= bound) == (met == 1)
+            // The report says which kind of target it is (`at_least`); older reports leave it to
+            // the verdict: an "at least" target is met when the value reaches the bound.
+            let atLeast = stat("at_least").map { $0 == 1 } ?? ((value >= bound) == (met == 1))
             bars.append((String(name.dropFirst(prefix.count)), atLeast ? value / bound : bound / value, met == 1, value, bound))
         }
         guard !bars.isEmpty else { return nil }
