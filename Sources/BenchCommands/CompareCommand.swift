@@ -51,7 +51,7 @@ struct CompareCommand: ParsableCommand {
 /// baseline, ratios are against `kernel` (Linux today) when it ran, else the first scheme (as summary.csv).
 func loadComparison(directory: URL, baseline: String?, metricPrefix: String? = nil) throws -> SchemeComparison {
     do {
-        let reports = try ReportDirectory(url: directory).readWorkloadReports()
+        let reports = try ReportDirectory(url: directory).readReport().reports
         var seen = Set<String>()
         let schemes = reports.flatMap { $0.rows.map(\.scheme) }.filter { seen.insert($0).inserted }
         guard let automatic = ReportSummary.baselineScheme(among: schemes) else {

@@ -31,7 +31,9 @@ package enum PerfReport {
     /// The tidy rows of `perf.csv`: workload `perf`, scheme `n/a`, table = variant, parameter `tags`.
     package static func rows(_ result: PerfSuite.Result) -> [ReportRow] {
         var rows: [ReportRow] = []
+        // A figure that could not be measured (NaN) has no row: reports hold finite values only.
         func row(_ table: String, _ tags: Int?, _ metric: String, _ stat: String, _ value: Double, _ unit: String) {
+            guard value.isFinite else { return }
             rows.append(
                 ReportRow(
                     workload: "perf", scheme: "n/a", table: table,

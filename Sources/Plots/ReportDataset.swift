@@ -28,12 +28,10 @@ struct ReportDataset: Sendable {
         else {
             throw PlotError("\(directory.relativePath): no such report directory")
         }
-        let reportDirectory = ReportDirectory(url: directory)
-        let reports = try reportDirectory.readWorkloadReports()
+        let (manifest, reports) = try ReportDirectory(url: directory).readReport()
         guard !reports.isEmpty else {
             throw PlotError("\(directory.relativePath): no workload CSV files to plot (expected <workload>.csv from `cachetag-bench run`)")
         }
-        let manifest = try reportDirectory.readManifest()
         var seen: [String] = []
         for report in reports {
             for row in report.rows where !seen.contains(row.scheme) { seen.append(row.scheme) }

@@ -62,6 +62,12 @@ package struct ReportCSV: Hashable, Sendable {
                 file: ReportFileText.displayPath(url), column: clash,
                 message: "cannot be a parameter name (it is empty or a fixed column)")
         }
+        // What the readers reject is never written: a value that could not be computed has no row.
+        if let bad = rows.first(where: { !$0.value.isFinite }) {
+            throw ReportError(
+                file: ReportFileText.displayPath(url), column: "value",
+                message: "\(bad.metric) \(bad.stat) of \(bad.scheme)/\(bad.table) is \(ReportNumber.format(bad.value)), not a finite number")
+        }
         try AtomicFile.write(Data(encoded().utf8), to: url)
     }
 

@@ -93,6 +93,13 @@ package struct ReportDirectory: Hashable, Sendable {
         return reports
     }
 
+    /// What `compare` and `plot` read, the same strict way for both: `run.json` first (nil when
+    /// the directory has none, e.g. CSVs copied by hand), then every workload CSV.
+    package func readReport() throws(ReportError) -> (manifest: RunManifest?, reports: [ReportCSV]) {
+        let manifest = try readManifest()
+        return (manifest, try readWorkloadReports())
+    }
+
     /// Reads `run.json`, or nil when the directory has none (e.g. CSVs copied by hand).
     package func readManifest() throws(ReportError) -> RunManifest? {
         guard FileManager.default.fileExists(atPath: manifestURL.path) else { return nil }

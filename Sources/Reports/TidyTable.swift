@@ -58,10 +58,27 @@ struct TidyTable {
         let columns = header(parameterNames: parameterNames)
         var rows: [DecodedRow] = []
         rows.reserveCapacity(records.count - 1)
+        // One value per (workload, scheme, table, parameters, metric, stat): a second is an error,
+        // never "the last one wins".
+        var firstLine: [String: Int] = [:]
         for record in records.dropFirst() {
-            rows.append(try decodeRow(record, columns: columns, parameterNames: parameterNames, file: file))
+            let decoded = try decodeRow(record, columns: columns, parameterNames: parameterNames, file: file)
+            let key = Self.identity(of: decoded.row)
+            if let earlier = firstLine.updateValue(decoded.line, forKey: key) {
+                throw ReportError(
+                    file: file, line: decoded.line, column: "stat",
+                    message: "repeats line \(earlier) (same workload, scheme, table, parameters, metric and stat)")
+            }
+            rows.append(decoded)
         }
         return (parameterNames, rows)
+    }
+
+    /// What makes a row one value: everything but the value and the unit.
+    private static func identity(of row: ReportRow) -> String {
+        var key = row.workload + "\u{1}" + row.scheme + "\u{1}" + row.table
+        for parameter in row.parameters { key += "\u{1}" + parameter.name + "=" + parameter.value }
+        return key + "\u{1}" + row.metric + "\u{1}" + row.stat
     }
 
     private static func firstLine(of text: String) -> String {
@@ -131,7 +148,17 @@ struct TidyTable {
                 file: file, line: valueField.line, column: "value",
                 message: "\(ReportError.quoted(valueField.text)) is not a number")
         }
+        guard value.isFinite else {
+            throw ReportError(
+                file: file, line: valueField.line, column: "value",
+                message: "\(ReportError.quoted(valueField.text)) is not a finite number (a report holds measured or modeled values only)")
+        }
         let unit = fields[base + 3].text
+        if unit == "count" && value < 0 {
+            throw ReportError(
+                file: file, line: valueField.line, column: "value",
+                message: "\(ReportError.quoted(valueField.text)) is a negative count")
+        }
         let row = ReportRow(
             workload: workload, scheme: scheme, table: table, parameters: parameters,
             metric: metric, stat: stat, value: value, unit: unit)

@@ -221,13 +221,20 @@ struct PlotRendererTests {
         #expect((svg.texts["subtitle"] ?? []).contains { $0.contains("mode=lazy") })
     }
 
-    @Test("non-finite values become gaps, never invalid coordinates")
-    func nonFinite() throws {
+    @Test("a missing point becomes a gap, never an invalid coordinate")
+    func missingPoint() throws {
         let directory = try Directory()
-        let rows = ["1", "4", "16"].enumerated().map { index, children in
+        // One scheme lacks the middle point (reports hold finite values only: a value that could
+        // not be computed has no row).
+        var rows = ["1", "4", "16"].enumerated().map { index, children in
             ReportRow(workload: "w", scheme: "per-domain", table: "t",
                       parameters: [ReportParameter(name: "children", value: children)],
-                      metric: "hw.submissions", stat: "value", value: index == 1 ? .nan : Double(index + 1), unit: "count")
+                      metric: "hw.submissions", stat: "value", value: Double(index + 1), unit: "count")
+        }
+        rows += ["1", "16"].map { children in
+            ReportRow(workload: "w", scheme: "kernel", table: "t",
+                      parameters: [ReportParameter(name: "children", value: children)],
+                      metric: "hw.submissions", stat: "value", value: 2, unit: "count")
         }
         try ReportCSV(workload: "w", rows: rows).write(to: directory.url.appendingPathComponent("w.csv"))
         let written = try PlotRenderer.render(reportDirectory: directory.url, format: .svg)

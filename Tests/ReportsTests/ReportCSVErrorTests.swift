@@ -19,11 +19,47 @@ struct ReportCSVErrorTests {
 
     @Test("a non-numeric value names file, line and column")
     func nonNumeric() throws {
-        let text = Self.header + Self.good + Self.good + "nested-s2,per-domain,kernel-list,16,hw.submissions,value,abc,count\n"
+        let text = Self.header + Self.good + Self.good.replacingOccurrences(of: ",16,", with: ",32,")
+            + "nested-s2,per-domain,kernel-list,16,hw.submissions,value,abc,count\n"
         let error = try #require(self.error(text))
         #expect(error.description == "reports/x/nested-s2.csv:4: column 'value': \"abc\" is not a number")
         #expect(error.line == 4)
         #expect(error.column == "value")
+    }
+
+    @Test("a repeated (workload, scheme, table, parameters, metric, stat) names both lines")
+    func duplicateRow() throws {
+        let text = Self.header + Self.good + Self.good.replacingOccurrences(of: ",3,", with: ",4,")
+        let error = try #require(self.error(text))
+        #expect(error.description == "reports/x/nested-s2.csv:3: column 'stat': repeats line 2 (same workload, scheme, table, parameters, metric and stat)")
+        // Another stat or another point is another value.
+        #expect(self.error(Self.header + Self.good + Self.good.replacingOccurrences(of: ",value,", with: ",p50,")) == nil)
+        #expect(self.error(Self.header + Self.good + Self.good.replacingOccurrences(of: ",16,", with: ",32,")) == nil)
+    }
+
+    @Test("nan and infinities are not report values", arguments: ["nan", "NaN", "inf", "-inf", "infinity"])
+    func nonFiniteValue(cell: String) throws {
+        let text = Self.header + Self.good.replacingOccurrences(of: ",3,", with: ",\(cell),")
+        let error = try #require(self.error(text))
+        #expect(error.line == 2 && error.column == "value")
+        #expect(error.description.contains("not a finite number") || error.description.contains("is not a number"))
+    }
+
+    @Test("a negative count is rejected; other units may be negative")
+    func negativeCount() throws {
+        let error = try #require(self.error(Self.header + Self.good.replacingOccurrences(of: ",3,", with: ",-3,")))
+        #expect(error.description == "reports/x/nested-s2.csv:2: column 'value': \"-3\" is a negative count")
+        let ratio = Self.good.replacingOccurrences(of: ",3,count", with: ",-0.5,ratio")
+        #expect(self.error(Self.header + ratio) == nil)
+    }
+
+    @Test("a non-finite value is never written")
+    func nonFiniteNotWritten() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("nan-\(UUID().uuidString).csv")
+        let row = ReportRow(
+            workload: "w", scheme: "s", table: "t", parameters: [], metric: "m", stat: "value", value: .nan, unit: "count")
+        #expect(throws: ReportError.self) { try ReportCSV(workload: "w", rows: [row]).write(to: directory) }
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
     }
 
     @Test("blank or padded numbers are not numbers", arguments: ["", " 3", "3 ", "3ns", "1,5"])

@@ -30,7 +30,7 @@ struct ReportCSVTests {
             Self.row(),
             Self.row(scheme: "shared-pasid", mode: "lazy, \"fast\"", metric: "sw.flush_range_ns", stat: "p50", value: 123.25, unit: "ns"),
             Self.row(scheme: "odd\nscheme", mode: " padded ", value: 0.1),
-            Self.row(table: "grouped-array", mode: "crlf\r\nvalue", value: -7.5e-5),
+            Self.row(table: "grouped-array", mode: "crlf\r\nvalue", value: -7.5e-5, unit: "ratio"),
             Self.row(table: "grouped-array", value: 1e300),
             Self.row(table: "grouped-array", mode: "ünïcödé", value: 3_000_000_000),
         ]
