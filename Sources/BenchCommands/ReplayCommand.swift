@@ -62,6 +62,12 @@ struct ReplayCommand: ParsableCommand {
                 + "\(statistics.otherEvents) other event(s) skipped",
             parsing,
         ]
+        if statistics.noiseLines > 0 {
+            // Not event lines (console noise, garbage): counted and said, never silently dropped.
+            let message = "\(statistics.noiseLines) line(s) of \(replayed.file) are not trace event lines and were skipped"
+            ProgressReporter.note("note: \(message)")
+            notes.append(message)
+        }
         if statistics.skippedBadLines > 0 {
             let message = "skipped \(statistics.skippedBadLines) malformed line(s) of \(replayed.file)"
             ProgressReporter.note("note: \(message)")

@@ -67,3 +67,76 @@ struct ReportTrustTests {
         #expect(compare.contains("run.json"))
     }
 }
+
+/// Traces that are not traces (issue 16): errors, fast and short, never an all-zero report.
+@Suite("Trace trust", .serialized)
+struct TraceTrustTests {
+    static func replay(_ text: Data, name: String) throws -> (message: String?, seconds: Double, wroteReport: Bool) {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString).txt")
+        try text.write(to: trace)
+        defer { try? FileManager.default.removeItem(at: trace) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let error = CommandLineTests.invoke(["replay", trace.path, "--quick", "--out", directory.path])
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let wrote = FileManager.default.fileExists(atPath: directory.child("replay.csv").path)
+        return (error.map { CommandLineTests.failure($0).message }, seconds, wrote)
+    }
+
+    @Test("an empty trace is an error")
+    func emptyTrace() throws {
+        let result = try Self.replay(Data(), name: "empty")
+        let message = try #require(result.message)
+        #expect(message.contains("no intel_iommu event"), "\(message)")
+        #expect(!result.wroteReport)
+    }
+
+    @Test("100 KB of random bytes is an error")
+    func randomBytes() throws {
+        var rng = SystemRandomNumberGenerator()
+        let bytes = Data((0..<100_000).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        let result = try Self.replay(bytes, name: "random")
+        let message = try #require(result.message)
+        #expect(message.contains("no intel_iommu event") || message.contains("field '"), "\(message)")
+        #expect(message.count < 400)
+        #expect(!result.wroteReport)
+    }
+
+    @Test("a 50 MB line fails in well under a second with a short error")
+    func hugeLine() throws {
+        let line = "intel_iommu dev 0000:00:01.0 " + String(repeating: "x", count: 50_000_000) + "\n"
+        let result = try Self.replay(Data(line.utf8), name: "huge")
+        let message = try #require(result.message)
+        #expect(message.contains(":1: field 'line'"), "\(message.prefix(300))")
+        #expect(message.count < 300)
+        #expect(result.seconds < 1.0, "took \(result.seconds) s")
+    }
+
+    /// The "N line(s) ... are not trace event lines" count replay noted for `text` (0 when none).
+    static func noiseCount(_ text: String) throws -> Int {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("noise-\(UUID().uuidString).txt")
+        try text.write(to: trace, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: trace) }
+        let error = CommandLineTests.invoke([
+            "replay", trace.path, "--scheme", "kernel", "--table", "kernel-list", "--quick", "--out", directory.path,
+        ])
+        #expect(error == nil, "\(String(describing: error))")
+        let notes = try RunManifest.read(from: directory.child("run.json")).notes
+        guard let note = notes.first(where: { $0.contains("not trace event lines") }) else { return 0 }
+        return Int(note.prefix { $0.isNumber }) ?? -1
+    }
+
+    @Test("garbage lines inside a real trace are counted and reported")
+    func garbageCounted() throws {
+        let golden = try sampleTrace().text
+        var lines = golden.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert("@@@ not a trace line @@@", at: lines.count / 2)
+        lines.insert("\u{7}\u{1}garbage", at: lines.count / 3)
+        #expect(try Self.noiseCount(lines.joined(separator: "\n")) == Self.noiseCount(golden) + 2)
+    }
+}

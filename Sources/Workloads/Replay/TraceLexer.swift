@@ -1,5 +1,11 @@
 import VTd
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Stage 1 of replay: trace text → typed event lines. Splits the text into lines, parses each
 /// (`TraceLineParser`), counts what is not ours, numbers units and devices by first appearance,
 /// and makes timestamps relative to the first event line. Every malformed line becomes
@@ -32,11 +38,26 @@ struct TraceLexer {
     private var deviceIndex: [String: Int] = [:]
     private var firstTime: UInt64?
 
-    /// Lexes `text`; `file` names it in errors.
+    /// The longest line read as an event line. The longest real event line (`qi_submit` with four
+    /// words and a `perf script` header) is under 300 bytes; anything over this is not a trace.
+    static let maximumLineBytes = 65_536
+
+    /// Lexes `text`; `file` names it in errors. A text with no intel_iommu event line at all
+    /// (empty, random bytes, another tracer's output) is an error: replaying it would report
+    /// an all-zero run as if it were a real one.
     init(text: String, file: String, options: TraceReplayOptions) throws(WorkloadError) {
         self.file = file
         self.options = options
         try lex(text)
+        if events.isEmpty && qiSubmissions.isEmpty {
+            var seen = "\(statistics.lines) line(s)"
+            if statistics.noiseLines > 0 { seen += ", \(statistics.noiseLines) of them not event lines" }
+            if statistics.otherEvents > 0 { seen += ", \(statistics.otherEvents) event(s) of other tracepoints" }
+            if statistics.skippedBadLines > 0 { seen += ", \(statistics.skippedBadLines) malformed and skipped" }
+            throw WorkloadError.unreadable(
+                file: file,
+                reason: "no intel_iommu event (cache_tag_* or qi_submit) in \(seen): not a VT-d cache-tag trace")
+        }
     }
 
     private mutating func lex(_ text: String) throws(WorkloadError) {
@@ -45,12 +66,21 @@ struct TraceLexer {
         text.withUTF8 { buffer in
             var lineStart = 0
             var number = 0
+            guard let base = buffer.baseAddress else { return }
             while lineStart < buffer.count {
-                var lineEnd = lineStart
-                while lineEnd < buffer.count, buffer[lineEnd] != UInt8(ascii: "\n") { lineEnd += 1 }
+                // memchr: linear in the line, fast in any build, whatever the line's length.
+                let rest = buffer.count - lineStart
+                let newline = memchr(base + lineStart, Int32(UInt8(ascii: "\n")), rest)
+                let lineEnd = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
                 number += 1
                 statistics.lines += 1
                 do throws(TraceFieldError) {
+                    let length = lineEnd - lineStart
+                    guard length <= Self.maximumLineBytes else {
+                        throw TraceFieldError(
+                            field: "line",
+                            reason: "is \(length) bytes long, over the \(Self.maximumLineBytes)-byte limit of an event line")
+                    }
                     try lexLine(UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd]), line: number)
                 } catch {
                     let problem = WorkloadError.malformedTrace(
