@@ -83,6 +83,9 @@ package struct BenchmarkRunner {
     package func run() throws -> ReportSummary {
         let configuration = self.configuration
         let directory = try ReportDirectory.create(at: configuration.outputDirectory)
+        // One writer per report for the whole run (released when `lock` goes, at return or throw).
+        let lock = try ReportLock(directory: directory)
+        defer { withExtendedLifetime(lock) {} }
         let total = configuration.points.count * configuration.schemes.count * configuration.tables.count
         var progress = ProgressReporter(total: total)
 

@@ -4,6 +4,10 @@ import Reports
 import TestSupport
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Reports one can trust under misuse (issue 16): `compare` and `plot` read a report the same
 /// strict way and fail with the same one-line error on every bad input.
 @Suite("Report trust", .serialized)
@@ -138,5 +142,45 @@ struct TraceTrustTests {
         lines.insert("@@@ not a trace line @@@", at: lines.count / 2)
         lines.insert("\u{7}\u{1}garbage", at: lines.count / 3)
         #expect(try Self.noiseCount(lines.joined(separator: "\n")) == Self.noiseCount(golden) + 2)
+    }
+}
+
+/// One writer per report directory (issue 16).
+@Suite("Report writers", .serialized)
+struct ReportWriterTests {
+    static let run = ["run", "--workload", "dma-stream", "--scheme", "kernel", "--table", "grouped-array", "--quick"]
+
+    @Test("a second writer of one --out fails at once, naming the holder")
+    func secondWriterRefused() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let report = try ReportDirectory.create(at: directory.url)
+        do {
+            let held = try ReportLock(directory: report)  // the other writer, mid-run
+            let message = try #require(ReportTrustTests.message(Self.run + ["--out", directory.path]))
+            #expect(message.contains("another cachetag-bench (pid \(getpid()))"), "\(message)")
+            #expect(!FileManager.default.fileExists(atPath: directory.child("dma-stream.csv").path))
+            withExtendedLifetime(held) {}
+        }
+        // Released with its holder: the next run proceeds.
+        #expect(ReportTrustTests.message(Self.run + ["--out", directory.path]) == nil)
+    }
+
+    @Test("temporary files of dead processes are removed; a live process's are kept")
+    func deadTemporariesRemoved() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        try ReportDirectory.create(at: directory.url)
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/bin/true")
+        try child.run()
+        child.waitUntilExit()
+        let dead = directory.child(".dma-stream.csv.tmp.\(child.processIdentifier).x1")
+        let live = directory.child(".dma-stream.csv.tmp.\(getppid()).x2")
+        try Data("torn".utf8).write(to: dead)
+        try Data("busy".utf8).write(to: live)
+        #expect(ReportTrustTests.message(Self.run + ["--out", directory.path]) == nil)
+        #expect(!FileManager.default.fileExists(atPath: dead.path))
+        #expect(FileManager.default.fileExists(atPath: live.path))
     }
 }
