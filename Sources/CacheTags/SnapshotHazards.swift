@@ -71,7 +71,9 @@ final class SnapshotHazards: @unchecked Sendable {
     func withProtectedSnapshot<R>(_ published: UnsafeAtomic<UInt>, _ body: (TagArrayView) -> R) -> R {
         if asymmetric {
             let owned = Int(cmb_thread_slot(Int32(ownedSlots)))
-            if owned >= 0 {
+            // A flush nested in another on this thread (a sink that flushes a concurrent table)
+            // finds its own slot taken and uses a claimed one, so the outer snapshot stays protected.
+            if owned >= 0, self.slot(owned).load(ordering: .relaxed) == 0 {
                 let slot = self.slot(owned)
                 var current = published.load(ordering: .acquiring)
                 slot.store(current, ordering: .relaxed)

@@ -111,12 +111,20 @@ extension TagArrayView {
         _ base: UnsafePointer<TagEntry>, _ count: Int, _ bits: UInt64, _ plainWord1: UInt64, _ pasidWord1: UInt64,
         _ batch: inout InvalidationBatch, _ sink: inout Sink
     ) {
-        for position in 0..<count {
+        var position = 0
+        while position < count {
             let entry = base[position]
-            if position > 0 && base[position - 1].word0 == entry.word0 { continue }
+            // A run of bit-identical descriptors is emitted once, twice if any of its tags is a
+            // quirky device's (repeating entries sort last within the run).
+            var repeats = entry.repeats
+            position += 1
+            while position < count && base[position].word0 == entry.word0 {
+                repeats = repeats || base[position].repeats
+                position += 1
+            }
             let word1 = TagEntry.isPASIDDeviceTLB(entry.word0) ? pasidWord1 : plainWord1
             let descriptor = InvalidationDescriptor(entry.word0 | bits, word1)
-            batch.append(count: entry.repeats ? 2 : 1, into: &sink) { _ in descriptor }
+            batch.append(count: repeats ? 2 : 1, into: &sink) { _ in descriptor }
         }
     }
 }

@@ -184,3 +184,19 @@ struct ReportWriterTests {
         #expect(FileManager.default.fileExists(atPath: live.path))
     }
 }
+
+@Suite("Cost files")
+struct CostFileTests {
+    @Test("a CRLF --cost-file is read line by line")
+    func crlfCostFile() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("cost-\(UUID().uuidString).txt")
+        try "# costs\r\nsubmission_us=2.5\r\ndescriptor_us=0.2\r\n".write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let message = ReportTrustTests.message(ReportWriterTests.run + ["--cost-file", file.path, "--out", directory.path])
+        #expect(message == nil, "\(message ?? "")")
+        let manifest = try RunManifest.read(from: directory.child("run.json"))
+        #expect(manifest.costModel["submission_us"] == 2.5 && manifest.costModel["descriptor_us"] == 0.2)
+    }
+}

@@ -40,7 +40,7 @@ struct ConcurrentFlushTests {
     }
 
     @Test("two flushing threads and one attach/detach thread: no flush is torn")
-    func noTornFlush() async throws {
+    func noTornFlush() throws {
         let scenario = PerfScenario(tagCount: 8)
         let table = ConcurrentGroupedTable(domainUsesFirstStage: false)
         for tag in scenario.tags { table.assign(tag) }
@@ -50,30 +50,48 @@ struct ConcurrentFlushTests {
         let valid = Set([Self.expected(scenario.tags), Self.expected(scenario.tags + [spare])])
         let writes = 2_000
         let flushesPerThread = 4_000
-        let torn = try await withThrowingTaskGroup(of: Int.self) { group in
-            for _ in 0..<2 {
-                group.addTask {
-                    var bad = 0
-                    for _ in 0..<flushesPerThread {
-                        var recorder = RecordingSink()
-                        table.flushRange(PerfScenario.smallRange, invalidationHint: false, into: &recorder)
-                        let key = recorder.descriptors.map { $0.quadword0 ^ $0.quadword1 &* 31 }.sorted()
-                        if !valid.contains(key) || recorder.submissions.contains(where: { $0.descriptors.count > 16 }) {
-                            bad += 1
-                        }
-                    }
-                    return bad
-                }
-            }
-            group.addTask {
-                for _ in 0..<writes {
-                    table.assign(spare)
-                    try table.unassign(spare)
-                }
-                return 0
-            }
-            return try await group.reduce(0, +)
+        // Dedicated threads released together (a task group on a pool as wide as the cores could
+        // run the flushers and the writer one after another).
+        final class Shared: @unchecked Sendable {
+            // One pair per flusher, each written by its thread only, read after `done`.
+            var bad0 = 0, bad1 = 0, overlapped0 = 0, overlapped1 = 0
+            let start = DispatchSemaphore(value: 0)
+            let done = DispatchGroup()
         }
+        let shared = Shared()
+        for flusher in 0..<2 {
+            shared.done.enter()
+            Thread {
+                shared.start.wait()
+                var bad = 0
+                var overlapped = 0
+                for _ in 0..<flushesPerThread {
+                    var recorder = RecordingSink()
+                    table.flushRange(PerfScenario.smallRange, invalidationHint: false, into: &recorder)
+                    let key = recorder.descriptors.map { $0.quadword0 ^ $0.quadword1 &* 31 }.sorted()
+                    if !valid.contains(key) || recorder.submissions.contains(where: { $0.descriptors.count > 16 }) {
+                        bad += 1
+                    }
+                    if key.count == scenario.tags.count + 1 { overlapped += 1 }
+                }
+                if flusher == 0 { (shared.bad0, shared.overlapped0) = (bad, overlapped) } else { (shared.bad1, shared.overlapped1) = (bad, overlapped) }
+                shared.done.leave()
+            }.start()
+        }
+        shared.done.enter()
+        Thread {
+            shared.start.wait()
+            for _ in 0..<writes {
+                table.assign(spare)
+                try! table.unassign(spare)
+            }
+            shared.done.leave()
+        }.start()
+        for _ in 0..<3 { shared.start.signal() }
+        shared.done.wait()
+        let torn = shared.bad0 + shared.bad1
+        // The run must have overlapped: some flush saw the spare tag attached.
+        #expect(shared.overlapped0 + shared.overlapped1 > 0)
         #expect(torn == 0)
         #expect(table.tagCount == scenario.tags.count)
         #expect(table.publications >= 2 * writes)
