@@ -63,7 +63,7 @@ func execute(
     }
     var configuration = RunConfiguration(
         points: points, schemes: schemes, tables: tables, seed: options.seed,
-        budget: options.budget, costModel: try options.costModel(), strictOracle: options.strictOracle,
+        budget: try options.budget(), costModel: try options.costModel(), strictOracle: options.strictOracle,
         quick: options.quick, outputDirectory: options.outputURL, resume: options.resume,
         commandLine: CacheTagBench.invocation, varied: varied,
         notes: notes + ["kernel profile of kernel-list: \(kernel.name) (\(kernel.differences))"])

@@ -178,9 +178,12 @@ struct RunOptions: ParsableArguments {
         return settings
     }
 
-    /// The timing budget.
-    var budget: TimingBudget {
-        quick ? .quick : TimingBudget(nanoseconds: UInt64(max(timeBudgetMilliseconds, 0)) * 1_000_000)
+    /// The timing budget; a negative one is an error, not a silent zero.
+    func budget() throws -> TimingBudget {
+        guard timeBudgetMilliseconds >= 0 else {
+            throw CommandError("--time-budget-ms: \(timeBudgetMilliseconds) is negative (a budget is 0 ms or more)")
+        }
+        return quick ? .quick : TimingBudget(nanoseconds: UInt64(timeBudgetMilliseconds) * 1_000_000)
     }
 
     /// The output directory URL.
@@ -192,6 +195,10 @@ struct RunOptions: ParsableArguments {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard !items.contains(where: \.isEmpty) else { throw CommandError("\(option): empty item in '\(text)'") }
+        var seen = Set<String>()
+        if let repeated = items.first(where: { !seen.insert($0).inserted }) {
+            throw CommandError("\(option): '\(repeated)' is named twice in '\(text)'")
+        }
         return items
     }
 }

@@ -200,3 +200,21 @@ struct CostFileTests {
         #expect(manifest.costModel["submission_us"] == 2.5 && manifest.costModel["descriptor_us"] == 0.2)
     }
 }
+
+/// Options that used to be accepted silently (issue 16).
+@Suite("Option conflicts")
+struct OptionConflictTests {
+    @Test("a negative --time-budget-ms and a scheme named twice are errors")
+    func silentOptionsRefused() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let negative = try #require(
+            ReportTrustTests.message(["run", "--workload", "dma-stream", "--time-budget-ms=-5", "--out", directory.path]))
+        #expect(negative.contains("--time-budget-ms: -5 is negative"), "\(negative)")
+        let twice = try #require(
+            ReportTrustTests.message([
+                "run", "--workload", "dma-stream", "--scheme", "kernel,kernel", "--quick", "--out", directory.path,
+            ]))
+        #expect(twice.contains("--scheme: 'kernel' is named twice"), "\(twice)")
+    }
+}
