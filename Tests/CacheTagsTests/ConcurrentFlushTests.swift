@@ -57,6 +57,8 @@ struct ConcurrentFlushTests {
             var bad0 = 0, bad1 = 0, overlapped0 = 0, overlapped1 = 0
             let start = DispatchSemaphore(value: 0)
             let done = DispatchGroup()
+            /// Left by the writer when it has finished: flushers keep flushing until then.
+            let writerDone = DispatchGroup()
         }
         let shared = Shared()
         for flusher in 0..<2 {
@@ -65,7 +67,9 @@ struct ConcurrentFlushTests {
                 shared.start.wait()
                 var bad = 0
                 var overlapped = 0
-                for _ in 0..<flushesPerThread {
+                var flushes = 0
+                while flushes < flushesPerThread || shared.writerDone.wait(timeout: .now()) == .timedOut {
+                    flushes += 1
                     var recorder = RecordingSink()
                     table.flushRange(PerfScenario.smallRange, invalidationHint: false, into: &recorder)
                     let key = recorder.descriptors.map { $0.quadword0 ^ $0.quadword1 &* 31 }.sorted()
@@ -79,12 +83,16 @@ struct ConcurrentFlushTests {
             }.start()
         }
         shared.done.enter()
+        shared.writerDone.enter()
         Thread {
             shared.start.wait()
             for _ in 0..<writes {
                 table.assign(spare)
+                // Attached for a moment, so flushes on a loaded machine still meet both states.
+                usleep(10)
                 try! table.unassign(spare)
             }
+            shared.writerDone.leave()
             shared.done.leave()
         }.start()
         for _ in 0..<3 { shared.start.signal() }
