@@ -7,30 +7,10 @@
  * that is handed to the submitter per IOMMU run.
  */
 #include "ckernel_list.h"
+#include "ckl_emit.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
-
-/* VT-d numbers (VT-d spec §6.5.2; Linux QI_* / VTD_PAGE_SHIFT / MAX_AGAW_PFN_WIDTH). */
-enum {
-    PAGE_SHIFT = 12,
-    WHOLE_SPACE_MASK = 64 - PAGE_SHIFT,   /* 52: an address mask covering every page frame */
-    BATCH_SIZE = 16,                      /* QI_MAX_BATCHED_DESC_COUNT */
-};
-
-enum {
-    TYPE_IOTLB = 0x2,
-    TYPE_DEVICE_TLB = 0x3,
-    TYPE_PASID_IOTLB = 0x6,
-    TYPE_PASID_DEVICE_TLB = 0x8,
-};
-
-enum {
-    GRAN_DOMAIN = 2,          /* IOTLB domain-selective; PASID IOTLB: all non-global of (DID, PASID) */
-    GRAN_PAGE = 3,            /* IOTLB page-selective; PASID IOTLB: page-selective within PASID */
-};
-
-#define INVALIDATION_HINT_BIT (UINT64_C(1) << 6)
 
 /* Intrusive doubly linked list link; the domain holds the sentinel. */
 struct ckl_link {
@@ -64,7 +44,7 @@ struct ckl_domain {
     unsigned flags;
     ckl_alloc_fn alloc;
     ckl_dealloc_fn dealloc;
-    ckl_descriptor batch[BATCH_SIZE]; /* Linux `qi_batch`: filled and submitted by the flush walk */
+    ckl_descriptor batch[CKL_BATCH_SIZE]; /* Linux `qi_batch`: filled and submitted by the flush walk */
 };
 
 static inline struct ckl_node *node_of(struct ckl_link *link) { return (struct ckl_node *)link; }
@@ -220,13 +200,13 @@ void ckl_visit_tags(const ckl_domain *domain, ckl_visit_fn visit, void *context)
 /* Address/mask computation and descriptor encodings                                            */
 
 void ckl_aligned_range(uint64_t start, uint64_t end, uint64_t *address, unsigned *mask_out) {
-    const uint64_t first = start >> PAGE_SHIFT;
-    const uint64_t last = end >> PAGE_SHIFT;
+    const uint64_t first = start >> CKL_PAGE_SHIFT;
+    const uint64_t last = end >> CKL_PAGE_SHIFT;
     const uint64_t pages = last - first + 1;   /* at most 2^52: no overflow */
     unsigned mask = pages <= 1 ? 0 : 64u - (unsigned)__builtin_clzll(pages - 1);
-    if (mask >= WHOLE_SPACE_MASK) {
+    if (mask >= CKL_WHOLE_SPACE_MASK) {
         *address = 0;
-        *mask_out = WHOLE_SPACE_MASK;
+        *mask_out = CKL_WHOLE_SPACE_MASK;
         return;
     }
     const uint64_t block = (UINT64_C(1) << mask) - 1;
@@ -235,93 +215,32 @@ void ckl_aligned_range(uint64_t start, uint64_t end, uint64_t *address, unsigned
          * the lowest bit they share is where one aligned block covering both begins. Frames have
          * at most 52 bits, so bit 52 is always shared and the result is at most 52. */
         const uint64_t shared = ~(first ^ last) & ~block;
-        mask = shared ? (unsigned)__builtin_ctzll(shared) : WHOLE_SPACE_MASK;
-        if (mask > WHOLE_SPACE_MASK) mask = WHOLE_SPACE_MASK;
+        mask = shared ? (unsigned)__builtin_ctzll(shared) : CKL_WHOLE_SPACE_MASK;
+        if (mask > CKL_WHOLE_SPACE_MASK) mask = CKL_WHOLE_SPACE_MASK;
     }
     *mask_out = mask;
-    *address = mask >= WHOLE_SPACE_MASK ? 0 : start & ~((UINT64_C(1) << (mask + PAGE_SHIFT)) - 1);
+    *address = mask >= CKL_WHOLE_SPACE_MASK ? 0 : start & ~((UINT64_C(1) << (mask + CKL_PAGE_SHIFT)) - 1);
 }
 
-/* QW0 of an IOTLB invalidation (type 2) for `tag`: DR (bit 7) and DW (bit 6) when its unit drains. */
+/* A tag's encodings (ckl_emit.h), with the facts its node keeps. */
 static inline uint64_t iotlb_qw0(unsigned granularity, const struct ckl_node *tag) {
-    return TYPE_IOTLB | (uint64_t)granularity << 4 | (uint64_t)tag->did << 16
-        | ((tag->drain & 1u) ? UINT64_C(1) << 7 : 0) | ((tag->drain & 2u) ? UINT64_C(1) << 6 : 0);
+    return ckl_iotlb_qw0(granularity, tag->did, (tag->drain & 1u) != 0, (tag->drain & 2u) != 0);
 }
 
-/* QW0 of a PASID-based IOTLB invalidation (type 6). */
-static inline uint64_t pasid_iotlb_qw0(unsigned granularity, uint16_t did, uint32_t pasid) {
-    return TYPE_PASID_IOTLB | (uint64_t)granularity << 4 | (uint64_t)did << 16 | (uint64_t)pasid << 32;
-}
-
-/* QW1 of a page-selective (PASID) IOTLB invalidation: address, IH (bit 6), address mask (5:0). */
-static inline uint64_t address_word(uint64_t address, unsigned mask, int hint) {
-    return address | (hint ? INVALIDATION_HINT_BIT : 0) | (uint64_t)mask;
-}
-
-/* Device-TLB size encoding (PCIe ATS): with S set, the run of ones from address bit 12 says the
- * block is 2^(ones+1) pages; mask 0 is one page with S clear. */
-static inline uint64_t size_encoded(uint64_t address, unsigned mask, unsigned size_bit) {
-    if (mask == 0) return address;
-    const uint64_t ones = (UINT64_C(1) << (PAGE_SHIFT + mask - 1)) - 1;
-    return ((address | ones) & ~(uint64_t)((1u << PAGE_SHIFT) - 1)) | UINT64_C(1) << size_bit;
-}
-
-/* QW0 of a device-TLB invalidation (type 3). */
 static inline uint64_t device_tlb_qw0(const struct ckl_node *tag) {
-    const uint64_t pfsid = tag->pfsid;
-    return TYPE_DEVICE_TLB | (pfsid & 0xf) << 12 | (uint64_t)(tag->queue_depth & 0x1f) << 16
-        | (uint64_t)tag->sid << 32 | (pfsid & 0xfff0) << 48;
+    return ckl_device_tlb_qw0(tag->sid, tag->pfsid, tag->queue_depth);
 }
 
-/* QW0 of a PASID-based device-TLB invalidation (type 8). */
 static inline uint64_t pasid_device_tlb_qw0(const struct ckl_node *tag) {
-    const uint64_t pfsid = tag->pfsid;
-    return TYPE_PASID_DEVICE_TLB | (uint64_t)(tag->queue_depth & 0x1f) << 4 | (pfsid & 0xf) << 12
-        | (uint64_t)tag->sid << 16 | (uint64_t)tag->pasid << 32 | (pfsid & 0xfff0) << 48;
+    return ckl_pasid_device_tlb_qw0(tag->sid, tag->pfsid, tag->queue_depth, tag->pasid);
 }
 
 /* -------------------------------------------------------------------------------------------- */
 /* The batch                                                                                    */
 
-/* The flush walk's view of the domain's batch; kept in locals so the compiler can hold the index
- * in a register across the walk. */
-struct emitter {
-    ckl_descriptor *batch;
-    size_t index;
-    size_t total;
-    uint32_t iommu;
-    ckl_submit_fn submit;
-    void *context;
-    bool unbatched; /* CKL_DOMAIN_UNBATCHED: submit after every descriptor (6.10) */
-};
-
-static inline void emitter_submit(struct emitter *e) {
-    if (e->index == 0) return;
-    e->submit(e->context, e->iommu, e->batch, e->index);
-    e->index = 0;
-}
-
-/* Called for every tag before it emits: a different IOMMU closes the previous IOMMU's batch. */
-static inline void emitter_enter(struct emitter *e, uint32_t iommu) {
-    if (iommu != e->iommu) {
-        emitter_submit(e);
-        e->iommu = iommu;
-    }
-}
-
-static inline void emit(struct emitter *e, uint64_t qw0, uint64_t qw1) {
-    ckl_descriptor *d = &e->batch[e->index];
-    d->qw[0] = qw0;
-    d->qw[1] = qw1;
-    d->qw[2] = 0;
-    d->qw[3] = 0;
-    e->total++;
-    if (++e->index == BATCH_SIZE || e->unbatched) emitter_submit(e);
-}
-
 /* A device-TLB tag's invalidation over a block given by its two size encodings (type 3 uses the
  * S bit at 0, type 8 at 11); twice for devices with the extra-invalidation quirk. */
-static inline void emit_device_tlb(struct emitter *e, const struct ckl_node *tag, uint64_t plain_qw1,
+static inline void emit_device_tlb(struct ckl_emitter *e, const struct ckl_node *tag, uint64_t plain_qw1,
                                    uint64_t pasid_qw1, bool force_plain) {
     uint64_t qw0, qw1;
     if (tag->pasid == 0 || force_plain) {
@@ -331,22 +250,22 @@ static inline void emit_device_tlb(struct emitter *e, const struct ckl_node *tag
         qw0 = pasid_device_tlb_qw0(tag);
         qw1 = pasid_qw1;
     }
-    emit(e, qw0, qw1);
-    if (tag->extra_invalidation) emit(e, qw0, qw1);
+    ckl_emit(e, qw0, qw1);
+    if (tag->extra_invalidation) ckl_emit(e, qw0, qw1);
 }
 
 /* A second-stage IOTLB tag's range invalidation: page-selective, or domain-selective when the unit
  * cannot express the block. */
-static inline void emit_second_stage_iotlb(struct emitter *e, const struct ckl_node *tag,
+static inline void emit_second_stage_iotlb(struct ckl_emitter *e, const struct ckl_node *tag,
                                            unsigned mask, uint64_t page_qw1) {
     if (!tag->psi || mask > tag->mamv)
-        emit(e, iotlb_qw0(GRAN_DOMAIN, tag), 0);
+        ckl_emit(e, iotlb_qw0(CKL_GRAN_DOMAIN, tag), 0);
     else
-        emit(e, iotlb_qw0(GRAN_PAGE, tag), page_qw1);
+        ckl_emit(e, iotlb_qw0(CKL_GRAN_PAGE, tag), page_qw1);
 }
 
-static inline struct emitter emitter_begin(ckl_domain *domain, ckl_submit_fn submit, void *context) {
-    struct emitter e = {
+static inline struct ckl_emitter emitter_begin(ckl_domain *domain, ckl_submit_fn submit, void *context) {
+    struct ckl_emitter e = {
         .batch = domain->batch, .index = 0, .total = 0, .iommu = 0, .submit = submit, .context = context,
         .unbatched = (domain->flags & CKL_DOMAIN_UNBATCHED) != 0,
     };
@@ -369,22 +288,22 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
     const bool first_stage = (domain->flags & CKL_DOMAIN_FIRST_STAGE) != 0;
     const bool widens = (domain->flags & CKL_DOMAIN_NO_WIDENING) == 0;
     const bool whole_space_psi = (domain->flags & CKL_DOMAIN_WHOLE_SPACE_PSI) != 0;
-    uint64_t page_qw1 = address_word(address, mask, invalidation_hint);
-    uint64_t device_qw1 = size_encoded(address, mask, 0);
-    uint64_t pasid_device_qw1 = size_encoded(address, mask, 11);
+    uint64_t page_qw1 = ckl_address_word(address, mask, invalidation_hint);
+    uint64_t device_qw1 = ckl_size_encoded(address, mask, 0);
+    uint64_t pasid_device_qw1 = ckl_size_encoded(address, mask, 11);
 
-    struct emitter e = emitter_begin(domain, submit, context);
+    struct ckl_emitter e = emitter_begin(domain, submit, context);
     const struct ckl_link *const head = &domain->tags;
     for (const struct ckl_link *link = head->next; link != head; link = link->next) {
         const struct ckl_node *tag = const_node_of(link);
-        emitter_enter(&e, tag->iommu);
+        ckl_emitter_enter(&e, tag->iommu);
         switch (tag->type) {
         case CKL_IOTLB:
         case CKL_NESTING_IOTLB:
-            if (first_stage && mask >= WHOLE_SPACE_MASK && !whole_space_psi) /* newest: whole space is PASID-selective */
-                emit(&e, pasid_iotlb_qw0(GRAN_DOMAIN, tag->did, tag->pasid), 0);
+            if (first_stage && mask >= CKL_WHOLE_SPACE_MASK && !whole_space_psi) /* newest: whole space is PASID-selective */
+                ckl_emit(&e, ckl_pasid_iotlb_qw0(CKL_GRAN_DOMAIN, tag->did, tag->pasid), 0);
             else if (first_stage)
-                emit(&e, pasid_iotlb_qw0(GRAN_PAGE, tag->did, tag->pasid), page_qw1);
+                ckl_emit(&e, ckl_pasid_iotlb_qw0(CKL_GRAN_PAGE, tag->did, tag->pasid), page_qw1);
             else
                 emit_second_stage_iotlb(&e, tag, mask, page_qw1);
             break;
@@ -397,49 +316,49 @@ size_t ckl_flush_range(ckl_domain *domain, uint64_t start, uint64_t end, int inv
              * of this walk is flushed over the whole space too. */
             if (widens) {
                 address = 0;
-                mask = WHOLE_SPACE_MASK;
-                page_qw1 = address_word(0, WHOLE_SPACE_MASK, invalidation_hint);
-                device_qw1 = size_encoded(0, WHOLE_SPACE_MASK, 0);
-                pasid_device_qw1 = size_encoded(0, WHOLE_SPACE_MASK, 11);
+                mask = CKL_WHOLE_SPACE_MASK;
+                page_qw1 = ckl_address_word(0, CKL_WHOLE_SPACE_MASK, invalidation_hint);
+                device_qw1 = ckl_size_encoded(0, CKL_WHOLE_SPACE_MASK, 0);
+                pasid_device_qw1 = ckl_size_encoded(0, CKL_WHOLE_SPACE_MASK, 11);
             }
-            emit_device_tlb(&e, tag, size_encoded(0, WHOLE_SPACE_MASK, 0),
-                            size_encoded(0, WHOLE_SPACE_MASK, 11), false);
+            emit_device_tlb(&e, tag, ckl_size_encoded(0, CKL_WHOLE_SPACE_MASK, 0),
+                            ckl_size_encoded(0, CKL_WHOLE_SPACE_MASK, 11), false);
             break;
         default:
             break;
         }
     }
-    emitter_submit(&e);
+    ckl_emitter_submit(&e);
     return e.total;
 }
 
 size_t ckl_flush_all(ckl_domain *domain, ckl_submit_fn submit, void *context) {
     const bool first_stage = (domain->flags & CKL_DOMAIN_FIRST_STAGE) != 0;
     const bool plain_devtlb = (domain->flags & CKL_DOMAIN_FLUSH_ALL_PLAIN_DEVTLB) != 0;
-    struct emitter e = emitter_begin(domain, submit, context);
+    struct ckl_emitter e = emitter_begin(domain, submit, context);
     const struct ckl_link *const head = &domain->tags;
     for (const struct ckl_link *link = head->next; link != head; link = link->next) {
         const struct ckl_node *tag = const_node_of(link);
-        emitter_enter(&e, tag->iommu);
+        ckl_emitter_enter(&e, tag->iommu);
         switch (tag->type) {
         case CKL_IOTLB:
         case CKL_NESTING_IOTLB:
             if (first_stage)
-                emit(&e, pasid_iotlb_qw0(GRAN_DOMAIN, tag->did, tag->pasid), 0);
+                ckl_emit(&e, ckl_pasid_iotlb_qw0(CKL_GRAN_DOMAIN, tag->did, tag->pasid), 0);
             else
-                emit(&e, iotlb_qw0(GRAN_DOMAIN, tag), 0);
+                ckl_emit(&e, iotlb_qw0(CKL_GRAN_DOMAIN, tag), 0);
             break;
         case CKL_DEVTLB:
         case CKL_NESTING_DEVTLB:
             /* <= 6.17: the non-PASID form for every device-TLB tag. */
-            emit_device_tlb(&e, tag, size_encoded(0, WHOLE_SPACE_MASK, 0), size_encoded(0, WHOLE_SPACE_MASK, 11),
+            emit_device_tlb(&e, tag, ckl_size_encoded(0, CKL_WHOLE_SPACE_MASK, 0), ckl_size_encoded(0, CKL_WHOLE_SPACE_MASK, 11),
                             plain_devtlb);
             break;
         default:
             break;
         }
     }
-    emitter_submit(&e);
+    ckl_emitter_submit(&e);
     return e.total;
 }
 
@@ -455,13 +374,13 @@ size_t ckl_flush_range_np(ckl_domain *domain, uint64_t start, uint64_t end, ckl_
     ckl_aligned_range(start, end, &address, &mask);
 
     const bool first_stage = (domain->flags & CKL_DOMAIN_FIRST_STAGE) != 0;
-    const uint64_t page_qw1 = address_word(address, mask, 0);
+    const uint64_t page_qw1 = ckl_address_word(address, mask, 0);
 
-    struct emitter e = emitter_begin(domain, submit, context);
+    struct ckl_emitter e = emitter_begin(domain, submit, context);
     const struct ckl_link *const head = &domain->tags;
     for (const struct ckl_link *link = head->next; link != head; link = link->next) {
         const struct ckl_node *tag = const_node_of(link);
-        emitter_enter(&e, tag->iommu);
+        ckl_emitter_enter(&e, tag->iommu);
         if (!tag->caching_mode || first_stage) {
             /* New mappings need no invalidation; hardware that buffers writes gets its write
              * buffer flushed instead. */
@@ -470,7 +389,7 @@ size_t ckl_flush_range_np(ckl_domain *domain, uint64_t start, uint64_t end, ckl_
         }
         if (is_iotlb_type(tag->type)) emit_second_stage_iotlb(&e, tag, mask, page_qw1);
     }
-    emitter_submit(&e);
+    ckl_emitter_submit(&e);
     if (write_buffer_flushes) *write_buffer_flushes = flushes;
     return e.total;
 }

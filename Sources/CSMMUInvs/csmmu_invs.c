@@ -4,13 +4,12 @@
  * Written for cachetag-bench from the design summarised in docs/vtd-facts.md §8; no kernel text.
  */
 #include "csmmu_invs.h"
+#include "ckl_emit.h"
 
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { PAGE_SHIFT = 12, WHOLE_SPACE_MASK = 52, BATCH_SIZE = 16 };
 
 /* Entry types in command order: the IOTLB before the device TLB. */
 enum entry_type {
@@ -204,111 +203,67 @@ size_t smi_footprint(const smi_domain *domain, size_t (*usable_size)(const void 
 /* ---------------------------------------------------------------------------------------------- */
 /* Descriptors and the batch                                                                      */
 
-struct batch {
-    ckl_descriptor slots[BATCH_SIZE];
-    size_t count;
-    size_t total;
-    uint32_t iommu;
-    ckl_submit_fn submit;
-    void *context;
-};
-
-static inline void batch_submit(struct batch *b) {
-    if (b->count == 0) return;
-    b->submit(b->context, b->iommu, b->slots, b->count);
-    b->count = 0;
-}
-
-static inline void batch_enter(struct batch *b, uint32_t iommu) {
-    if (iommu != b->iommu) {
-        batch_submit(b);
-        b->iommu = iommu;
-    }
-}
-
-static inline void batch_emit(struct batch *b, uint64_t qw0, uint64_t qw1) {
-    ckl_descriptor *d = &b->slots[b->count];
-    d->qw[0] = qw0;
-    d->qw[1] = qw1;
-    d->qw[2] = 0;
-    d->qw[3] = 0;
-    b->total++;
-    if (++b->count == BATCH_SIZE) batch_submit(b);
-}
-
-/* Device-TLB size encoding of (address, mask) with the S bit at `size_bit`. */
-static inline uint64_t size_encoded(uint64_t address, unsigned mask, unsigned size_bit) {
-    if (mask == 0) return address;
-    const uint64_t ones = (UINT64_C(1) << (PAGE_SHIFT + mask - 1)) - 1;
-    return ((address | ones) & ~(uint64_t)((1u << PAGE_SHIFT) - 1)) | UINT64_C(1) << size_bit;
-}
-
+/* The entry's encodings (ckl_emit.h). */
 static inline uint64_t iotlb_qw0(const struct entry *e, unsigned granularity) {
-    return 0x2 | (uint64_t)granularity << 4 | (uint64_t)e->id << 16 | ((e->flags & FLAG_DR) ? 1u << 7 : 0)
-        | ((e->flags & FLAG_DW) ? 1u << 6 : 0);
-}
-
-static inline uint64_t pasid_iotlb_qw0(const struct entry *e, unsigned granularity) {
-    return 0x6 | (uint64_t)granularity << 4 | (uint64_t)e->id << 16 | (uint64_t)e->ssid << 32;
+    return ckl_iotlb_qw0(granularity, e->id, (e->flags & FLAG_DR) != 0, (e->flags & FLAG_DW) != 0);
 }
 
 /* A device-TLB entry over (address, mask): type 3 without PASID, type 8 with; twice with the quirk. */
-static inline void emit_ats(struct batch *b, const struct entry *e, uint64_t address, unsigned mask) {
-    const uint64_t pfsid = e->pfsid;
+static inline void emit_ats(struct ckl_emitter *b, const struct entry *e, uint64_t address, unsigned mask) {
     uint64_t qw0, qw1;
     if (e->ssid == 0) {
-        qw0 = 0x3 | (pfsid & 0xf) << 12 | (uint64_t)(e->queue_depth & 0x1f) << 16 | (uint64_t)e->id << 32
-            | (pfsid & 0xfff0) << 48;
-        qw1 = size_encoded(address, mask, 0);
+        qw0 = ckl_device_tlb_qw0(e->id, e->pfsid, e->queue_depth);
+        qw1 = ckl_size_encoded(address, mask, 0);
     } else {
-        qw0 = 0x8 | (uint64_t)(e->queue_depth & 0x1f) << 4 | (pfsid & 0xf) << 12 | (uint64_t)e->id << 16
-            | (uint64_t)e->ssid << 32 | (pfsid & 0xfff0) << 48;
-        qw1 = size_encoded(address, mask, 11);
+        qw0 = ckl_pasid_device_tlb_qw0(e->id, e->pfsid, e->queue_depth, e->ssid);
+        qw1 = ckl_size_encoded(address, mask, 11);
     }
-    batch_emit(b, qw0, qw1);
-    if (e->flags & FLAG_EXTRA) batch_emit(b, qw0, qw1);
+    ckl_emit(b, qw0, qw1);
+    if (e->flags & FLAG_EXTRA) ckl_emit(b, qw0, qw1);
 }
 
 /* A DID-based IOTLB entry over (address, mask): page-selective, or domain-selective when the unit
  * cannot express the block (no PSI, mask above MAMV) or everything is flushed (`all`). */
-static inline void emit_iotlb(struct batch *b, const struct entry *e, uint64_t address, unsigned mask, int hint,
+static inline void emit_iotlb(struct ckl_emitter *b, const struct entry *e, uint64_t address, unsigned mask, int hint,
                               bool all) {
     if (all || !(e->flags & FLAG_PSI) || mask > e->mamv)
-        batch_emit(b, iotlb_qw0(e, 2), 0);
+        ckl_emit(b, iotlb_qw0(e, CKL_GRAN_DOMAIN), 0);
     else
-        batch_emit(b, iotlb_qw0(e, 3), address | (hint ? 1u << 6 : 0) | mask);
+        ckl_emit(b, iotlb_qw0(e, CKL_GRAN_PAGE), ckl_address_word(address, mask, hint));
 }
 
 static size_t walk(const smi_domain *domain, uint64_t address, unsigned mask, int hint, bool all,
                    ckl_submit_fn submit, void *context) {
     const struct invs *invs = domain->invs;
     if (invs == NULL) return 0;
-    struct batch b = {.count = 0, .total = 0, .iommu = invs->count ? invs->entries[0].iommu : 0,
-                      .submit = submit, .context = context};
+    ckl_descriptor slots[CKL_BATCH_SIZE];
+    struct ckl_emitter b = {.batch = slots, .index = 0, .total = 0,
+                            .iommu = invs->count ? invs->entries[0].iommu : 0, .submit = submit, .context = context,
+                            .unbatched = false};
     for (size_t i = 0; i < invs->count; i++) {
         const struct entry *e = &invs->entries[i];
         if (e->users == 0) continue; /* trash */
-        batch_enter(&b, e->iommu);
+        ckl_emitter_enter(&b, e->iommu);
         switch (e->type) {
         case ENTRY_IOTLB:
             emit_iotlb(&b, e, address, mask, hint, all);
             break;
         case ENTRY_PASID_IOTLB:
             /* Everything, or a block as wide as the space: PASID-selective; else page-selective. */
-            if (all || mask >= WHOLE_SPACE_MASK)
-                batch_emit(&b, pasid_iotlb_qw0(e, 2), 0);
+            if (all || mask >= CKL_WHOLE_SPACE_MASK)
+                ckl_emit(&b, ckl_pasid_iotlb_qw0(CKL_GRAN_DOMAIN, e->id, e->ssid), 0);
             else
-                batch_emit(&b, pasid_iotlb_qw0(e, 3), address | (hint ? 1u << 6 : 0) | mask);
+                ckl_emit(&b, ckl_pasid_iotlb_qw0(CKL_GRAN_PAGE, e->id, e->ssid), ckl_address_word(address, mask, hint));
             break;
         case ENTRY_ATS:
-            emit_ats(&b, e, all ? 0 : address, all ? WHOLE_SPACE_MASK : mask);
+            emit_ats(&b, e, all ? 0 : address, all ? CKL_WHOLE_SPACE_MASK : mask);
             break;
         default:
-            emit_ats(&b, e, 0, WHOLE_SPACE_MASK);
+            emit_ats(&b, e, 0, CKL_WHOLE_SPACE_MASK);
             break;
         }
     }
-    batch_submit(&b);
+    ckl_emitter_submit(&b);
     return b.total;
 }
 
@@ -322,7 +277,7 @@ size_t smi_flush_range(const smi_domain *domain, uint64_t start, uint64_t end, i
 }
 
 size_t smi_flush_all(const smi_domain *domain, ckl_submit_fn submit, void *context) {
-    return walk(domain, 0, WHOLE_SPACE_MASK, 0, true, submit, context);
+    return walk(domain, 0, CKL_WHOLE_SPACE_MASK, 0, true, submit, context);
 }
 
 size_t smi_flush_range_np(const smi_domain *domain, uint64_t start, uint64_t end, ckl_submit_fn submit,
@@ -333,14 +288,16 @@ size_t smi_flush_range_np(const smi_domain *domain, uint64_t start, uint64_t end
     unsigned mask;
     ckl_aligned_range(start, end, &address, &mask);
     const bool first_stage = (domain->flags & SMI_DOMAIN_FIRST_STAGE) != 0;
-    struct batch b = {.count = 0, .total = 0, .iommu = invs->count ? invs->entries[0].iommu : 0,
-                      .submit = submit, .context = context};
+    ckl_descriptor slots[CKL_BATCH_SIZE];
+    struct ckl_emitter b = {.batch = slots, .index = 0, .total = 0,
+                            .iommu = invs->count ? invs->entries[0].iommu : 0, .submit = submit, .context = context,
+                            .unbatched = false};
     bool unit_done = false;
     for (size_t i = 0; i < invs->count; i++) {
         const struct entry *e = &invs->entries[i];
         if (e->users == 0) continue;
         if (e->iommu != b.iommu || i == 0) unit_done = false;
-        batch_enter(&b, e->iommu);
+        ckl_emitter_enter(&b, e->iommu);
         if (!(e->flags & FLAG_CM) || first_stage) {
             /* One write-buffer flush per unit, at its first live entry. */
             if (!unit_done) write_buffer(context, e->iommu);
@@ -349,6 +306,6 @@ size_t smi_flush_range_np(const smi_domain *domain, uint64_t start, uint64_t end
         }
         if (e->type == ENTRY_IOTLB) emit_iotlb(&b, e, address, mask, 0, false);
     }
-    batch_submit(&b);
+    ckl_emitter_submit(&b);
     return b.total;
 }

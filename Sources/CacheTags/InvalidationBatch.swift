@@ -72,29 +72,6 @@ struct InvalidationBatch {
         }
     }
 
-    /// `total` descriptors (`words[i]`, `word1`, 0, 0) for the current unit: `append(count:)`
-    /// for the device-TLB runs, written as two 16-byte stores per descriptor.
-    @inline(__always)
-    mutating func append<Sink: InvalidationSink>(
-        words: UnsafePointer<UInt64>, count total: Int, word1: UInt64, into sink: inout Sink
-    ) {
-        var done = 0
-        let high = SIMD2<UInt64>(0, word1)
-        while done < total {
-            if count == Self.capacity { submit(into: &sink) }
-            let chunk = min(total &- done, Self.capacity &- count)
-            let base = UnsafeMutableRawPointer(slots + count)
-            let source = words + done
-            for offset in 0..<chunk {
-                let slot = base + offset &* MemoryLayout<InvalidationDescriptor>.stride
-                slot.storeBytes(of: SIMD2<UInt64>(source[offset], 0) | high, as: SIMD2<UInt64>.self)
-                slot.storeBytes(of: SIMD2<UInt64>(), toByteOffset: 16, as: SIMD2<UInt64>.self)
-            }
-            count &+= chunk
-            done &+= chunk
-        }
-    }
-
     /// `total` descriptors (`entries[i].word0 | bits`, `word1`, 0, 0) for the current unit: the
     /// optimized tables' store loop, two 16-byte stores per descriptor.
     @inline(__always)

@@ -3,6 +3,31 @@ import CKernelList
 import CSMMUInvs
 import VTd
 
+extension ckl_tag_spec {
+    /// The C tables' description of `tag` (Sources/CKernelList's `ckl_tag_spec`): its identity and
+    /// the device and unit facts its descriptors need, as the Swift tables read them. The one
+    /// conversion both C tables (the C list baseline and `smmu-invs`) are fed through.
+    @inline(__always)
+    package init(_ tag: CacheTag) {
+        let type: UInt8 =
+            switch tag.type {
+            case .iotlb: UInt8(CKL_IOTLB.rawValue)
+            case .devtlb: UInt8(CKL_DEVTLB.rawValue)
+            case .nestingIotlb: UInt8(CKL_NESTING_IOTLB.rawValue)
+            case .nestingDevtlb: UInt8(CKL_NESTING_DEVTLB.rawValue)
+            }
+        let capabilities = tag.unit.capabilities
+        self.init(
+            type: type, iommu: UInt32(tag.unit.id.rawValue), device: UInt32(tag.device.id.rawValue),
+            did: tag.domainID.rawValue, pasid: tag.pasid.rawValue, sid: tag.device.source.rawValue,
+            pfsid: tag.device.physicalFunctionSource.rawValue, queue_depth: UInt8(tag.device.queueDepth),
+            extra_invalidation: tag.device.needsExtraInvalidation ? 1 : 0,
+            psi: capabilities.pageSelectiveInvalidation ? 1 : 0, mamv: UInt8(capabilities.maximumAddressMaskValue),
+            caching_mode: capabilities.cachingMode ? 1 : 0, read_drain: capabilities.readDrain ? 1 : 0,
+            write_drain: capabilities.writeDrain ? 1 : 0)
+    }
+}
+
 /// Arm SMMUv3's merged per-domain invalidation array applied to VT-d cache tags, in C
 /// (Sources/CSMMUInvs, written from docs/vtd-facts.md §8): the strongest public design, a peer
 /// the optimized table is measured against.
@@ -29,35 +54,14 @@ public final class SMMUInvsTable: CacheTagTable {
 
     deinit { smi_domain_destroy(domain) }
 
-    /// The C spec of a tag (the C list's `ckl_tag_spec`).
-    @inline(__always)
-    static func spec(_ tag: CacheTag) -> ckl_tag_spec {
-        let type: UInt8 =
-            switch tag.type {
-            case .iotlb: UInt8(CKL_IOTLB.rawValue)
-            case .devtlb: UInt8(CKL_DEVTLB.rawValue)
-            case .nestingIotlb: UInt8(CKL_NESTING_IOTLB.rawValue)
-            case .nestingDevtlb: UInt8(CKL_NESTING_DEVTLB.rawValue)
-            }
-        let capabilities = tag.unit.capabilities
-        return ckl_tag_spec(
-            type: type, iommu: UInt32(tag.unit.id.rawValue), device: UInt32(tag.device.id.rawValue),
-            did: tag.domainID.rawValue, pasid: tag.pasid.rawValue, sid: tag.device.source.rawValue,
-            pfsid: tag.device.physicalFunctionSource.rawValue, queue_depth: UInt8(tag.device.queueDepth),
-            extra_invalidation: tag.device.needsExtraInvalidation ? 1 : 0,
-            psi: capabilities.pageSelectiveInvalidation ? 1 : 0, mamv: UInt8(capabilities.maximumAddressMaskValue),
-            caching_mode: capabilities.cachingMode ? 1 : 0, read_drain: capabilities.readDrain ? 1 : 0,
-            write_drain: capabilities.writeDrain ? 1 : 0)
-    }
-
     public func assign(_ tag: CacheTag) {
-        var spec = Self.spec(tag)
+        var spec = ckl_tag_spec(tag)
         let status = smi_assign(domain, &spec)
         precondition(status == 0, "smi_assign failed: \(status)")
     }
 
     public func unassign(_ tag: CacheTag) throws(CacheTagError) {
-        var spec = Self.spec(tag)
+        var spec = ckl_tag_spec(tag)
         guard smi_unassign(domain, &spec) == 0 else { throw CacheTagError.notAssigned(tag.description) }
     }
 

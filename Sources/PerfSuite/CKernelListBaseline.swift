@@ -31,25 +31,8 @@ package final class CKernelListBaseline {
         package init(_ tag: CacheTag) { spec = CKernelListBaseline.spec(tag) }
     }
 
-    /// The C spec of `tag`: the same identity and device/unit facts the Swift tables use.
-    package static func spec(_ tag: CacheTag) -> ckl_tag_spec {
-        let type: UInt8 =
-            switch tag.type {
-            case .iotlb: UInt8(CKL_IOTLB.rawValue)
-            case .devtlb: UInt8(CKL_DEVTLB.rawValue)
-            case .nestingIotlb: UInt8(CKL_NESTING_IOTLB.rawValue)
-            case .nestingDevtlb: UInt8(CKL_NESTING_DEVTLB.rawValue)
-            }
-        let capabilities = tag.unit.capabilities
-        return ckl_tag_spec(
-            type: type, iommu: UInt32(tag.unit.id.rawValue), device: UInt32(tag.device.id.rawValue),
-            did: tag.domainID.rawValue, pasid: tag.pasid.rawValue, sid: tag.device.source.rawValue,
-            pfsid: tag.device.physicalFunctionSource.rawValue, queue_depth: UInt8(tag.device.queueDepth),
-            extra_invalidation: tag.device.needsExtraInvalidation ? 1 : 0,
-            psi: capabilities.pageSelectiveInvalidation ? 1 : 0, mamv: UInt8(capabilities.maximumAddressMaskValue),
-            caching_mode: capabilities.cachingMode ? 1 : 0, read_drain: capabilities.readDrain ? 1 : 0,
-            write_drain: capabilities.writeDrain ? 1 : 0)
-    }
+    /// The C spec of `tag` (`ckl_tag_spec.init(_:)` in CacheTags, shared with `smmu-invs`).
+    package static func spec(_ tag: CacheTag) -> ckl_tag_spec { ckl_tag_spec(tag) }
 
     /// `ckl_assign`.
     package func assign(_ tag: CacheTag) {
