@@ -4,6 +4,7 @@ import CacheTags
 import PerfSuite
 import Runs
 import Reports
+import Workloads
 
 /// `perf`: the optimized table's performance targets, side by side in one process.
 package struct PerfCommand: ParsableCommand {
@@ -92,19 +93,26 @@ package struct PerfCommand: ParsableCommand {
     package func run() throws {
         let configuration = try suiteConfiguration()
         let directory: ReportDirectory
+        let lock: ReportLock
+        let fileName = "perf.csv"
         do {
             directory = try ReportDirectory.create(at: outputURL)
+            lock = try ReportLock(directory: directory)
+            try BenchmarkRunner.replaceReport(in: directory, writing: [ReportDirectory.manifestFileName, fileName])
         } catch {
             throw CommandError("\(error)")
         }
+        defer { withExtendedLifetime(lock) {} }
         #if DEBUG
         FileHandle.standardError.write(Data("warning: a debug build; timings mean little (use swift run -c release)\n".utf8))
         #endif
         let result = PerfSuite.run(configuration) { line in
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
-        let report = ReportCSV(workload: "perf", parameterNames: ["tags"], rows: PerfReport.rows(result))
-        let url = directory.url.appendingPathComponent("perf.csv")
+        let fingerprint = Self.fingerprint(configuration)
+        let report = ReportCSV(
+            workload: "perf", parameterNames: ["tags"], rows: PerfReport.rows(result), fingerprint: fingerprint.digest)
+        let url = directory.url.appendingPathComponent(fileName)
         let invocation = CacheTagBench.invocation
         let manifest = RunManifest(
             toolVersion: BenchmarkRunner.toolVersion, gitCommit: RunManifest.gitCommit(), seed: 0,
@@ -114,7 +122,8 @@ package struct PerfCommand: ParsableCommand {
             notes: [
                 "perf.* figures are medians of interleaved repetitions in one process; ratios compare variants measured side by side.",
                 "Scenario: one second-stage domain on one unit, 1 IOTLB tag + N-1 DEVTLB tags of ATS devices.",
-            ])
+            ],
+            fingerprint: fingerprint, files: [ReportDirectory.manifestFileName, fileName])
         do {
             try report.write(to: url)
             try manifest.write(to: directory.manifestURL)
@@ -123,5 +132,17 @@ package struct PerfCommand: ParsableCommand {
         }
         print(PerfReport.table(result), terminator: "")
         print("wrote \(url.path)")
+    }
+
+    /// What decides perf's numbers: the scenario's sizes and repetitions (the rows carry its digest).
+    static func fingerprint(_ configuration: PerfSuite.Configuration) -> RunFingerprint {
+        let settings = [
+            "tool_version": BenchmarkRunner.toolVersion,
+            "tags": configuration.tagCounts.map(String.init).joined(separator: ","),
+            "repetitions": String(configuration.repetitions),
+            "sample_ns": String(configuration.sampleNanoseconds),
+            "concurrency_ms": configuration.concurrency.map { String($0.milliseconds) } ?? "off",
+        ]
+        return RunFingerprint(digest: ContentDigest.of(RunFingerprint.canonicalText(settings)), settings: settings)
     }
 }

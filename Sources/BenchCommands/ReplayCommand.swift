@@ -91,6 +91,7 @@ struct ReplayCommand: ParsableCommand {
             name: TraceReplay.name, parameters: [], topology: replayed.topology, generatesEvents: false,
             events: { _ in events })
         point.operationLines = replayed.operations.map { $0.lines[0] }
+        point.inputDigest = replayed.contentDigest
         // The trace proved the units' capabilities; only keys --hw or --hw-file name override them.
         let hardware = try options.hardware()
         point.apply(hardware: try hardware.resolve(), capabilityKeys: hardware.explicitKeys)

@@ -31,6 +31,11 @@ package enum PlotRenderer {
         reportDirectory: URL, metric: String? = nil, xParameter: String? = nil, format: PlotFormat = .html,
         unsafeSchemes: Set<String> = ["shared-all"], headline: String? = nil
     ) throws -> [URL] {
+        let directory = ReportDirectory(url: reportDirectory)
+        try ReportDataset.checkExists(reportDirectory)
+        // One writer per report: plot writes charts (and run.json's file list) next to the CSVs.
+        let lock = try ReportLock(directory: directory)
+        defer { withExtendedLifetime(lock) {} }
         var dataset = try ReportDataset.load(reportDirectory)
         dataset.unsafeSchemes = unsafeSchemes
         let plan = try ChartPlanner(dataset: dataset, metricFilter: metric, xParameter: xParameter).plan()
@@ -43,9 +48,30 @@ package enum PlotRenderer {
                 reportName: name, manifest: dataset.manifest, charts: plan.charts, remarks: plan.remarks, headline: headline)
             outputs.append((reportDirectory.appendingPathComponent(indexFileName), index.html()))
         }
+        try claim(outputs.map(\.url), in: directory, manifest: dataset.manifest)
         for output in outputs {
             try AtomicFile.write(output.text, to: output.url)
         }
         return outputs.map(\.url)
+    }
+
+    /// Checks that no chart would overwrite a file the report does not own, then lists the
+    /// charts in run.json's `files` (written first, so an interrupted plot leaves no unlisted
+    /// chart behind). A directory without run.json, or with one from before the list existed,
+    /// owns what `plot` names (`ReportDirectory.ownedFileNames`).
+    private static func claim(_ urls: [URL], in directory: ReportDirectory, manifest: RunManifest?) throws {
+        guard var manifest else { return }
+        let owned = try directory.ownedFileNames(manifest: manifest)
+        let names = urls.map(\.lastPathComponent)
+        for (name, url) in zip(names, urls) where !owned.contains(name) && FileManager.default.fileExists(atPath: url.path) {
+            throw ReportError(
+                file: url.relativePath,
+                message: "exists and is not a file of this report (run.json does not list it): move it away; nothing was written")
+        }
+        guard let files = manifest.files else { return }
+        let added = names.filter { !files.contains($0) }
+        guard !added.isEmpty else { return }
+        manifest.files = files + added
+        try manifest.write(to: directory.manifestURL)
     }
 }

@@ -23,11 +23,7 @@ struct ReportDataset: Sendable {
 
     /// Reads the workload CSVs and `run.json` of `directory`.
     static func load(_ directory: URL) throws -> ReportDataset {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
-        else {
-            throw PlotError("\(directory.relativePath): no such report directory")
-        }
+        try checkExists(directory)
         let (manifest, reports) = try ReportDirectory(url: directory).readReport()
         guard !reports.isEmpty else {
             throw PlotError("\(directory.relativePath): no workload CSV files to plot (expected <workload>.csv from `cachetag-bench run`)")
@@ -39,6 +35,15 @@ struct ReportDataset: Sendable {
         let order = knownSchemes.filter(seen.contains) + seen.filter { !knownSchemes.contains($0) }
         return ReportDataset(
             directory: directory, workloads: reports.map(WorkloadReport.init), manifest: manifest, schemeOrder: order)
+    }
+
+    /// Throws unless `directory` is an existing directory.
+    static func checkExists(_ directory: URL) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw PlotError("\(directory.relativePath): no such report directory")
+        }
     }
 
     /// The colour and marker of `scheme`.

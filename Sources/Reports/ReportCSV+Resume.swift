@@ -26,10 +26,12 @@ extension ReportCSV {
 
     /// Appends finished rows of one workload to its file at `url` (created when missing),
     /// atomically, and returns the report now on disk. `parameterNames` orders the columns of a
-    /// new file; an existing file keeps its column order (new parameters are appended).
+    /// new file; an existing file keeps its column order (new parameters are appended). Every
+    /// row of the file belongs to the run `fingerprint` names: a file holding another run's rows
+    /// is refused, never merged.
     @discardableResult
     package static func append(
-        _ newRows: [ReportRow], workload: String, parameterNames: [String] = [], to url: URL
+        _ newRows: [ReportRow], workload: String, parameterNames: [String] = [], fingerprint: String? = nil, to url: URL
     ) throws(ReportError) -> ReportCSV {
         let display = ReportFileText.displayPath(url)
         if let stranger = newRows.first(where: { $0.workload != workload }) {
@@ -45,9 +47,15 @@ extension ReportCSV {
                     file: display, column: "workload",
                     message: "holds workload \(ReportError.quoted(report.workload)), not \(ReportError.quoted(workload))")
             }
+            if !report.rows.isEmpty, report.fingerprint != fingerprint {
+                throw ReportError(
+                    file: display, line: report.firstRowLine, column: fingerprintColumn,
+                    message: "holds rows of run \(report.fingerprint ?? "(none)"), not of this run (\(fingerprint ?? "none")): not merged")
+            }
             report.workload = workload
+            report.fingerprint = fingerprint
         } else {
-            report = ReportCSV(workload: workload, parameterNames: parameterNames, rows: [])
+            report = ReportCSV(workload: workload, parameterNames: parameterNames, rows: [], fingerprint: fingerprint)
         }
         report.merge(newRows)
         try report.write(to: url)

@@ -1,6 +1,8 @@
 import Foundation
 
-/// One workload's report file: `workload,scheme,table,<parameters…>,metric,stat,value,unit`.
+/// One workload's report file: `workload,scheme,table,<parameters…>,metric,stat,value,unit`,
+/// then `fingerprint` (the run's `RunFingerprint` digest, the same in every row) in files written
+/// since fingerprints exist.
 ///
 /// One tidy CSV per workload (docs/design.md §5) because each workload has its own parameter columns;
 /// a file mixing workloads would need a union of columns mostly left empty. Everything that
@@ -13,25 +15,39 @@ package struct ReportCSV: Hashable, Sendable {
     package private(set) var parameterNames: [String]
     /// The rows, in file order.
     package private(set) var rows: [ReportRow]
+    /// The digest of the run that wrote every row (`RunFingerprint.digest`); nil for a file
+    /// written before fingerprints (no `fingerprint` column).
+    package var fingerprint: String?
+    /// The line of the first row, where a reader locates a fingerprint that disagrees with
+    /// `run.json` (nil for a report built in memory or without rows).
+    package private(set) var firstRowLine: Int?
 
+    /// The name of the column that carries `fingerprint`.
+    package static let fingerprintColumn = "fingerprint"
     private static let layout = TidyTable(extraColumns: [])
+    private static let fingerprintedLayout = TidyTable(extraColumns: [fingerprintColumn])
 
     /// Creates a report. `parameterNames` fixes the column order; parameters that rows carry
     /// but `parameterNames` does not list are appended in first-seen order, so no value is lost.
-    package init(workload: String, parameterNames: [String] = [], rows: [ReportRow]) {
+    package init(workload: String, parameterNames: [String] = [], rows: [ReportRow], fingerprint: String? = nil) {
         self.workload = workload
         self.parameterNames = Self.union(parameterNames, rows)
         self.rows = rows
+        self.fingerprint = fingerprint
     }
 
+    private var layout: TidyTable { fingerprint == nil ? Self.layout : Self.fingerprintedLayout }
+
     /// The header row.
-    package var header: [String] { Self.layout.header(parameterNames: parameterNames) }
+    package var header: [String] { layout.header(parameterNames: parameterNames) }
 
     /// The CSV text: header, then one line per row.
     package func encoded() -> String {
+        let layout = self.layout
+        let extras = fingerprint.map { [$0] } ?? []
         var text = CSVRecordWriter.record(header)
         for row in rows {
-            text += CSVRecordWriter.record(Self.layout.cells(of: row, parameterNames: parameterNames, extras: []))
+            text += CSVRecordWriter.record(layout.cells(of: row, parameterNames: parameterNames, extras: extras))
         }
         return text
     }
@@ -39,14 +55,34 @@ package struct ReportCSV: Hashable, Sendable {
     /// Parses CSV text. `file` is used only to name the file in errors. The workload is taken
     /// from the rows, or from the file name when there are none.
     package static func decode(_ text: String, file: String) throws(ReportError) -> ReportCSV {
-        let (parameterNames, decoded) = try layout.decode(text, file: file)
+        let fingerprinted = TidyTable.lastHeaderField(of: text) == fingerprintColumn
+        let (parameterNames, decoded) = try (fingerprinted ? fingerprintedLayout : layout).decode(text, file: file)
         let workload = decoded.first?.row.workload ?? Self.workloadName(fromFile: file)
         for item in decoded where item.row.workload != workload {
             throw ReportError(
                 file: file, line: item.line, column: "workload",
                 message: "\(ReportError.quoted(item.row.workload)) differs from \(ReportError.quoted(workload)) above (one workload per file)")
         }
-        return ReportCSV(workload: workload, parameterNames: parameterNames, rows: decoded.map(\.row))
+        var fingerprint: String?
+        if fingerprinted {
+            // One run per file: a row of another run (another digest) is an error, like another workload.
+            for item in decoded {
+                let cell = item.extras[0]
+                guard !cell.text.isEmpty else {
+                    throw ReportError(file: file, line: cell.line, column: fingerprintColumn, message: "is empty")
+                }
+                if let first = fingerprint, first != cell.text {
+                    throw ReportError(
+                        file: file, line: cell.line, column: fingerprintColumn,
+                        message: "\(ReportError.quoted(cell.text)) differs from \(ReportError.quoted(first)) above (one run per file)")
+                }
+                fingerprint = cell.text
+            }
+        }
+        var report = ReportCSV(workload: workload, parameterNames: parameterNames, rows: decoded.map(\.row))
+        report.fingerprint = fingerprint
+        report.firstRowLine = decoded.first?.line
+        return report
     }
 
     /// Reads and parses the file at `url`.
@@ -56,7 +92,7 @@ package struct ReportCSV: Hashable, Sendable {
 
     /// Writes the file atomically (see `AtomicFile`).
     package func write(to url: URL) throws(ReportError) {
-        let reserved = Self.layout.reservedNames
+        let reserved = Self.fingerprintedLayout.reservedNames
         if let clash = parameterNames.first(where: { reserved.contains($0) || $0.isEmpty }) {
             throw ReportError(
                 file: ReportFileText.displayPath(url), column: clash,
@@ -98,6 +134,19 @@ package struct ReportCSV: Hashable, Sendable {
             }
         }
         return result
+    }
+
+    /// Two reports are equal when their contents are: where the rows were read from is not content.
+    package static func == (lhs: ReportCSV, rhs: ReportCSV) -> Bool {
+        lhs.workload == rhs.workload && lhs.parameterNames == rhs.parameterNames && lhs.rows == rhs.rows
+            && lhs.fingerprint == rhs.fingerprint
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(workload)
+        hasher.combine(parameterNames)
+        hasher.combine(rows)
+        hasher.combine(fingerprint)
     }
 
     /// Replaces the rows (keeping `parameterNames` a superset of what they carry).

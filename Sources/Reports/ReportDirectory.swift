@@ -68,36 +68,81 @@ package struct ReportDirectory: Hashable, Sendable {
         url.appendingPathComponent(ReportCSV.fileName(forWorkload: workload))
     }
 
-    /// The workload CSVs present: every visible `*.csv` except `summary.csv`, sorted by name so
-    /// that everything derived from them is deterministic.
-    package func workloadCSVURLs() throws(ReportError) -> [URL] {
-        let names: [String]
+    /// The names in the directory, sorted (hidden ones included; callers filter).
+    package func fileNames() throws(ReportError) -> [String] {
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+            return try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
         } catch {
             throw ReportError(
                 file: ReportFileText.displayPath(url),
                 message: "cannot list the report directory: \(ReportFileText.reason(error))")
         }
-        return names.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") && $0 != Self.summaryFileName }
-            .sorted()
-            .map { url.appendingPathComponent($0) }
     }
 
-    /// Reads every workload CSV, strictly; the first bad cell aborts with its location.
-    package func readWorkloadReports() throws(ReportError) -> [ReportCSV] {
-        var reports: [ReportCSV] = []
-        for file in try workloadCSVURLs() {
-            reports.append(try ReportCSV.read(from: file))
+    /// The workload CSVs a reader reads, sorted by name so everything derived from them is
+    /// deterministic: those `run.json` lists (`RunManifest.files`) that exist; for a report
+    /// written before the list, its workloads' CSVs; with no `run.json` (CSVs copied by hand),
+    /// every visible `*.csv`. Never `summary.csv`, never a file the run did not write.
+    package func workloadCSVURLs(manifest: RunManifest?) throws(ReportError) -> [URL] {
+        let present = try fileNames()
+        let candidates: [String]
+        if let manifest {
+            let owned = Set(try ownedFileNames(manifest: manifest))
+            candidates = present.filter { owned.contains($0) && $0.hasSuffix(".csv") }
+        } else {
+            candidates = present.filter { $0.hasSuffix(".csv") && !$0.hasPrefix(".") }
         }
-        return reports
+        return candidates.filter { $0 != Self.summaryFileName }.map { url.appendingPathComponent($0) }
     }
 
-    /// What `compare` and `plot` read, the same strict way for both: `run.json` first (nil when
-    /// the directory has none, e.g. CSVs copied by hand), then every workload CSV.
+    /// The files of this directory a run or `plot` wrote, by name (present or not): `run.json`'s
+    /// `files`, or for a report written before that list, what such a run wrote (`run.json`,
+    /// `summary.csv`, `index.html`, its workloads' CSVs and their `<workload>-*.svg` charts).
+    package func ownedFileNames(manifest: RunManifest) throws(ReportError) -> [String] {
+        if let files = manifest.files { return files }
+        let bases = manifest.workloads.map { ReportCSV.fileName(forWorkload: $0.name).dropLast(4) }
+        let charts = try fileNames().filter { name in
+            name.hasSuffix(".svg") && bases.contains { name.hasPrefix($0 + "-") }
+        }
+        return [Self.manifestFileName, Self.summaryFileName, "index.html"] + bases.map { $0 + ".csv" } + charts
+    }
+
+    /// What `compare`, `plot` and a run's summary read, the same strict way for all: `run.json`
+    /// first (nil when the directory has none, e.g. CSVs copied by hand), then the workload CSVs
+    /// (`workloadCSVURLs(manifest:)`), each checked against `run.json`: a row of a workload it
+    /// does not list, or of another run (its `fingerprint` differs), is an error naming the file,
+    /// line and column, never a silent mix.
     package func readReport() throws(ReportError) -> (manifest: RunManifest?, reports: [ReportCSV]) {
         let manifest = try readManifest()
-        return (manifest, try readWorkloadReports())
+        var reports: [ReportCSV] = []
+        for file in try workloadCSVURLs(manifest: manifest) {
+            let report = try ReportCSV.read(from: file)
+            if let manifest { try Self.check(report, file: ReportFileText.displayPath(file), against: manifest) }
+            reports.append(report)
+        }
+        return (manifest, reports)
+    }
+
+    /// A CSV's rows must be of a workload and the run `run.json` describes.
+    static func check(_ report: ReportCSV, file: String, against manifest: RunManifest) throws(ReportError) {
+        guard !report.rows.isEmpty else { return }
+        let names = manifest.workloads.map(\.name)
+        if !names.contains(report.workload) {
+            throw ReportError(
+                file: file, line: report.firstRowLine, column: "workload",
+                message: "\(ReportError.quoted(report.workload)) is not a workload of run.json (\(names.joined(separator: ", ")))")
+        }
+        let expected = manifest.fingerprint?.digest
+        guard report.fingerprint != expected else { return }
+        let column = ReportCSV.fingerprintColumn
+        guard let found = report.fingerprint else {
+            throw ReportError(
+                file: file, line: 1, column: column,
+                message: "missing from the header: run.json has fingerprint \(expected ?? ""), so its rows carry it (a file of another run)")
+        }
+        throw ReportError(
+            file: file, line: report.firstRowLine, column: column,
+            message: "\(ReportError.quoted(found)) is not the run of run.json (\(expected ?? "no fingerprint")): a file of another run")
     }
 
     /// Reads `run.json`, or nil when the directory has none (e.g. CSVs copied by hand).

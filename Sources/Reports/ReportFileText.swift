@@ -1,9 +1,9 @@
 import Foundation
 
 /// Reading report files as UTF-8 text, and naming them in messages as the user spelled them.
-enum ReportFileText {
+package enum ReportFileText {
     /// The path to show in messages: relative when the URL was built from a relative path.
-    static func displayPath(_ url: URL) -> String {
+    package static func displayPath(_ url: URL) -> String {
         url.isFileURL ? url.relativePath : url.absoluteString
     }
 
@@ -22,7 +22,7 @@ enum ReportFileText {
     }
 
     /// A short reason for a Foundation or POSIX error, without the nested userInfo dump.
-    static func reason(_ error: any Error) -> String {
+    package static func reason(_ error: any Error) -> String {
         let nsError = error as NSError
         if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
             underlying.domain == NSPOSIXErrorDomain, let message = strerrorText(Int32(underlying.code))

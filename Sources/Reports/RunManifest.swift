@@ -43,6 +43,14 @@ package struct RunManifest: Codable, Hashable, Sendable {
     package var allocator: String
     /// Free-form remarks: warnings raised during the run, deviations from defaults.
     package var notes: [String]
+    /// What decided the numbers, and its digest (every workload CSV row carries the digest);
+    /// nil in reports written before fingerprints existed, which cannot be resumed.
+    package var fingerprint: RunFingerprint?
+    /// Every file the run (and `plot` after it) writes in the directory, by name, `run.json`
+    /// included: a replacing run removes only these, and readers read only the CSVs among them,
+    /// so files a user put there are never deleted or mistaken for report files. Nil in reports
+    /// written before the list existed (see `ReportDirectory.ownedFileNames`).
+    package var files: [String]?
 
     enum CodingKeys: String, CodingKey {
         case toolVersion = "tool_version"
@@ -57,7 +65,7 @@ package struct RunManifest: Codable, Hashable, Sendable {
         case hardware
         case commandLine = "command_line"
         case reproduce
-        case workloads, schemes, tables, quick, allocator, notes
+        case workloads, schemes, tables, quick, allocator, notes, fingerprint, files
     }
 
     /// Creates a manifest. Host facts default to this machine (`HostFacts.current()`), the date
@@ -78,7 +86,9 @@ package struct RunManifest: Codable, Hashable, Sendable {
         tables: [String] = [],
         quick: Bool = false,
         allocator: String = "system",
-        notes: [String] = []
+        notes: [String] = [],
+        fingerprint: RunFingerprint? = nil,
+        files: [String]? = nil
     ) {
         self.toolVersion = toolVersion
         self.gitCommit = gitCommit
@@ -98,6 +108,8 @@ package struct RunManifest: Codable, Hashable, Sendable {
         self.quick = quick
         self.allocator = allocator
         self.notes = notes
+        self.fingerprint = fingerprint
+        self.files = files
     }
 
     /// `date` spelling: ISO 8601, UTC, whole seconds (e.g. `2025-01-31T12:00:00Z`).

@@ -81,6 +81,12 @@ struct TidyTable {
         return key + "\u{1}" + row.metric + "\u{1}" + row.stat
     }
 
+    /// The last field of the header when it can be read (how a reader tells which optional
+    /// trailing column a file has before choosing the layout).
+    static func lastHeaderField(of text: String) -> String? {
+        (try? CSVRecordReader.records(in: firstLine(of: text)))?.first?.fields.last?.text
+    }
+
     private static func firstLine(of text: String) -> String {
         String(text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" })
     }

@@ -89,19 +89,13 @@ package struct BenchmarkRunner {
         let total = configuration.points.count * configuration.schemes.count * configuration.tables.count
         var progress = ProgressReporter(total: total)
 
-        // A fresh run replaces the report it finds (every file a run or plot wrote), so a summary
-        // never mixes runs; a resumed one reads what is there.
-        if !configuration.resume { try Self.removePreviousReport(in: directory) }
-        var finished: [String: Set<ReportPoint>] = [:]
-        for workload in Set(configuration.points.map(\.name)) {
-            let url = directory.csvURL(forWorkload: workload)
-            if configuration.resume {
-                finished[workload] = try ReportCSV.finishedPoints(at: url)
-            } else if FileManager.default.fileExists(atPath: url.path) {
-                try FileManager.default.removeItem(at: url)
-            }
-        }
-        try manifest().write(to: directory.manifestURL)
+        // A fresh run replaces the report it finds (the files its run.json lists), a resumed one
+        // continues it when it is the same run; neither touches a file it did not write.
+        let fingerprint = configuration.fingerprint
+        let prepared = try Self.prepare(directory, for: configuration, fingerprint: fingerprint)
+        let finished = prepared.finished
+        let files = prepared.files
+        try manifest(fingerprint: fingerprint, files: files).write(to: directory.manifestURL)
         var generationNotes: [String] = []
 
         for point in configuration.points {
@@ -131,28 +125,17 @@ package struct BenchmarkRunner {
                     let rows = try measure(point: point, events: events!, scheme: scheme, table: table)
                     try ReportCSV.append(
                         rows, workload: point.name, parameterNames: point.parameters.map(\.name),
-                        to: directory.csvURL(forWorkload: point.name))
+                        fingerprint: fingerprint.digest, to: directory.csvURL(forWorkload: point.name))
                     progress.finished(label)
                 }
             }
         }
 
         // run.json again, now with how fast each event stream was generated.
-        try manifest(extraNotes: generationNotes).write(to: directory.manifestURL)
-        let summary = ReportSummary(reports: try directory.readWorkloadReports(), baselineScheme: configuration.baselineScheme)
+        try manifest(fingerprint: fingerprint, files: files, extraNotes: generationNotes).write(to: directory.manifestURL)
+        let summary = ReportSummary(reports: try directory.readReport().reports, baselineScheme: configuration.baselineScheme)
         try summary.write(to: directory.summaryURL)
         return summary
-    }
-
-    /// Removes what an earlier run left in `directory`: only in a directory holding a run.json
-    /// (one this tool wrote), and only the files a run or `plot` writes there.
-    static func removePreviousReport(in directory: ReportDirectory) throws {
-        let manager = FileManager.default
-        guard manager.fileExists(atPath: directory.manifestURL.path) else { return }
-        var stale = try directory.workloadCSVURLs() + [directory.summaryURL, directory.manifestURL]
-        let names = (try? manager.contentsOfDirectory(atPath: directory.url.path)) ?? []
-        stale += names.filter { $0.hasSuffix(".svg") || $0 == "index.html" }.map { directory.url.appendingPathComponent($0) }
-        for url in stale where manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
     }
 
     /// Every row of one (point, scheme, table).
@@ -228,7 +211,7 @@ package struct BenchmarkRunner {
     }
 
     /// The run.json of this run.
-    func manifest(extraNotes: [String] = []) -> RunManifest {
+    func manifest(fingerprint: RunFingerprint? = nil, files: [String]? = nil, extraNotes: [String] = []) -> RunManifest {
         var seen = Set<String>()
         var workloads: [RunManifest.Workload] = []
         for point in configuration.points where seen.insert(point.name).inserted {
@@ -244,11 +227,7 @@ package struct BenchmarkRunner {
         return RunManifest(
             toolVersion: Self.toolVersion, gitCommit: RunManifest.gitCommit(), swiftVersion: Self.swiftVersion,
             seed: configuration.seed, costModel: configuration.costModel.values,
-            hardware: Dictionary(
-                uniqueKeysWithValues: [("profile", configuration.hardware.name)]
-                    + configuration.hardware.settings.map {
-                        ($0.key, configuration.hardwareFromTrace.contains($0.key) ? "trace" : $0.value)
-                    }),
+            hardware: configuration.hardwareSettings,
             commandLine: configuration.commandLine,
             reproduce: "swift run -c release " + ShellQuoting.commandLine(configuration.commandLine),
             workloads: workloads, schemes: configuration.schemes.map(\.name), tables: configuration.tables.map(\.label),
@@ -256,7 +235,8 @@ package struct BenchmarkRunner {
             allocator: configuration.tables.compactMap(\.allocator?.name).first ?? TagAllocator.system.name,
             notes: configuration.notes + [
                 "sw.* figures are CPU time of the software path alone, clock overhead subtracted; hw.*, model.* and oracle.* come from the modeled IOMMU and repeat exactly for the same seed."
-            ] + extraNotes)
+            ] + extraNotes,
+            fingerprint: fingerprint, files: files)
     }
 
     /// The toolchain: the first line of `swift --version` when a `swift` is on PATH (the one

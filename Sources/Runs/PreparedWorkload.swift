@@ -31,6 +31,10 @@ package struct PreparedWorkload: Sendable {
     /// For a replayed trace: the first trace line of each flush operation, in event order
     /// (the `line` column of `--descriptors-out`).
     package var operationLines: [Int]?
+    /// The digest of the input the events come from (a replayed trace's text, `ContentDigest`),
+    /// in the run fingerprint so a report is never resumed with another trace; nil for generators,
+    /// whose parameters and seed decide their events.
+    package var inputDigest: String?
 
     /// Metric values that belong to one (scheme, table) of the point.
     package struct FixedMetrics: Sendable {

@@ -57,7 +57,11 @@ struct CommandLineTests {
 
         let report = try ReportCSV.read(from: directory.child("nested-s2.csv"))
         #expect(report.header.prefix(3) == ["workload", "scheme", "table"])
-        #expect(report.header.suffix(4) == ["metric", "stat", "value", "unit"])
+        #expect(report.header.suffix(5) == ["metric", "stat", "value", "unit", "fingerprint"])
+        // Every row carries the run's fingerprint, the one run.json records.
+        let written = try RunManifest.read(from: directory.child("run.json"))
+        #expect(report.fingerprint == written.fingerprint?.digest)
+        #expect(written.files == ["run.json", "nested-s2.csv", "summary.csv"])
         #expect(Set(report.rows.map(\.scheme)) == ["per-domain", "shared-pasid"])
         #expect(Set(report.rows.map(\.table)) == Set(CacheTagTables.runnable.map(\.name)))
         // Every row has every column, and the units are the catalog's.
@@ -147,9 +151,14 @@ struct CommandLineTests {
         defer { whole.remove(); resumed.remove() }
         let common = ["run", "--workload", "nested-s2", "--scheme", "per-domain,shared-pasid", "--table", "grouped-array", "--quick"]
         #expect(Self.invoke(common + ["--vary", "children=1,4,16", "--out", whole.path]) == nil)
-        // The interruption: only the first point finished before the run was stopped.
-        #expect(Self.invoke(common + ["--vary", "children=1", "--out", resumed.path]) == nil)
-        let before = try ReportCSV.read(from: resumed.child("nested-s2.csv"))
+        // The interruption: only the first point finished before the run was stopped. Each point
+        // is appended atomically, so that is what a killed run leaves: a prefix of its points.
+        #expect(Self.invoke(common + ["--vary", "children=1,4,16", "--out", resumed.path]) == nil)
+        let full = try ReportCSV.read(from: resumed.child("nested-s2.csv"))
+        let firstChildren = full.rows.filter { $0.parameters.value(named: "children") == "1" }
+        let before = ReportCSV(
+            workload: full.workload, parameterNames: full.parameterNames, rows: firstChildren, fingerprint: full.fingerprint)
+        try before.write(to: resumed.child("nested-s2.csv"))
         #expect(Self.invoke(common + ["--vary", "children=1,4,16", "--out", resumed.path, "--resume"]) == nil)
         let after = try ReportCSV.read(from: resumed.child("nested-s2.csv"))
         let reference = try ReportCSV.read(from: whole.child("nested-s2.csv"))

@@ -37,7 +37,7 @@ struct ReportTrustTests {
         let lines = original.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let dataLine = lines[1]
         let fields = dataLine.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        let valueIndex = fields.count - 2
+        let valueIndex = lines[0].split(separator: ",").firstIndex(of: "value")!
         func replacingValue(_ value: String) -> String {
             var changed = fields
             changed[valueIndex] = value

@@ -136,13 +136,14 @@ struct PlotRendererTests {
     func missingColumn() throws {
         let directory = try Directory()
         try ReportFixture.writeTiny(to: directory.url)
-        let bad = "workload,scheme,table,metric,stat,value\nx,per-domain,kernel-list,hw.submissions,value,3\n"
-        try bad.write(to: directory.url.appendingPathComponent("broken.csv"), atomically: true, encoding: .utf8)
+        // A report file damaged (a file that is not the report's is never read: ReportTrustTests).
+        let bad = "workload,scheme,table,metric,stat,value\nsva-munmap,per-domain,kernel-list,hw.submissions,value,3\n"
+        try bad.write(to: directory.url.appendingPathComponent("sva-munmap.csv"), atomically: true, encoding: .utf8)
         let before = try directory.contents()
         let error = try #require(throws: ReportError.self) {
             try PlotRenderer.render(reportDirectory: directory.url)
         }
-        #expect(error.file.hasSuffix("broken.csv"))
+        #expect(error.file.hasSuffix("sva-munmap.csv"))
         #expect(error.line == 1)
         #expect(error.column == "unit")
         #expect(try directory.contents() == before)

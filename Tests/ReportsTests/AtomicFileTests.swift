@@ -68,7 +68,7 @@ struct AtomicFileTests {
         for name in ["b.csv", "a.csv", "summary.csv", ".a.csv.tmp.1.csv", "run.json", "c.svg"] {
             try Data().write(to: directory.url.appendingPathComponent(name))
         }
-        let names = try ReportDirectory(url: directory.url).workloadCSVURLs().map(\.lastPathComponent)
+        let names = try ReportDirectory(url: directory.url).workloadCSVURLs(manifest: nil).map(\.lastPathComponent)
         #expect(names == ["a.csv", "b.csv"])
     }
 }

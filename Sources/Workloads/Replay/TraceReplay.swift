@@ -81,6 +81,9 @@ package struct TraceReplay: EventSource {
     package let unattributedSubmissions: [String: Int]
     /// Whether the trace holds `qi_submit` lines to check the replay against.
     package let hasKernelDescriptors: Bool
+    /// `ContentDigest` of the trace text: the run fingerprint's `trace.replay`, so resuming a
+    /// report with another trace is refused.
+    package let contentDigest: String
     private let stream: [TimedWorkloadEvent]
 
     /// The replayed stream; the seed is ignored (the trace is the stream).
@@ -91,6 +94,7 @@ package struct TraceReplay: EventSource {
         let pipeline = try ReplayPipeline(text: text, file: file, options: options)
         let emission = pipeline.emission
         self.file = file
+        contentDigest = ContentDigest.of(text)
         topology = emission.topology.topology
         unitNames = emission.topology.unitNames
         devices = emission.topology.devices
