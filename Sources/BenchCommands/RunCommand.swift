@@ -55,6 +55,7 @@ func execute(
     points: [PreparedWorkload], varied: [String: String], options: RunOptions, plot: Bool, notes: [String] = [],
     kernel: KernelProfile? = nil, defaultSeeds: Int = 1, hardwareFromTrace: Set<String> = []
 ) throws {
+    try ResourceGuard.check(points, force: options.force)
     let kernel = try kernel ?? options.kernelProfile() ?? .latest
     let tables = try options.tables(kernel: kernel)
     let schemes = try options.schemes()

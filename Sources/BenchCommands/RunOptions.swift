@@ -62,6 +62,9 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "Skip points already present in the report directory's CSVs.")
     var resume = false
 
+    @Flag(name: .long, help: "Run points the resource guard refuses (estimated beyond 20 M events or 2 GiB per point).")
+    var force = false
+
     @Option(name: .long, help: "Cost-model override key=value (repeatable); see 'list' for keys.")
     var cost: [String] = []
 

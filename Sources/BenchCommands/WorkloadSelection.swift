@@ -2,6 +2,7 @@ import Foundation
 import IOMMUModel
 import Runs
 import Reports
+import VTd
 import Workloads
 
 /// Turns `--workload`, `--param` and `--vary` into the points of a run, validating every value
@@ -41,7 +42,13 @@ struct WorkloadSelection {
                 throw CommandError("--param: no selected workload has a parameter '\(name)' (known: \(known))")
             }
             givenNames.insert(name)
-            for type in declaring { given[type.name, default: [:]][name] = value }
+            for type in declaring {
+                // Two values for one parameter is a conflict, not "the last one wins".
+                if let earlier = given[type.name]?[name], earlier != value {
+                    throw CommandError("--param: '\(name)' of \(type.name) is given twice (\(earlier) and \(value)); give it once")
+                }
+                given[type.name, default: [:]][name] = value
+            }
         }
         var sweeps: [(name: String, values: [String])] = []
         for text in vary {
@@ -116,7 +123,13 @@ struct WorkloadSelection {
                     prepared.costOverrides = costs
                     prepared.hardwareOverrides = hardwareSettings
                     prepared.parameters += combination.filter { costKey($0.0) != nil || hardwareKey($0.0) != nil }
-                        .map { ReportParameter(name: $0.0, value: $0.1) }
+                        .map { ReportParameter(name: $0.0, value: DecimalNumber.real($0.1).map(DecimalNumber.canonical) ?? $0.1) }
+                    // Values are normalized (`01` is `1`): two sweep values naming one point are an error.
+                    if points.contains(where: { $0.name == prepared.name && $0.parameters == prepared.parameters }) {
+                        let shown = prepared.parameters.filter { name in applicable.contains { $0.name == name.name } }
+                        throw CommandError(
+                            "--vary: two values name the same point of \(type.name) (\(shown.joinedDescription)); give each value once")
+                    }
                     points.append(prepared)
                 } catch {
                     throw CommandError("\(error)")

@@ -1,3 +1,5 @@
+import VTd
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -87,8 +89,9 @@ package struct CostModel: Hashable, Sendable {
         guard let parameter = Self.parameters.first(where: { $0.key == key }) else {
             throw .unknownKey(key, location: location, known: Self.keys)
         }
-        guard let number = Double(text), number.isFinite else {
-            throw .invalidValue(key: key, value: text, reason: "is not a number", location: location)
+        // Decimal only: `Double(_:)` would read `0x10` as 16 and `nan` as a number.
+        guard let number = DecimalNumber.real(text) else {
+            throw .invalidValue(key: key, value: text, reason: "is not a decimal number", location: location)
         }
         guard number >= 0 else {
             throw .invalidValue(key: key, value: text, reason: "is negative", location: location)

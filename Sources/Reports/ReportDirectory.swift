@@ -38,13 +38,11 @@ package struct ReportDirectory: Hashable, Sendable {
             guard isDirectory.boolValue else {
                 throw ReportError(file: display, message: "cannot use as a report directory: a file of that name exists")
             }
-        } else {
-            do {
-                try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-            } catch {
-                throw ReportError(
-                    file: display, message: "cannot create the report directory: \(ReportFileText.reason(error))")
-            }
+        } else if let (path, code) = makeDirectories(url.path) {
+            // A sentence naming the path that failed, not Foundation's "error 512".
+            let reason = code == ENOTDIR || code == EEXIST
+                ? "\(path) is a file, not a directory" : "\(path): \(ReportFileText.strerrorText(code) ?? "error \(code)")"
+            throw ReportError(file: display, message: "cannot create the report directory: \(reason)")
         }
         let probe = url.appendingPathComponent(".write-test.\(getpid())").path
         let descriptor = open(probe, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -55,6 +53,22 @@ package struct ReportDirectory: Hashable, Sendable {
         close(descriptor)
         unlink(probe)
         return ReportDirectory(url: url)
+    }
+
+    /// `mkdir -p`: creates `path` and its missing parents; on failure, the path that could not be
+    /// made (or the file in its way) and the errno.
+    private static func makeDirectories(_ path: String) -> (String, Int32)? {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            var info = stat()
+            if stat(prefix, &info) == 0 {
+                if info.st_mode & S_IFMT != S_IFDIR { return (prefix, ENOTDIR) }
+                continue
+            }
+            if mkdir(prefix, 0o755) != 0, errno != EEXIST { return (prefix, errno) }
+        }
+        return nil
     }
 
     /// `run.json`.

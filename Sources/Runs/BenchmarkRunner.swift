@@ -163,9 +163,18 @@ package struct BenchmarkRunner {
         let costModel =
             point.costOverrides.isEmpty
             ? configuration.costModel : try configuration.costModel.overriding(assignments: point.costOverrides, source: "--vary")
-        let perSeed = try ModeledSeeds.run(
-            point: point, firstEvents: events, seeds: seeds, jobs: configuration.jobs, scheme: scheme,
-            makeTable: makeTable, costModel: costModel, strictOracle: configuration.strictOracle)
+        let perSeed: [[MetricValue]]
+        do {
+            perSeed = try ModeledSeeds.run(
+                point: point, firstEvents: events, seeds: seeds, jobs: configuration.jobs, scheme: scheme,
+                makeTable: makeTable, costModel: costModel, strictOracle: configuration.strictOracle)
+        } catch {
+            // Which run failed, not only the event: the user asked for several schemes and tables.
+            let at = point.parameters.isEmpty ? "" : " (\(point.parameters.joinedDescription))"
+            let strict = configuration.strictOracle ? "--strict-oracle: " : ""
+            throw RunError(
+                "\(strict)\(point.name)\(at), scheme \(scheme.name), table \(table.label), seeds \(seeds.map(String.init).joined(separator: ",")): \(error)")
+        }
         // Modeled times are sums of fractional microseconds: round away float noise (1e-6 µs).
         func rounded(_ value: Double) -> Double { (value * 1e6).rounded() / 1e6 }
         var rows: [ReportRow] = []

@@ -35,6 +35,9 @@ package struct PreparedWorkload: Sendable {
     /// in the run fingerprint so a report is never resumed with another trace; nil for generators,
     /// whose parameters and seed decide their events.
     package var inputDigest: String?
+    /// The generator's estimate of the point's size (`Workload.estimate`), which the resource
+    /// guard checks before anything runs; nil for a replayed trace (its file is its size).
+    package var estimate: WorkloadEstimate?
 
     /// Metric values that belong to one (scheme, table) of the point.
     package struct FixedMetrics: Sendable {
@@ -66,6 +69,7 @@ package struct PreparedWorkload: Sendable {
             name: type(of: workload).name,
             parameters: workload.parameters.values.map { ReportParameter(name: $0.name, value: $0.value) },
             topology: workload.topology, events: { workload.events(seed: $0) })
+        estimate = workload.estimate
     }
 
     /// Runs the point on `hardware`: the model's caches follow it, and so do the units'

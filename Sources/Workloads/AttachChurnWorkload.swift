@@ -69,6 +69,15 @@ package struct AttachChurnWorkload: Workload {
         var isSVA: Bool { !pasid.isNone }
     }
 
+    /// Each step creates or destroys a container (attach, map, accesses) or runs traffic.
+    package var estimate: WorkloadEstimate {
+        let live = parameters.integer("live")
+        return WorkloadEstimate(
+            events: parameters.integer("operations") * (parameters.integer("accesses") + 4),
+            mappings: live,
+            attachments: live * parameters.integer("vfs") + topology.devices.count)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let deviceCount = topology.devices.count
@@ -80,7 +89,7 @@ package struct AttachChurnWorkload: Workload {
         let accesses = parameters.integer("accesses")
 
         var rng = SplitMix64(seed: seed).fork(0x6368_726e)  // "chrn"
-        var out = EventRecorder(reservingCapacity: operations * (accesses + 4))
+        var out = EventRecorder(reservingCapacity: estimate.events)
         var freeVFs = Array(0..<deviceCount)
         var pasids = LowestFreeAllocator(first: 1)
         var live: [Container] = []

@@ -69,6 +69,16 @@ package struct DMAStreamWorkload: Workload {
 
     private struct Buffer { var firstPage: UInt64; var pages: Int }
 
+    /// Each I/O maps, accesses, unmaps and flushes (or queues a lazy flush); set-up attaches every device.
+    package var estimate: WorkloadEstimate {
+        let devices = topology.devices.count
+        let live = devices * parameters.integer("queues") * parameters.integer("depth")
+        return WorkloadEstimate(
+            events: parameters.integer("operations") * 9 + devices * 4,
+            mappings: min(live, parameters.integer("operations")),
+            attachments: devices)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let deviceCount = topology.devices.count
@@ -83,7 +93,7 @@ package struct DMAStreamWorkload: Workload {
         let maxOrder = IOVASlots.order(ofPages: maxPages)
 
         var rng = SplitMix64(seed: seed).fork(0x646d_612d)  // "dma-"
-        var out = EventRecorder(reservingCapacity: operations * 9 + deviceCount * 4)
+        var out = EventRecorder(reservingCapacity: estimate.events)
 
         let domains = (0..<deviceCount).map { IOMMUDomainID($0) }
         var iova = Array(repeating: IOVASlots(maximumOrder: maxOrder), count: deviceCount)

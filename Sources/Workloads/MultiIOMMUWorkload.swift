@@ -89,6 +89,16 @@ package struct MultiIOMMUWorkload: Workload {
         topology = builder.build()
     }
 
+    /// Set-up attaches every domain on its span of units; each step maps or unmaps with accesses.
+    package var estimate: WorkloadEstimate {
+        let domains = attachments.count
+        let span = attachments.first?.count ?? 0
+        return WorkloadEstimate(
+            events: parameters.integer("operations") * (parameters.integer("accesses") + 3) + domains * span * 3,
+            mappings: domains * parameters.integer("depth"),
+            attachments: domains * span)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let domainCount = attachments.count
@@ -101,7 +111,7 @@ package struct MultiIOMMUWorkload: Workload {
 
         var rng = SplitMix64(seed: seed).fork(0x6d75_6c74)  // "mult"
         var out = EventRecorder(
-            reservingCapacity: operations * (accesses + 3) + domainCount * attachments.first!.count * 3)
+            reservingCapacity: estimate.events)
         let domains = (0..<domainCount).map { IOMMUDomainID($0) }
         var attached = Array(repeating: [(device: DeviceID, pasid: PASID)](), count: domainCount)
         var detached = attachments

@@ -83,6 +83,17 @@ package struct NestedChurnWorkload: Workload {
         var mappings = GuestMemory.Mappings()
     }
 
+    /// Set-up maps every RID child's working set; each step is a few events plus `accesses`.
+    package var estimate: WorkloadEstimate {
+        let devices = topology.devices.count
+        let workingSet = parameters.integer("working_set")
+        let children = devices * (1 + parameters.integer("binds"))
+        return WorkloadEstimate(
+            events: parameters.integer("operations") * (parameters.integer("accesses") + 4) + devices * (workingSet + 4),
+            mappings: 1 + children * workingSet,
+            attachments: children)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let deviceCount = topology.devices.count
@@ -97,7 +108,7 @@ package struct NestedChurnWorkload: Workload {
         let accesses = parameters.integer("accesses")
 
         var rng = SplitMix64(seed: seed).fork(0x6e63_6872)  // "nchr"
-        var out = EventRecorder(reservingCapacity: operations * (accesses + 4))
+        var out = EventRecorder(reservingCapacity: estimate.events)
         var memory = GuestMemory(ramPages: parameters.integer("ram_mib") * 256)
         let parent = IOMMUDomainID(0)
         var nextDomain = 1

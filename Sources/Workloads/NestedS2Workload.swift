@@ -88,6 +88,17 @@ package struct NestedS2Workload: Workload {
         parentDevices = (childDeviceCount..<total).map { DeviceID($0) }
     }
 
+    /// Set-up maps every child's working set (and the parent's RAM); each step is a few events
+    /// plus `accesses` DMA accesses.
+    package var estimate: WorkloadEstimate {
+        let children = childAttachments.count
+        let workingSet = parameters.integer("working_set")
+        return WorkloadEstimate(
+            events: parameters.integer("operations") * (parameters.integer("accesses") + 3) + children * (workingSet * 2 + 6),
+            mappings: 1 + children * workingSet,
+            attachments: children + parentDevices.count)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let childCount = childAttachments.count
@@ -98,7 +109,7 @@ package struct NestedS2Workload: Workload {
         let accesses = parameters.integer("accesses")
 
         var rng = SplitMix64(seed: seed).fork(0x6e65_7374)  // "nest"
-        var out = EventRecorder(reservingCapacity: operations * (accesses + 3) + childCount * (workingSet * 2 + 6))
+        var out = EventRecorder(reservingCapacity: estimate.events)
         var memory = GuestMemory(ramPages: parameters.integer("ram_mib") * 256)
         let ramPages = memory.ramPages
         let parent = IOMMUDomainID(0)

@@ -78,6 +78,17 @@ package struct PASIDFirstStageWorkload: Workload {
         var mappings: [(firstPage: UInt64, pages: Int)] = []
     }
 
+    /// Set-up maps every interface's working set; each step is a few events plus `accesses`.
+    package var estimate: WorkloadEstimate {
+        let devices = topology.devices.count
+        let spaces = parameters.integer("interfaces") * devices + devices
+        let workingSet = parameters.integer("working_set")
+        return WorkloadEstimate(
+            events: parameters.integer("operations") * (parameters.integer("accesses") + 3) + spaces * (workingSet + 4),
+            mappings: spaces * workingSet,
+            attachments: spaces)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let deviceCount = topology.devices.count
@@ -90,7 +101,7 @@ package struct PASIDFirstStageWorkload: Workload {
         let accesses = parameters.integer("accesses")
 
         var rng = SplitMix64(seed: seed).fork(0x7066_7331)  // "pfs1"
-        var out = EventRecorder(reservingCapacity: operations * (accesses + 3) + (target + deviceCount) * (workingSet + 4))
+        var out = EventRecorder(reservingCapacity: estimate.events)
         var pasids = LowestFreeAllocator(first: 1)
         var nextDomain = 0
 

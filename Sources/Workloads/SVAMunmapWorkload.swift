@@ -71,6 +71,24 @@ package struct SVAMunmapWorkload: Workload {
         var freeSlots: [Int]
     }
 
+    /// Set-up creates every process and its binds; each step maps or unmaps with `accesses` DMA
+    /// accesses, and a churn step may end a process (its binds and mappings) and start another.
+    package var estimate: WorkloadEstimate {
+        let processes = parameters.integer("processes")
+        let binds = parameters.integer("binds")
+        let mappings = parameters.integer("mappings")
+        let operations = parameters.integer("operations")
+        let churn = parameters.real("churn")
+        // A replacing churn step (a quarter of them) ends a process: its binds and live mappings,
+        // at most `mappings` and no more than the mapping steps that process has had.
+        let liveMappings = min(Double(mappings), (1 - churn) * Double(operations) / Double(processes) + 1)
+        let perStep = (1 - churn) * Double(4 + parameters.integer("accesses")) + churn * (1 + (Double(2 * binds) + liveMappings) / 4)
+        return WorkloadEstimate(
+            events: Int(Double(operations) * perStep) + processes * (binds + 2),
+            mappings: min(processes * mappings, operations),
+            attachments: processes * binds)
+    }
+
     package func timedEvents(seed: UInt64) -> [TimedWorkloadEvent] {
         let operations = parameters.integer("operations")
         let processCount = parameters.integer("processes")
@@ -83,7 +101,7 @@ package struct SVAMunmapWorkload: Workload {
         let churn = parameters.real("churn")
 
         var rng = SplitMix64(seed: seed).fork(0x7376_612d)  // "sva-"
-        var out = EventRecorder(reservingCapacity: operations * (4 + accesses) + processCount * 8)
+        var out = EventRecorder(reservingCapacity: estimate.events)
         var pasids = LowestFreeAllocator(first: 1)
         var nextDomain = 0
         var processes: [Process] = []

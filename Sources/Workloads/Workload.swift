@@ -20,7 +20,8 @@ extension EventSource {
 ///
 /// To add a workload: conform a type, declare its parameters (name, default, allowed range,
 /// meaning), build the topology from `parameters` and the events from `parameters` and `seed`
-/// only, and add the type to `WorkloadCatalog.all`. Every workload has a size parameter
+/// only, estimate its size (`estimate`, checked by `WorkloadEstimateTests`), and add the type
+/// to `WorkloadCatalog.all`. Every workload has a size parameter
 /// (`operations`) so tests and quick runs can make it tiny.
 package protocol Workload: EventSource {
     /// A stable name for the command line and reports (`dma-stream`, `nested-s2`, ...).
@@ -39,6 +40,9 @@ package protocol Workload: EventSource {
     var topology: Topology { get }
     /// The event stream for `seed`: the same seed gives the same events, always.
     func events(seed: UInt64) -> [WorkloadEvent]
+    /// What a point costs, from the parameters alone (the resource guard's input); the generator
+    /// reserves `estimate.events`.
+    var estimate: WorkloadEstimate { get }
 }
 
 extension Workload {

@@ -1,3 +1,5 @@
+import VTd
+
 /// A named, documented, validated workload parameter.
 package struct WorkloadParameter: Sendable {
     /// What values the parameter takes.
@@ -34,7 +36,8 @@ package struct WorkloadParameter: Sendable {
 }
 
 /// Parameter values given to a workload, checked against its declared parameters. Values not
-/// given take their defaults; `values` lists every parameter in declaration order.
+/// given take their defaults; `values` lists every parameter in declaration order, numbers in
+/// their canonical decimal spelling (`DecimalNumber`).
 package struct WorkloadParameters: Hashable, Sendable {
     /// Every parameter's value, in the workload's declaration order.
     package let values: [(name: String, value: String)]
@@ -57,18 +60,21 @@ package struct WorkloadParameters: Hashable, Sendable {
         }
         var values: [(name: String, value: String)] = []
         for parameter in declared {
-            let value = given[parameter.name] ?? parameter.defaultValue
+            var value = given[parameter.name] ?? parameter.defaultValue
+            // Decimal only, and one spelling per value (`DecimalNumber`): `01` and `1` are one point.
             switch parameter.domain {
             case let .integer(range):
-                guard let number = Int(value), range.contains(number) else {
+                guard let number = DecimalNumber.integer(value), range.contains(number) else {
                     throw .invalidValue(
                         workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
                 }
+                value = DecimalNumber.canonical(number)
             case let .real(range):
-                guard let number = Double(value), range.contains(number) else {
+                guard let number = DecimalNumber.real(value), range.contains(number) else {
                     throw .invalidValue(
                         workload: workload, name: parameter.name, value: value, allowed: parameter.domain.allowed)
                 }
+                value = DecimalNumber.canonical(number)
             case let .choice(words):
                 guard words.contains(value) else {
                     throw .invalidValue(
