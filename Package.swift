@@ -135,3 +135,21 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
     ]
 )
+
+// Fuzz targets (docs/fuzzing.md), only when CACHETAG_FUZZ is set: `swift build` and `swift test`
+// never see them, since linking one needs libFuzzer, which supplies `main`. `scripts/fuzz.sh TARGET`
+// sets the variable and the sanitizer flags (why both `--sanitize fuzzer` and
+// `-Xswiftc -sanitize=fuzzer,address`: see the script). Each target is one file not named
+// main.swift, so SwiftPM compiles it with `-parse-as-library` itself.
+if Context.environment["CACHETAG_FUZZ"] != nil {
+    let fuzzTargets: [(name: String, dependencies: [Target.Dependency])] = [
+        ("FuzzTraceText", ["Workloads"]),
+        ("FuzzSettingsFile", ["IOMMUModel", "VTd"]),
+        ("FuzzReportFiles", ["Reports"]),
+    ]
+    for (name, dependencies) in fuzzTargets {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: dependencies, path: "Fuzz/\(name)", swiftSettings: swiftSettings))
+        package.products.append(.executable(name: name, targets: [name]))
+    }
+}

@@ -15,10 +15,12 @@ package enum ReportNumber {
         return positional(value.description)
     }
 
-    /// Parses a CSV cell: nil unless the whole cell is a number (no blanks, no units).
+    /// Parses a CSV cell: nil unless the whole cell is a number (no blanks, no units). A NUL is
+    /// refused first: `Double(_:)` reads its text as a C string and stops there, so `3\0junk`
+    /// would read as 3 and the rest of the cell would vanish unseen.
     package static func parse(_ text: String) -> Double? {
         guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last,
-            !first.properties.isWhitespace, !last.properties.isWhitespace
+            !first.properties.isWhitespace, !last.properties.isWhitespace, !text.utf8.contains(0)
         else { return nil }
         return Double(text)
     }

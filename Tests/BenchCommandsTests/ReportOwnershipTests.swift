@@ -23,7 +23,7 @@ struct ReportOwnershipTests {
         arguments: [
             (["--seed", "2"], "seed (report: \"1\", this run: \"2\")"),
             (["--cost", "submission_us=9"], "cost.submission_us"),
-            (["--param", "operations=300"], "points.dma-stream"),
+            (["--param", "depth=8"], "points.dma-stream"),
             (["--scheme", "kernel"], "schemes"),
         ])
     func resumeRefusesAnotherRun(change: [String], named: String) throws {
@@ -95,6 +95,17 @@ struct ReportOwnershipTests {
         #expect(after.contains("sva-munmap.csv"))
         // Nothing of the lock or of temporary files is left behind.
         #expect(!after.contains { $0.hasPrefix(".") })
+    }
+
+    @Test("a stray CSV in a fresh --out is neither read nor removed")
+    func strayCSVInAFreshDirectory() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        try FileManager.default.createDirectory(at: directory.url, withIntermediateDirectories: true)
+        try "not,a,report\n".write(to: directory.child("stray.csv"), atomically: true, encoding: .utf8)
+        #expect(Self.message(Self.dmaStream + ["--out", directory.path]) == nil)
+        #expect(try String(contentsOf: directory.child("stray.csv"), encoding: .utf8) == "not,a,report\n")
+        #expect(Self.message(["compare", directory.path]) == nil)
     }
 
     @Test("a foreign file where the run would write is refused before any work")
