@@ -59,7 +59,7 @@ struct RunOptions: ParsableArguments {
     @Flag(name: .long, help: "After the headline, print the full comparison tables (compare prints them always).")
     var details = false
 
-    @Flag(name: .long, help: "Skip points already present in the report directory's CSVs.")
+    @Flag(name: .long, help: "Continue the same run: skip its finished points (refused when any setting differs from the report's run.json).")
     var resume = false
 
     @Flag(name: .long, help: "Run points the resource guard refuses (estimated beyond 20 M events or 2 GiB per point).")

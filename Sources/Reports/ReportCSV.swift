@@ -142,6 +142,7 @@ package struct ReportCSV: Hashable, Sendable {
             && lhs.fingerprint == rhs.fingerprint
     }
 
+    /// Hashes what `==` compares.
     package func hash(into hasher: inout Hasher) {
         hasher.combine(workload)
         hasher.combine(parameterNames)

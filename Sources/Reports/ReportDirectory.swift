@@ -113,12 +113,19 @@ package struct ReportDirectory: Hashable, Sendable {
     /// `files`, or for a report written before that list, what such a run wrote (`run.json`,
     /// `summary.csv`, `index.html`, its workloads' CSVs and their `<workload>-*.svg` charts).
     package func ownedFileNames(manifest: RunManifest) throws(ReportError) -> [String] {
-        if let files = manifest.files { return files }
+        // Plain names only: an edited run.json listing "", "..", "sub/x" or the lock file must
+        // never make a replacing run delete the directory, a parent's file or the lock.
+        if let files = manifest.files { return files.filter(Self.isReportFileName) }
         let bases = manifest.workloads.map { ReportCSV.fileName(forWorkload: $0.name).dropLast(4) }
         let charts = try fileNames().filter { name in
             name.hasSuffix(".svg") && bases.contains { name.hasPrefix($0 + "-") }
         }
         return [Self.manifestFileName, Self.summaryFileName, "index.html"] + bases.map { $0 + ".csv" } + charts
+    }
+
+    /// A name a report file can have: not empty, not hidden (the lock, temporary files), no `/` or NUL.
+    static func isReportFileName(_ name: String) -> Bool {
+        !name.isEmpty && !name.hasPrefix(".") && !name.contains("/") && !name.utf8.contains(0)
     }
 
     /// What `compare`, `plot` and a run's summary read, the same strict way for all: `run.json`
@@ -129,9 +136,21 @@ package struct ReportDirectory: Hashable, Sendable {
     package func readReport() throws(ReportError) -> (manifest: RunManifest?, reports: [ReportCSV]) {
         let manifest = try readManifest()
         var reports: [ReportCSV] = []
+        var firstRun: (fingerprint: String, file: String)?
         for file in try workloadCSVURLs(manifest: manifest) {
             let report = try ReportCSV.read(from: file)
-            if let manifest { try Self.check(report, file: ReportFileText.displayPath(file), against: manifest) }
+            let display = ReportFileText.displayPath(file)
+            if let manifest {
+                try Self.check(report, file: display, against: manifest)
+            } else if let fingerprint = report.fingerprint {
+                // No run.json to compare with: the CSVs must at least be of one run.
+                if let firstRun, firstRun.fingerprint != fingerprint {
+                    throw ReportError(
+                        file: display, line: report.firstRowLine, column: ReportCSV.fingerprintColumn,
+                        message: "\(ReportError.quoted(fingerprint)) differs from \(firstRun.file)'s \(ReportError.quoted(firstRun.fingerprint)): CSVs of two runs in one directory")
+                }
+                firstRun = firstRun ?? (fingerprint, display)
+            }
             reports.append(report)
         }
         return (manifest, reports)

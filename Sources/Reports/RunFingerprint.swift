@@ -2,8 +2,8 @@
 /// it merges new points into old ones, and what every row of a workload CSV carries (the
 /// `fingerprint` column) so a file of another run is never read as this one's.
 ///
-/// `settings` is flat (`seed`, `schemes`, `cost.iotlb_inv_ns`, `hw.profile`, `trace.replay`,
-/// `points.nested-s2`, ...) so a refused resume can name exactly the settings that differ. The
+/// `settings` is flat (`seed`, `schemes`, `cost.submission_us`, `hw.profile`, `trace.replay`,
+/// `param.nested-s2.children`, ...) so a refused resume can name exactly the settings that differ. The
 /// digest is computed by the writer (`BenchmarkRunner`) from the sorted `key=value` lines; readers
 /// only compare digests, and `--resume` compares settings.
 package struct RunFingerprint: Codable, Hashable, Sendable {
@@ -12,6 +12,7 @@ package struct RunFingerprint: Codable, Hashable, Sendable {
     /// Setting name → canonical value.
     package var settings: [String: String]
 
+    /// A fingerprint as the writer computed it (`digest` over `canonicalText(settings)`) or as read.
     package init(digest: String, settings: [String: String]) {
         self.digest = digest
         self.settings = settings

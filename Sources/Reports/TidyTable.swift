@@ -160,7 +160,9 @@ struct TidyTable {
                 message: "\(ReportError.quoted(valueField.text)) is not a finite number (a report holds measured or modeled values only)")
         }
         let unit = fields[base + 3].text
-        if unit == "count" && value < 0 {
+        // A count is never negative; the lower end of its 95% interval over seeds may be (a mean
+        // of 0.4 with a wide spread), so `ci95_low` alone is exempt.
+        if unit == "count" && value < 0 && stat != ReportStat.ci95Low {
             throw ReportError(
                 file: file, line: valueField.line, column: "value",
                 message: "\(ReportError.quoted(valueField.text)) is a negative count")

@@ -1,4 +1,12 @@
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import Reports
 
 /// What a run does to the report directory it finds before measuring (docs/design.md §5): the
@@ -6,7 +14,7 @@ import Reports
 /// `--resume` only when the fingerprints agree, and refuses, before any work, to overwrite a
 /// file it did not write.
 extension BenchmarkRunner {
-    /// The directory made ready for a run.
+    /// The directory made ready for a run: what `run()` skips and what its run.json lists.
     struct PreparedReport {
         /// Points already in the report (resume only), by workload.
         var finished: [String: Set<ReportPoint>] = [:]
@@ -46,10 +54,18 @@ extension BenchmarkRunner {
     /// Before a fresh run that writes `planned`: removes the previous report's files (those its
     /// run.json lists) and refuses, before any work, when one of `planned` is a file it did not write.
     package static func replaceReport(in directory: ReportDirectory, writing planned: [String]) throws {
-        if let previous = try directory.readManifest() {
-            try remove(try directory.ownedFileNames(manifest: previous), from: directory)
+        let previous: RunManifest?
+        do {
+            previous = try directory.readManifest()
+        } catch {
+            throw ReportError(
+                file: error.file, line: error.line, column: error.column,
+                message: "\(error.message); it decides which files here are the report's, so move or delete it to start a new report in this directory")
         }
-        try refuseForeignFiles(planned, owned: [], in: directory)
+        // Refuse first, remove after: a refused run leaves the old report as it was.
+        let owned = try previous.map { try directory.ownedFileNames(manifest: $0) } ?? []
+        try refuseForeignFiles(planned, owned: owned, in: directory)
+        try remove(owned, from: directory)
     }
 
     /// Throws when a file of `planned` exists but is not in `owned`: the user's, left alone.
@@ -77,12 +93,15 @@ extension BenchmarkRunner {
         }
     }
 
-    /// Removes the named files of `directory` that exist (what an earlier run or plot wrote).
+    /// Removes the named regular files of `directory` that exist (what an earlier run or plot
+    /// wrote; `ownedFileNames` has already dropped names that are not plain file names). A
+    /// directory or a link of that name is left alone: a report never holds one.
     static func remove(_ names: [String], from directory: ReportDirectory) throws {
         let manager = FileManager.default
-        for name in names where !name.contains("/") && name != "." && name != ".." {
+        for name in names {
             let url = directory.url.appendingPathComponent(name)
-            guard manager.fileExists(atPath: url.path) else { continue }
+            var info = stat()
+            guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
             do {
                 try manager.removeItem(at: url)
             } catch {

@@ -18,15 +18,24 @@ extension RunConfiguration {
             "timing_budget":
                 "warm_up=\(budget.warmUpPasses) min=\(budget.minimumPasses) max=\(budget.maximumPasses) ns=\(budget.nanoseconds)",
         ]
+        // Per workload, each parameter's values in run order (`param.nested-s2.children` = `1,4,16`)
+        // and the number of points: a sweep is the grid of its values, so these name its points,
+        // and a refused resume can say which parameter changed instead of quoting whole points.
         var workloads: [String] = []
-        var points: [String: [String]] = [:]
+        var values: [String: [String]] = [:]
+        var counts: [String: Int] = [:]
         for point in self.points {
-            if points[point.name] == nil { workloads.append(point.name) }
-            points[point.name, default: []].append(point.parameters.joinedDescription)
+            if counts[point.name] == nil { workloads.append(point.name) }
+            counts[point.name, default: 0] += 1
+            for parameter in point.parameters {
+                let key = "param.\(point.name).\(parameter.name)"
+                if values[key]?.contains(parameter.value) != true { values[key, default: []].append(parameter.value) }
+            }
             if let digest = point.inputDigest { settings["trace.\(point.name)"] = digest }
         }
         settings["workloads"] = workloads.joined(separator: ",")
-        for (name, values) in points { settings["points.\(name)"] = values.joined(separator: "; ") }
+        for (name, count) in counts { settings["points.\(name)"] = String(count) }
+        for (key, list) in values { settings[key] = list.joined(separator: ",") }
         for (key, value) in costModel.values { settings["cost.\(key)"] = ReportNumber.format(value) }
         for (key, value) in hardwareSettings { settings["hw.\(key)"] = value }
         return RunFingerprint(digest: ContentDigest.of(RunFingerprint.canonicalText(settings)), settings: settings)

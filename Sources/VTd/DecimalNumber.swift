@@ -17,8 +17,8 @@ package enum DecimalNumber {
     /// `integer(_:)` of a whole string.
     package static func integer(_ text: String) -> Int? { integer(text[...]) }
 
-    /// `[+-]` digits `[.digits]` `[e[+-]digits]` (or `.digits`), as a finite `Double`; nil for
-    /// hex floats, `inf`, `nan`, spaces and anything else.
+    /// `[+-]` digits `[.[digits]]` `[e[+-]digits]` (or `.digits`; `1.` is 1, as in C), as a finite
+    /// `Double`; nil for hex floats, `inf`, `nan`, spaces, non-ASCII digits and anything else.
     package static func real(_ text: String) -> Double? {
         var bytes = Substring(text).utf8[...]
         func digits() -> Int {
@@ -48,7 +48,7 @@ package enum DecimalNumber {
     /// The one spelling of a real: shortest round-trip digits, without `.0` for whole numbers
     /// (`0.5` for `0.50` and `.5`, `2` for `2.0` and `2e0`).
     package static func canonical(_ value: Double) -> String {
-        if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
+        if value == value.rounded(), abs(value) < 0x1p53 { return String(Int(value)) }
         return "\(value)"
     }
 }

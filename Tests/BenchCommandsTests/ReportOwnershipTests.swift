@@ -23,7 +23,7 @@ struct ReportOwnershipTests {
         arguments: [
             (["--seed", "2"], "seed (report: \"1\", this run: \"2\")"),
             (["--cost", "submission_us=9"], "cost.submission_us"),
-            (["--param", "depth=8"], "points.dma-stream"),
+            (["--param", "depth=8"], "param.dma-stream.depth (report: \"16\", this run: \"8\")"),
             (["--scheme", "kernel"], "schemes"),
         ])
     func resumeRefusesAnotherRun(change: [String], named: String) throws {
@@ -118,6 +118,53 @@ struct ReportOwnershipTests {
         #expect(refused.contains("dma-stream.csv: exists and is not a file of this report"), "\(refused)")
         #expect(try String(contentsOf: directory.child("dma-stream.csv"), encoding: .utf8) == "mine\n")
         #expect(!FileManager.default.fileExists(atPath: directory.child("run.json").path))
+    }
+
+    @Test("a refused fresh run leaves the previous report as it was")
+    func refusedRunKeepsTheOldReport() throws {
+        let directory = TemporaryReportDirectory()
+        defer { directory.remove() }
+        let other = ["run", "--workload", "sva-munmap", "--scheme", "kernel", "--table", "grouped-array", "--quick"]
+        #expect(Self.message(other + ["--out", directory.path]) == nil)
+        try "mine\n".write(to: directory.child("dma-stream.csv"), atomically: true, encoding: .utf8)
+        let before = directory.files()
+        let manifest = try Data(contentsOf: directory.child("run.json"))
+        let refused = try #require(Self.message(Self.dmaStream + ["--out", directory.path]))
+        #expect(refused.contains("dma-stream.csv: exists and is not a file of this report"), "\(refused)")
+        #expect(directory.files() == before)
+        #expect(try Data(contentsOf: directory.child("run.json")) == manifest)
+    }
+
+    @Test("names in run.json's files that are not plain file names are never removed")
+    func oddFileNamesAreNotRemoved() throws {
+        let parent = TemporaryReportDirectory()
+        defer { parent.remove() }
+        let directory = parent.child("report")
+        #expect(Self.message(Self.dmaStream + ["--out", directory.path]) == nil)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "keep".write(to: directory.appendingPathComponent("sub/keep.txt"), atomically: true, encoding: .utf8)
+        try "keep".write(to: parent.child("outside.txt"), atomically: true, encoding: .utf8)
+        var manifest = try RunManifest.read(from: directory.appendingPathComponent("run.json"))
+        manifest.files = (manifest.files ?? []) + ["", ".", "..", "sub", "../outside.txt", ".cachetag-bench.lock"]
+        try manifest.write(to: directory.appendingPathComponent("run.json"))
+        #expect(Self.message(Self.dmaStream + ["--out", directory.path]) == nil)
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("sub/keep.txt").path))
+        #expect(FileManager.default.fileExists(atPath: parent.child("outside.txt").path))
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("dma-stream.csv").path))
+    }
+
+    @Test("without run.json, CSVs of two runs in one directory are an error")
+    func twoRunsWithoutManifest() throws {
+        let first = TemporaryReportDirectory()
+        let second = TemporaryReportDirectory()
+        defer { first.remove(); second.remove() }
+        let other = ["run", "--workload", "sva-munmap", "--scheme", "kernel,shared-pasid", "--table", "grouped-array", "--quick"]
+        #expect(Self.message(Self.dmaStream + ["--out", first.path]) == nil)
+        #expect(Self.message(other + ["--out", second.path]) == nil)
+        try FileManager.default.copyItem(at: second.child("sva-munmap.csv"), to: first.child("sva-munmap.csv"))
+        try FileManager.default.removeItem(at: first.child("run.json"))
+        let message = try #require(Self.message(["compare", first.path]))
+        #expect(message.contains("sva-munmap.csv:2: column 'fingerprint':") && message.contains("CSVs of two runs"), "\(message)")
     }
 
     @Test("a CSV of another run, or of a workload run.json does not list, is an error in compare and plot alike")

@@ -51,6 +51,10 @@ struct ReportCSVErrorTests {
         #expect(error.description == "reports/x/nested-s2.csv:2: column 'value': \"-3\" is a negative count")
         let ratio = Self.good.replacingOccurrences(of: ",3,count", with: ",-0.5,ratio")
         #expect(self.error(Self.header + ratio) == nil)
+        // The t interval of a count over seeds can reach below zero: a multi-seed run writes such rows.
+        let low = Self.good.replacingOccurrences(of: ",value,3,", with: ",ci95_low,-0.9,")
+        #expect(low != Self.good)
+        #expect(self.error(Self.header + low) == nil)
     }
 
     @Test("a non-finite value is never written")
