@@ -4,7 +4,6 @@ import CacheTags
 import PerfSuite
 import Runs
 import Reports
-import Workloads
 
 /// `perf`: the optimized table's performance targets, side by side in one process.
 package struct PerfCommand: ParsableCommand {
@@ -143,6 +142,6 @@ package struct PerfCommand: ParsableCommand {
             "sample_ns": String(configuration.sampleNanoseconds),
             "concurrency_ms": configuration.concurrency.map { String($0.milliseconds) } ?? "off",
         ]
-        return RunFingerprint(digest: ContentDigest.of(RunFingerprint.canonicalText(settings)), settings: settings)
+        return RunFingerprint(settings: settings)
     }
 }

@@ -135,6 +135,12 @@ package struct ReportDirectory: Hashable, Sendable {
     /// line and column, never a silent mix.
     package func readReport() throws(ReportError) -> (manifest: RunManifest?, reports: [ReportCSV]) {
         let manifest = try readManifest()
+        return (manifest, try readWorkloadReports(manifest: manifest))
+    }
+
+    /// The workload CSVs of the report `manifest` (already read: `readReport`, a resumed run)
+    /// describes, read and checked as `readReport` says.
+    package func readWorkloadReports(manifest: RunManifest?) throws(ReportError) -> [ReportCSV] {
         var reports: [ReportCSV] = []
         var firstRun: (fingerprint: String, file: String)?
         for file in try workloadCSVURLs(manifest: manifest) {
@@ -153,7 +159,7 @@ package struct ReportDirectory: Hashable, Sendable {
             }
             reports.append(report)
         }
-        return (manifest, reports)
+        return reports
     }
 
     /// A CSV's rows must be of a workload and the run `run.json` describes.

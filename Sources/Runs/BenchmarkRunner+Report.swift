@@ -45,14 +45,15 @@ extension BenchmarkRunner {
         let owned = try directory.ownedFileNames(manifest: previous)
         try refuseForeignFiles(planned, owned: owned, in: directory)
         var prepared = PreparedReport(files: planned + owned.filter { !planned.contains($0) })
-        for report in try directory.readReport().reports {
+        for report in try directory.readWorkloadReports(manifest: previous) {
             prepared.finished[report.workload, default: []].formUnion(report.finishedPoints)
         }
         return prepared
     }
 
-    /// Before a fresh run that writes `planned`: removes the previous report's files (those its
-    /// run.json lists) and refuses, before any work, when one of `planned` is a file it did not write.
+    /// Before a fresh run that writes `planned`: refuses, before any work, when one of `planned`
+    /// is a file the previous report did not write, then removes that report's files (those its
+    /// run.json lists).
     package static func replaceReport(in directory: ReportDirectory, writing planned: [String]) throws {
         let previous: RunManifest?
         do {

@@ -38,7 +38,7 @@ extension RunConfiguration {
         for (key, list) in values { settings[key] = list.joined(separator: ",") }
         for (key, value) in costModel.values { settings["cost.\(key)"] = ReportNumber.format(value) }
         for (key, value) in hardwareSettings { settings["hw.\(key)"] = value }
-        return RunFingerprint(digest: ContentDigest.of(RunFingerprint.canonicalText(settings)), settings: settings)
+        return RunFingerprint(settings: settings)
     }
 
     /// The modeled hardware as run.json records it: the profile's name and every key, `trace`
@@ -47,5 +47,13 @@ extension RunConfiguration {
         Dictionary(
             uniqueKeysWithValues: [("profile", hardware.name)]
                 + hardware.settings.map { ($0.key, hardwareFromTrace.contains($0.key) ? "trace" : $0.value) })
+    }
+}
+
+extension RunFingerprint {
+    /// The fingerprint of `settings`: its digest is `ContentDigest` of `canonicalText(settings)`,
+    /// the one way every writer (a run, `perf`) computes it.
+    package init(settings: [String: String]) {
+        self.init(digest: ContentDigest.of(Self.canonicalText(settings)), settings: settings)
     }
 }
